@@ -1,0 +1,714 @@
+/* The binary decoder: module bytes -> struct module. Every section is read,
+ * every function body and constant expression is walked instruction by
+ * instruction, so anything malformed is caught here and the validator only
+ * ever sees well-formed code.
+ *
+ * Like the spec's reference interpreter, reading is bounded by the end of the
+ * module rather than of the current section or function; sizes are checked
+ * when the section or function is done. That is what makes a missing `end`
+ * or a wrong count come out with the same error as in the spec test suite. */
+#include "binary/instr.h"
+#include "binary/reader.h"
+
+#include <stdlib.h>
+
+struct decoder {
+    struct module *m;
+    struct reader r;
+    struct wisp_error *err;
+    /* Capacities of the module's growable arrays. */
+    uint32_t funcs_cap, tables_cap, memories_cap, globals_cap, customs_cap;
+    uint32_t ncodes; /* entries in the code section (checked against nfuncs at the end) */
+    /* Open blocks while walking an expression: 1 = `if` still without `else`. */
+    uint8_t *open;
+    uint32_t open_cap;
+    /* First memory.init or data.drop in a body, which needs a data count. */
+    bool uses_data_count;
+    bool have_names;
+};
+
+#define FAIL_AT(d, at, ...) \
+    RD_ERR((d)->err, WISP_ERR_MALFORMED, rd_offset(&(d)->r, (at)), __VA_ARGS__)
+
+/* Make room for item `index` of a growing array, zeroing new slots. */
+static void *grow(void *items, uint32_t *cap, uint32_t index, size_t item_size)
+{
+    if (LIKELY(index < *cap))
+        return items;
+    size_t ncap = *cap ? (size_t)*cap * 2 : 8;
+    if (ncap <= index)
+        ncap = (size_t)index + 1;
+    items = xrealloc(items, ncap * item_size);
+    memset((char *)items + (size_t)*cap * item_size, 0, (ncap - *cap) * item_size);
+    *cap = (uint32_t)ncap;
+    return items;
+}
+#define GROW(items, cap, index) ((items) = grow((items), &(cap), (index), sizeof *(items)))
+
+/* First allocation for a vector whose count was only checked against the
+ * bytes left: each item takes at least min_bytes, so more than left/min_bytes
+ * items cannot all be read and the array grows on demand instead. */
+static uint32_t initial_cap(const struct decoder *d, uint32_t count, size_t min_bytes)
+{
+    size_t left = (size_t)(d->r.end - d->r.p) / min_bytes;
+    return count < left ? count : (uint32_t)left;
+}
+
+static void *alloc_items(uint32_t *cap, uint32_t count, size_t item_size)
+{
+    *cap = count;
+    return count ? xcalloc(count, item_size) : NULL;
+}
+
+static bool read_name(struct decoder *d, struct name *out)
+{
+    const uint8_t *bytes;
+    uint32_t len;
+    if (!rd_name_bytes(&d->r, &bytes, &len, d->err))
+        return false;
+    out->str = xstrndup((const char *)bytes, len);
+    out->len = len;
+    return true;
+}
+
+/* ---- Expressions ---- */
+
+/* Walk instructions up to the `end` that closes the expression, checking
+ * block structure: `else` only directly inside an `if`, one per `if`.
+ * track_data_ops notes memory.init and data.drop, which only matter in
+ * bodies of a module without a data count section. */
+static inline __attribute__((always_inline)) bool read_expr_with(struct decoder *d,
+                                                                 bool track_data_ops)
+{
+    _Static_assert(OP_block < OP_end && OP_loop < OP_end && OP_if_ < OP_end &&
+                   OP_else_ < OP_end && OP_data_drop == OP_memory_init + 1,
+                   "read_expr relies on the order of enum opcode");
+    struct reader r = d->r; /* a local copy stays in registers */
+    struct instr in;
+    uint32_t depth = 0;
+    for (;;) {
+        if (!read_instr_inline(&r, &in, d->err))
+            return false;
+        /* One well-predicted test keeps ordinary instructions cheap: the
+         * structured ones are the lowest opcodes, and the two that need the
+         * data count are neighbours. */
+        if (LIKELY(in.op > OP_end)) {
+            if (track_data_ops && (unsigned)(in.op - OP_memory_init) < 2)
+                d->uses_data_count = true;
+            continue;
+        }
+        switch (in.op) {
+        case OP_block:
+        case OP_loop:
+        case OP_if_:
+            if (UNLIKELY(depth >= d->open_cap)) {
+                d->open_cap = d->open_cap ? d->open_cap * 2 : 64;
+                d->open = xrealloc(d->open, d->open_cap);
+            }
+            d->open[depth++] = in.op == OP_if_;
+            break;
+        case OP_else_:
+            if (depth == 0 || d->open[depth - 1] != 1)
+                return RD_ERR(d->err, WISP_ERR_MALFORMED, in.offset,
+                              "END opcode expected: else outside an if");
+            d->open[depth - 1] = 0;
+            break;
+        case OP_end:
+            if (depth == 0) {
+                d->r.p = r.p;
+                return true;
+            }
+            depth--;
+            break;
+        }
+    }
+}
+
+static bool read_expr(struct decoder *d, bool is_body)
+{
+    if (is_body && !d->m->has_data_count)
+        return read_expr_with(d, true);
+    return read_expr_with(d, false);
+}
+
+static bool read_const_expr(struct decoder *d, struct expr *out)
+{
+    const uint8_t *start = d->r.p;
+    if (!read_expr(d, false))
+        return false;
+    out->offset = (uint32_t)(start - d->r.start);
+    out->len = (uint32_t)(d->r.p - start);
+    return true;
+}
+
+/* ---- Types ---- */
+
+static bool read_limits(struct decoder *d, struct limits *out)
+{
+    uint8_t flag;
+    uint32_t min, max = 0;
+    if (!rd_u1(&d->r, &flag, d->err) || !rd_u32(&d->r, &min, d->err))
+        return false;
+    if (flag && !rd_u32(&d->r, &max, d->err))
+        return false;
+    out->min = min;
+    out->max = max;
+    out->has_max = flag;
+    return true;
+}
+
+static bool read_tabletype(struct decoder *d, struct tabletype *out)
+{
+    return rd_reftype(&d->r, &out->elem, d->err) && read_limits(d, &out->limits);
+}
+
+static bool read_globaltype(struct decoder *d, struct globaltype *out)
+{
+    uint8_t mut;
+    if (!rd_valtype(&d->r, &out->type, d->err) || !rd_byte(&d->r, &mut, d->err))
+        return false;
+    if (mut > 1)
+        return FAIL_AT(d, d->r.p - 1, "malformed mutability: 0x%02x", mut);
+    out->mutable_ = mut;
+    return true;
+}
+
+/* A vector of value types; they are one byte each, so the caller can copy
+ * them from *first once they are all known to be good. */
+static bool read_valtypes(struct decoder *d, uint32_t *count, const uint8_t **first)
+{
+    if (!rd_len(&d->r, count, d->err))
+        return false;
+    *first = d->r.p;
+    for (uint32_t i = 0; i < *count; i++) {
+        valtype_t t;
+        if (!rd_valtype(&d->r, &t, d->err))
+            return false;
+    }
+    return true;
+}
+
+static bool read_type_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->types = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->types);
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *at = d->r.p;
+        uint8_t tag;
+        if (!rd_byte(&d->r, &tag, d->err))
+            return false;
+        if (tag != 0x60) {
+            if (tag & 0x80)
+                return FAIL_AT(d, d->r.p, "integer representation too long");
+            return FAIL_AT(d, at, "malformed function type: 0x%02x", tag);
+        }
+        uint32_t np, nr;
+        const uint8_t *params, *results;
+        if (!read_valtypes(d, &np, &params) || !read_valtypes(d, &nr, &results))
+            return false;
+        GROW(m->types, cap, i);
+        struct functype *t = &m->types[m->ntypes++];
+        t->nparams = np;
+        t->nresults = nr;
+        t->types = xmalloc((size_t)np + nr);
+        memcpy(t->types, params, np);
+        memcpy(t->types + np, results, nr);
+    }
+    return true;
+}
+
+/* ---- Imports and definitions ---- */
+
+static void add_func(struct decoder *d, uint32_t type)
+{
+    GROW(d->m->func_types, d->funcs_cap, d->m->nfuncs);
+    d->m->func_types[d->m->nfuncs++] = type;
+}
+
+static struct tabletype *add_table(struct decoder *d)
+{
+    GROW(d->m->tables, d->tables_cap, d->m->ntables);
+    return &d->m->tables[d->m->ntables++];
+}
+
+static struct memtype *add_memory(struct decoder *d)
+{
+    GROW(d->m->memories, d->memories_cap, d->m->nmemories);
+    return &d->m->memories[d->m->nmemories++];
+}
+
+static struct global *add_global(struct decoder *d)
+{
+    GROW(d->m->globals, d->globals_cap, d->m->nglobals);
+    return &d->m->globals[d->m->nglobals++];
+}
+
+static bool read_import_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->imports = alloc_items(&cap, initial_cap(d, count, 4), sizeof *m->imports);
+    for (uint32_t i = 0; i < count; i++) {
+        GROW(m->imports, cap, i);
+        struct import *im = &m->imports[m->nimports++];
+        im->offset = (uint32_t)(d->r.p - d->r.start);
+        if (!read_name(d, &im->module) || !read_name(d, &im->field))
+            return false;
+        if (!rd_byte(&d->r, &im->kind, d->err))
+            return false;
+        switch (im->kind) {
+        case EXT_FUNC:
+            if (!rd_u32(&d->r, &im->desc.func_type, d->err))
+                return false;
+            add_func(d, im->desc.func_type);
+            m->nfunc_imports++;
+            break;
+        case EXT_TABLE:
+            if (!read_tabletype(d, &im->desc.table))
+                return false;
+            *add_table(d) = im->desc.table;
+            m->ntable_imports++;
+            break;
+        case EXT_MEMORY:
+            if (!read_limits(d, &im->desc.memory.limits))
+                return false;
+            *add_memory(d) = im->desc.memory;
+            m->nmemory_imports++;
+            break;
+        case EXT_GLOBAL:
+            if (!read_globaltype(d, &im->desc.global))
+                return false;
+            add_global(d)->type = im->desc.global;
+            m->nglobal_imports++;
+            break;
+        default:
+            return FAIL_AT(d, d->r.p - 1, "malformed import kind: 0x%02x", im->kind);
+        }
+    }
+    return true;
+}
+
+static bool read_function_section(struct decoder *d)
+{
+    uint32_t count;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t type;
+        if (!rd_u32(&d->r, &type, d->err))
+            return false;
+        add_func(d, type);
+    }
+    return true;
+}
+
+static bool read_table_section(struct decoder *d)
+{
+    uint32_t count;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        struct tabletype t;
+        if (!read_tabletype(d, &t))
+            return false;
+        *add_table(d) = t;
+    }
+    return true;
+}
+
+static bool read_memory_section(struct decoder *d)
+{
+    uint32_t count;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        struct memtype t;
+        if (!read_limits(d, &t.limits))
+            return false;
+        *add_memory(d) = t;
+    }
+    return true;
+}
+
+static bool read_global_section(struct decoder *d)
+{
+    uint32_t count;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        struct global g;
+        if (!read_globaltype(d, &g.type) || !read_const_expr(d, &g.init))
+            return false;
+        *add_global(d) = g;
+    }
+    return true;
+}
+
+static bool read_export_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->exports = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->exports);
+    for (uint32_t i = 0; i < count; i++) {
+        GROW(m->exports, cap, i);
+        struct export *ex = &m->exports[m->nexports++];
+        if (!read_name(d, &ex->name) || !rd_byte(&d->r, &ex->kind, d->err))
+            return false;
+        if (ex->kind > EXT_GLOBAL)
+            return FAIL_AT(d, d->r.p - 1, "malformed export kind: 0x%02x", ex->kind);
+        if (!rd_u32(&d->r, &ex->index, d->err))
+            return false;
+    }
+    return true;
+}
+
+static bool read_start_section(struct decoder *d)
+{
+    d->m->has_start = true;
+    return rd_u32(&d->r, &d->m->start, d->err);
+}
+
+/* ---- Element and data segments ---- */
+
+static bool read_elemkind(struct decoder *d, valtype_t *out)
+{
+    uint8_t b;
+    if (!rd_byte(&d->r, &b, d->err))
+        return false;
+    if (b != 0x00)
+        return FAIL_AT(d, d->r.p - 1, "malformed element kind: 0x%02x", b);
+    *out = VT_FUNCREF;
+    return true;
+}
+
+/* Encodings by flag bits: bit 0 = passive or declarative (bit 1 then picks
+ * declarative), else active, with an explicit table index if bit 1; bit 2 =
+ * items are expressions (with a reftype) rather than function indices (with
+ * an elemkind, absent when both other bits are clear). */
+static bool read_elem(struct decoder *d, struct elem *e)
+{
+    const uint8_t *at = d->r.p;
+    uint32_t flags;
+    e->byte_offset = (uint32_t)(at - d->r.start);
+    if (!rd_u32(&d->r, &flags, d->err))
+        return false;
+    if (flags > 7)
+        return FAIL_AT(d, at, "malformed elements segment kind: %u", flags);
+    bool passive_or_declarative = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
+    e->type = VT_FUNCREF;
+    e->table = 0;
+    if (passive_or_declarative) {
+        e->mode = explicit_table ? SEG_DECLARATIVE : SEG_PASSIVE;
+    } else {
+        e->mode = SEG_ACTIVE;
+        if (explicit_table && !rd_u32(&d->r, &e->table, d->err))
+            return false;
+        if (!read_const_expr(d, &e->offset))
+            return false;
+    }
+    if (flags & 3) {
+        if (exprs ? !rd_reftype(&d->r, &e->type, d->err) : !read_elemkind(d, &e->type))
+            return false;
+    }
+    uint32_t count;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    if (exprs) {
+        uint32_t cap = initial_cap(d, count, 1);
+        e->exprs = alloc_items(&cap, cap, sizeof *e->exprs);
+        for (uint32_t i = 0; i < count; i++) {
+            GROW(e->exprs, cap, i);
+            if (!read_const_expr(d, &e->exprs[i]))
+                return false;
+            e->count++;
+        }
+        if (!e->exprs)
+            e->exprs = xmalloc(sizeof *e->exprs); /* keeps "exactly one is set" for count 0 */
+    } else {
+        uint32_t cap;
+        e->funcs = alloc_items(&cap, count, sizeof *e->funcs);
+        for (uint32_t i = 0; i < count; i++) {
+            if (!rd_u32(&d->r, &e->funcs[i], d->err))
+                return false;
+            e->count++;
+        }
+        if (!e->funcs)
+            e->funcs = xmalloc(sizeof *e->funcs); /* keeps "exactly one is set" for count 0 */
+    }
+    return true;
+}
+
+static bool read_elem_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->elems = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->elems);
+    for (uint32_t i = 0; i < count; i++) {
+        GROW(m->elems, cap, i);
+        if (!read_elem(d, &m->elems[m->nelems++]))
+            return false;
+    }
+    return true;
+}
+
+static bool read_data(struct decoder *d, struct data *seg)
+{
+    const uint8_t *at = d->r.p;
+    uint32_t flags, len;
+    seg->byte_offset = (uint32_t)(at - d->r.start);
+    if (!rd_u32(&d->r, &flags, d->err))
+        return false;
+    seg->memory = 0;
+    switch (flags) {
+    case 0:
+        seg->mode = SEG_ACTIVE;
+        if (!read_const_expr(d, &seg->offset))
+            return false;
+        break;
+    case 1:
+        seg->mode = SEG_PASSIVE;
+        break;
+    case 2:
+        seg->mode = SEG_ACTIVE;
+        if (!rd_u32(&d->r, &seg->memory, d->err) || !read_const_expr(d, &seg->offset))
+            return false;
+        break;
+    default:
+        return FAIL_AT(d, at, "malformed data segment kind: %u", flags);
+    }
+    if (!rd_len(&d->r, &len, d->err))
+        return false;
+    seg->init_offset = (uint32_t)(d->r.p - d->r.start);
+    seg->init_len = len;
+    return rd_bytes(&d->r, len, d->err);
+}
+
+static bool read_data_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->datas = alloc_items(&cap, initial_cap(d, count, 2), sizeof *m->datas);
+    for (uint32_t i = 0; i < count; i++) {
+        GROW(m->datas, cap, i);
+        if (!read_data(d, &m->datas[m->ndatas++]))
+            return false;
+    }
+    return true;
+}
+
+static bool read_data_count_section(struct decoder *d)
+{
+    d->m->has_data_count = true;
+    return rd_u32(&d->r, &d->m->data_count, d->err);
+}
+
+/* ---- Code ---- */
+
+static bool read_locals(struct decoder *d, struct code *c)
+{
+    const uint8_t *at = d->r.p;
+    uint32_t ngroups;
+    if (!rd_len(&d->r, &ngroups, d->err))
+        return false;
+    /* Each group is at least two bytes, so ngroups is bounded by the input;
+     * locals themselves are never allocated one by one. */
+    c->groups = ngroups ? xmalloc((size_t)ngroups * sizeof *c->groups) : NULL;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        struct local_group *g = &c->groups[i];
+        if (!rd_u32(&d->r, &g->count, d->err) || !rd_valtype(&d->r, &g->type, d->err))
+            return false;
+        c->ngroups++;
+        total += g->count;
+    }
+    if (total > UINT32_MAX)
+        return FAIL_AT(d, at, "too many locals: %llu", (unsigned long long)total);
+    c->nlocals = (uint32_t)total;
+    return true;
+}
+
+static bool read_code_section(struct decoder *d)
+{
+    struct module *m = d->m;
+    uint32_t count, cap;
+    if (!rd_len(&d->r, &count, d->err))
+        return false;
+    m->codes = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->codes);
+    for (uint32_t i = 0; i < count; i++) {
+        GROW(m->codes, cap, i);
+        struct code *c = &m->codes[d->ncodes++];
+        c->size_offset = (uint32_t)(d->r.p - d->r.start);
+        uint32_t size;
+        if (!rd_len(&d->r, &size, d->err))
+            return false;
+        const uint8_t *start = d->r.p;
+        if (!read_locals(d, c))
+            return false;
+        const uint8_t *body = d->r.p;
+        if (!read_expr(d, true))
+            return false;
+        if ((size_t)(d->r.p - start) != size)
+            return FAIL_AT(d, start, "section size mismatch: function %u body is %zu bytes, "
+                           "its size says %u", i, (size_t)(d->r.p - start), size);
+        c->body_offset = (uint32_t)(body - d->r.start);
+        c->body_len = (uint32_t)(d->r.p - body);
+    }
+    return true;
+}
+
+/* ---- Custom sections ---- */
+
+static bool read_custom_section(struct decoder *d, const uint8_t *content, uint32_t size)
+{
+    struct module *m = d->m;
+    const uint8_t *name;
+    uint32_t name_len;
+    if (!rd_name_bytes(&d->r, &name, &name_len, d->err))
+        return false;
+    size_t used = (size_t)(d->r.p - content);
+    if (used > size || size > (size_t)(d->r.end - content))
+        return FAIL_AT(d, d->r.p, "unexpected end of section or function: custom section "
+                       "needs %u bytes", size);
+    GROW(m->customs, d->customs_cap, m->ncustoms);
+    struct custom_section *cs = &m->customs[m->ncustoms++];
+    cs->name.str = xstrndup((const char *)name, name_len);
+    cs->name.len = name_len;
+    cs->offset = (uint32_t)(d->r.p - d->r.start);
+    cs->len = (uint32_t)(size - used);
+    d->r.p = content + size;
+    if (!d->have_names && name_len == 4 && memcmp(name, "name", 4) == 0) {
+        d->have_names = true;
+        decode_name_section(m, cs->offset, cs->len);
+    }
+    return true;
+}
+
+/* ---- The module ---- */
+
+/* Position of each section id in the required order (data count, id 12,
+ * comes between element and code). */
+static const uint8_t section_rank[13] = {
+    [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [6] = 6, [7] = 7,
+    [8] = 8, [9] = 9, [12] = 10, [10] = 11, [11] = 12,
+};
+
+static bool read_section(struct decoder *d, uint8_t id)
+{
+    switch (id) {
+    case 1: return read_type_section(d);
+    case 2: return read_import_section(d);
+    case 3: return read_function_section(d);
+    case 4: return read_table_section(d);
+    case 5: return read_memory_section(d);
+    case 6: return read_global_section(d);
+    case 7: return read_export_section(d);
+    case 8: return read_start_section(d);
+    case 9: return read_elem_section(d);
+    case 10: return read_code_section(d);
+    case 11: return read_data_section(d);
+    case 12: return read_data_count_section(d);
+    }
+    return false;
+}
+
+static bool read_header(struct decoder *d)
+{
+    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6D};
+    struct reader *r = &d->r;
+    size_t len = (size_t)(r->end - r->start);
+    if (len < 4)
+        return FAIL_AT(d, r->end, "unexpected end: no magic header");
+    if (memcmp(r->start, magic, 4) != 0)
+        return FAIL_AT(d, r->start, "magic header not detected");
+    if (len < 8)
+        return FAIL_AT(d, r->end, "unexpected end: no binary version");
+    if (rd_le32(r->start + 4) != 1)
+        return FAIL_AT(d, r->start + 4, "unknown binary version: %u", rd_le32(r->start + 4));
+    r->p = r->start + 8;
+    return true;
+}
+
+static bool read_module(struct decoder *d)
+{
+    struct module *m = d->m;
+    struct reader *r = &d->r;
+    if (!read_header(d))
+        return false;
+    uint8_t last_rank = 0;
+    while (r->p < r->end) {
+        const uint8_t *at = r->p;
+        uint8_t id = *r->p++;
+        if (id > 12)
+            return FAIL_AT(d, at, "malformed section id: %u", id);
+        if (id != 0) {
+            if (section_rank[id] <= last_rank)
+                return FAIL_AT(d, at, "unexpected content after last section: "
+                               "section %u is out of order or repeated", id);
+            last_rank = section_rank[id];
+        }
+        uint32_t size;
+        if (!rd_len(r, &size, d->err))
+            return false;
+        const uint8_t *content = r->p;
+        if (id == 0) {
+            if (!read_custom_section(d, content, size))
+                return false;
+            continue;
+        }
+        if (!read_section(d, id))
+            return false;
+        if ((size_t)(r->p - content) != size)
+            return FAIL_AT(d, content, "section size mismatch: section %u is %zu bytes, "
+                           "its size says %u", id, (size_t)(r->p - content), size);
+    }
+    if (m->nfuncs - m->nfunc_imports != d->ncodes)
+        return FAIL_AT(d, r->end, "function and code section have inconsistent lengths: "
+                       "%u functions, %u bodies", m->nfuncs - m->nfunc_imports, d->ncodes);
+    if (m->has_data_count && m->data_count != m->ndatas)
+        return FAIL_AT(d, r->end, "data count and data section have inconsistent lengths: "
+                       "%u and %u", m->data_count, m->ndatas);
+    if (d->uses_data_count && !m->has_data_count)
+        return FAIL_AT(d, r->end, "data count section required: memory.init or data.drop "
+                       "is used");
+    return true;
+}
+
+bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (len > UINT32_MAX)
+        return err_set(err, WISP_ERR_MALFORMED, -1,
+                       "length out of bounds: module larger than 4 GiB");
+    m->bytes = xmalloc(len);
+    if (len)
+        memcpy(m->bytes, bytes, len);
+    m->len = (uint32_t)len;
+    struct decoder d = {
+        .m = m,
+        .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len},
+        .err = err,
+    };
+    bool ok = read_module(&d);
+    free(d.open);
+    /* The code section may hold more bodies than the function section
+     * declared; module_free only knows the declared number. */
+    if (!ok) {
+        for (uint32_t i = 0; i < d.ncodes; i++)
+            free(m->codes[i].groups);
+        free(m->codes);
+        m->codes = NULL;
+        module_free(m);
+    }
+    return ok;
+}

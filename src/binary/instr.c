@@ -1,0 +1,272 @@
+/* Instructions in the binary format: the opcode table built from
+ * opcodes.def, lookup by encoding, and read_instr, the one place that decodes
+ * an instruction's immediates (the decoder, validator and compiler share it). */
+#include "binary/instr.h"
+
+#include "binary/reader.h"
+
+const struct opcode_info opcode_table[OP_COUNT] = {
+#define OP(id, name, prefix, code, imm, sig, x) \
+    [OP_##id] = {name, prefix, code, IMM_##imm, sig, x},
+#include "binary/opcodes.def"
+#undef OP
+};
+
+/* Encoding -> (opcode + 1) | fast-path kind << 12 (see instr.h), one row per
+ * prefix. A prefixed code above 255 or a repeated encoding in opcodes.def
+ * fails to compile (array bounds, -Woverride-init), which keeps the table
+ * honest. */
+#define PREFIX_ROW(prefix) ((prefix) == 0 ? 0 : (prefix) == 0xFC ? 1 : 2)
+#define FAST_KIND(prefix, imm)                                                              \
+    ((prefix) != 0 ? 0                                                                      \
+     : (imm) == IMM_NONE ? 1                                                                \
+     : (imm) == IMM_LOCAL || (imm) == IMM_LABEL || (imm) == IMM_GLOBAL || (imm) == IMM_FUNC \
+         ? 2                                                                                \
+     : (imm) == IMM_I32    ? 3                                                              \
+     : (imm) == IMM_MEMARG ? 4 : 0)
+const uint16_t opcode_encodings[3][256] = {
+#define OP(id, name, prefix, code, imm, sig, x) \
+    [PREFIX_ROW(prefix)][code] = (OP_##id + 1) | FAST_KIND(prefix, IMM_##imm) << 12,
+#include "binary/opcodes.def"
+#undef OP
+};
+_Static_assert(OP_COUNT < 0x3FF, "opcode_encodings packs opcodes in 10 bits");
+#define OPCODE_OF(entry) ((unsigned)((entry) & 0x3FF))
+
+int opcode_lookup(uint8_t prefix, uint32_t code)
+{
+    if (code > 255 || (prefix != 0 && prefix != 0xFC && prefix != 0xFD))
+        return -1;
+    return (int)OPCODE_OF(opcode_encodings[PREFIX_ROW(prefix)][code]) - 1;
+}
+
+static bool illegal_opcode(const struct reader *r, const uint8_t *at, struct wisp_error *err)
+{
+    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x", *at);
+}
+
+static bool illegal_prefixed(const struct reader *r, const uint8_t *at, uint32_t code,
+                             struct wisp_error *err)
+{
+    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x %u", *at,
+                   code);
+}
+
+/* memory.size, memory.grow, memory.fill, memory.init and memory.copy carry a
+ * single reserved 0x00 byte in 2.0 (not a LEB128: 0x80 0x00 is malformed). */
+static inline bool read_zero_byte(struct reader *r, struct wisp_error *err)
+{
+    uint8_t b;
+    if (!rd_byte(r, &b, err))
+        return false;
+    if (UNLIKELY(b != 0))
+        return rd_fail(r, r->p - 1, err, "zero byte expected");
+    return true;
+}
+
+static inline bool read_memarg(struct reader *r, struct instr *in, struct wisp_error *err)
+{
+    const uint8_t *at = r->p;
+    uint32_t align, offset;
+    if (!rd_u32(r, &align, err))
+        return false;
+    /* Alignments from 32 up would need the multi-memory flag bit or cannot
+     * be a shift count; the suite calls them malformed (below 32 the
+     * validator rejects what exceeds the natural alignment). */
+    if (UNLIKELY(align >= 32))
+        return rd_fail(r, at, err, "malformed memop flags");
+    if (!rd_u32(r, &offset, err))
+        return false;
+    in->memarg.align = align;
+    in->memarg.memory = 0;
+    in->memarg.offset = offset;
+    return true;
+}
+
+/* blocktype: 0x40, a one-byte value type, or a non-negative s33 type index. */
+static __attribute__((noinline)) bool read_blocktype_slow(struct reader *r, struct instr *in,
+                                                          struct wisp_error *err)
+{
+    if (UNLIKELY(r->p >= r->end))
+        return rd_eof(r, err);
+    uint8_t b = *r->p;
+    if ((b & 0xC0) == 0x40) {
+        in->block.kind = BT_VALTYPE;
+        return rd_valtype(r, &in->block.valtype, err);
+    }
+    const uint8_t *at = r->p;
+    int64_t index;
+    if (!rd_s33(r, &index, err))
+        return false;
+    if (index < 0)
+        return rd_fail(r, at, err, "malformed block type");
+    in->block.kind = BT_TYPEINDEX;
+    in->block.index = (uint32_t)index;
+    return true;
+}
+
+static inline bool read_blocktype(struct reader *r, struct instr *in, struct wisp_error *err)
+{
+    if (LIKELY(r->p < r->end && *r->p == 0x40)) {
+        r->p++;
+        in->block.kind = BT_EMPTY;
+        return true;
+    }
+    return read_blocktype_slow(r, in, err);
+}
+
+static __attribute__((noinline)) bool read_br_table(struct reader *r, struct instr *in,
+                                                    struct wisp_error *err)
+{
+    uint32_t count, label;
+    if (!rd_len(r, &count, err))
+        return false;
+    in->br_table.count = count;
+    in->br_table.labels = r->p;
+    for (uint32_t i = 0; i < count; i++)
+        if (!rd_u32(r, &label, err))
+            return false;
+    return rd_u32(r, &in->br_table.default_label, err);
+}
+
+/* select t*: 2.0 allows exactly one type, but the count is kept (in a) so
+ * the validator can report the arity rather than the decoder. */
+static __attribute__((noinline)) bool read_select_types(struct reader *r, struct instr *in,
+                                                        struct wisp_error *err)
+{
+    uint32_t count;
+    if (!rd_len(r, &count, err))
+        return false;
+    in->a = count;
+    in->valtype = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        valtype_t t;
+        if (!rd_valtype(r, &t, err))
+            return false;
+        if (i == 0)
+            in->valtype = t;
+    }
+    return true;
+}
+
+static inline bool read_fixed(struct reader *r, void *out, size_t n, struct wisp_error *err)
+{
+    if (UNLIKELY((size_t)(r->end - r->p) < n))
+        return rd_eof(r, err);
+    memcpy(out, r->p, n);
+    r->p += n;
+    return true;
+}
+
+/* Immediates of the less common shapes, out of line so that read_instr
+ * itself stays small. */
+static __attribute__((noinline)) bool read_rare_immediates(struct reader *r, struct instr *in,
+                                                           unsigned imm, struct wisp_error *err)
+{
+    switch (imm) {
+    case IMM_BR_TABLE:
+        return read_br_table(r, in, err);
+    case IMM_CALL_INDIRECT:
+    case IMM_TABLE_INIT:
+    case IMM_TABLE_COPY:
+        return rd_u32(r, &in->a, err) && rd_u32(r, &in->b, err);
+    case IMM_MEM:
+        in->a = 0;
+        return read_zero_byte(r, err);
+    case IMM_I64:
+        return rd_s64(r, &in->imm.i64, err);
+    case IMM_V128:
+    case IMM_SHUFFLE:
+        return read_fixed(r, in->imm.v128, 16, err);
+    case IMM_LANE:
+        return rd_byte(r, &in->lane, err);
+    case IMM_MEMARG_LANE:
+        return read_memarg(r, in, err) && rd_byte(r, &in->lane, err);
+    case IMM_SELECT_T:
+        return read_select_types(r, in, err);
+    case IMM_HEAPTYPE:
+        return rd_reftype(r, &in->valtype, err);
+    case IMM_MEMORY_INIT:
+        in->b = 0;
+        return rd_u32(r, &in->a, err) && read_zero_byte(r, err);
+    case IMM_MEMORY_COPY:
+        in->a = in->b = 0;
+        return read_zero_byte(r, err) && read_zero_byte(r, err);
+    }
+    return illegal_opcode(r, r->start + in->offset, err);
+}
+
+/* The immediate shape of each opcode, packed small. */
+static const uint8_t imm_of[OP_COUNT] = {
+#define OP(id, name, prefix, code, imm, sig, x) [OP_##id] = IMM_##imm,
+#include "binary/opcodes.def"
+#undef OP
+};
+
+static inline bool read_immediates(struct reader *r, struct instr *in, struct wisp_error *err)
+{
+    unsigned imm = imm_of[in->op];
+    switch (imm) {
+    case IMM_NONE:
+        return true;
+    case IMM_BLOCK:
+        return read_blocktype(r, in, err);
+    case IMM_LABEL:
+    case IMM_FUNC:
+    case IMM_LOCAL:
+    case IMM_GLOBAL:
+    case IMM_TABLE:
+    case IMM_DATA:
+    case IMM_ELEM:
+        return rd_u32(r, &in->a, err);
+    case IMM_MEMARG:
+        return read_memarg(r, in, err);
+    case IMM_I32:
+        return rd_s32(r, &in->imm.i32, err);
+    case IMM_F32:
+        if (UNLIKELY(r->end - r->p < 4))
+            return rd_eof(r, err);
+        in->imm.f32 = rd_le32(r->p);
+        r->p += 4;
+        return true;
+    case IMM_F64:
+        if (UNLIKELY(r->end - r->p < 8))
+            return rd_eof(r, err);
+        in->imm.f64 = rd_le64(r->p);
+        r->p += 8;
+        return true;
+    }
+    return read_rare_immediates(r, in, imm, err);
+}
+
+/* Prefixed (0xFC, 0xFD) and unassigned opcodes. */
+static __attribute__((noinline)) bool read_prefixed(struct reader *r, struct instr *in,
+                                                    struct wisp_error *err)
+{
+    const uint8_t *at = r->p;
+    uint8_t b = *r->p++;
+    if (b < 0xFC || b > 0xFD)
+        return illegal_opcode(r, at, err);
+    uint32_t code;
+    if (!rd_u32(r, &code, err))
+        return false;
+    unsigned op = code < 256 ? OPCODE_OF(opcode_encodings[PREFIX_ROW(b)][code]) : 0;
+    if (!op)
+        return illegal_prefixed(r, at, code, err);
+    in->op = (uint16_t)(op - 1);
+    return read_immediates(r, in, err);
+}
+
+bool read_instr(struct reader *r, struct instr *in, struct wisp_error *err)
+{
+    const uint8_t *p = r->p;
+    if (UNLIKELY(p >= r->end))
+        return rd_eof(r, err);
+    in->offset = (uint32_t)(p - r->start);
+    unsigned op = OPCODE_OF(opcode_encodings[0][*p]);
+    if (UNLIKELY(!op))
+        return read_prefixed(r, in, err);
+    in->op = (uint16_t)(op - 1);
+    r->p = p + 1;
+    return read_immediates(r, in, err);
+}

@@ -1,0 +1,149 @@
+/* Reading one instruction: opcode plus decoded immediates. The decoder uses it
+ * to check every body is well-formed; the validator and the compiler read the
+ * same bytes again through it, so immediates are decoded by one piece of code. */
+#ifndef WISP_BINARY_INSTR_H
+#define WISP_BINARY_INSTR_H
+
+#include "base/common.h"
+#include "module.h"
+
+enum opcode {
+#define OP(id, name, prefix, code, imm, sig, x) OP_##id,
+#include "binary/opcodes.def"
+#undef OP
+    OP_COUNT
+};
+
+enum imm_kind {
+    IMM_NONE,
+    IMM_BLOCK,         /* blocktype */
+    IMM_LABEL,         /* a = label depth */
+    IMM_BR_TABLE,      /* br_table: see instr.br_table */
+    IMM_FUNC,          /* a = function index */
+    IMM_CALL_INDIRECT, /* a = type index, b = table index */
+    IMM_LOCAL,         /* a = local index */
+    IMM_GLOBAL,        /* a = global index */
+    IMM_TABLE,         /* a = table index */
+    IMM_MEMARG,        /* memarg */
+    IMM_MEM,           /* a = memory index (a reserved 0x00 byte in 2.0) */
+    IMM_I32, IMM_I64, IMM_F32, IMM_F64, IMM_V128, /* imm */
+    IMM_LANE,          /* lane */
+    IMM_MEMARG_LANE,   /* memarg + lane */
+    IMM_SHUFFLE,       /* imm.v128 holds the 16 lane indices */
+    IMM_SELECT_T,      /* valtype */
+    IMM_HEAPTYPE,      /* valtype (funcref/externref) */
+    IMM_MEMORY_INIT,   /* a = data index, b = memory index */
+    IMM_DATA,          /* a = data index */
+    IMM_MEMORY_COPY,   /* a = destination memory, b = source memory */
+    IMM_TABLE_INIT,    /* a = element index, b = table index */
+    IMM_ELEM,          /* a = element index */
+    IMM_TABLE_COPY,    /* a = destination table, b = source table */
+};
+
+struct opcode_info {
+    const char *name; /* text format name */
+    uint8_t prefix;   /* 0, 0xFC or 0xFD */
+    uint32_t code;
+    uint8_t imm;      /* enum imm_kind */
+    const char *sig;  /* "params:results" (i l f d v), "" = typed by hand */
+    uint8_t x;        /* natural alignment log2, or lane count */
+};
+extern const struct opcode_info opcode_table[OP_COUNT];
+
+/* Opcode lookup from its encoding; returns -1 for unknown encodings. */
+int opcode_lookup(uint8_t prefix, uint32_t code);
+
+enum blocktype_kind { BT_EMPTY, BT_VALTYPE, BT_TYPEINDEX };
+
+struct instr {
+    uint16_t op;     /* enum opcode */
+    uint32_t offset; /* byte offset of the opcode (its prefix byte, if any) */
+    uint32_t a, b;   /* index immediates, per enum imm_kind */
+    struct { uint8_t kind; valtype_t valtype; uint32_t index; } block;
+    struct { uint32_t align; uint32_t memory; uint64_t offset; } memarg; /* align is the log2 exponent */
+    uint8_t lane;
+    valtype_t valtype; /* select t / ref.null */
+    struct {
+        uint32_t count;         /* labels before the default */
+        const uint8_t *labels;  /* first label's LEB; read with br_table_next */
+        uint32_t default_label;
+    } br_table;
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32; /* raw bits */
+        uint64_t f64; /* raw bits */
+        uint8_t v128[16];
+    } imm;
+};
+
+struct reader {
+    const uint8_t *start; /* module start: offsets are relative to it */
+    const uint8_t *p, *end;
+};
+
+/* Read the instruction at r->p and advance. On malformed input returns false
+ * with a WISP_ERR_MALFORMED error carrying the byte offset. */
+bool read_instr(struct reader *r, struct instr *in, struct wisp_error *err);
+
+/* The hot path of read_instr, for loops that read every instruction of a
+ * body (decoder, validator, compiler): one-byte opcodes with no immediate, a
+ * one-byte index or i32 constant, or a one-byte-each memarg are handled
+ * inline, everything else goes to read_instr. Same results and errors.
+ * opcode_encodings[row][code], row 0 = one-byte, 1 = 0xFC, 2 = 0xFD:
+ * (opcode + 1) | kind << 12, 0 = no such instruction; kind (row 0 only):
+ * 0 = take read_instr, 1 = no immediate, 2 = one u32 index (in a),
+ * 3 = i32.const, 4 = memarg. */
+extern const uint16_t opcode_encodings[3][256];
+
+static inline bool read_instr_inline(struct reader *r, struct instr *in, struct wisp_error *err)
+{
+    const uint8_t *p = r->p;
+    if (__builtin_expect(r->end - p >= 3, 1)) {
+        unsigned e = opcode_encodings[0][p[0]], kind = e >> 12;
+        in->op = (uint16_t)((e & 0x3FF) - 1);
+        in->offset = (uint32_t)(p - r->start);
+        if (kind == 1) {
+            r->p = p + 1;
+            return true;
+        }
+        uint8_t b = p[1];
+        if (b < 0x80) {
+            if (kind == 2) {
+                in->a = b;
+                r->p = p + 2;
+                return true;
+            }
+            if (kind == 3) {
+                in->imm.i32 = (int32_t)(b & 0x3F) - (int32_t)(b & 0x40);
+                r->p = p + 2;
+                return true;
+            }
+            if (kind == 4 && b < 32 && p[2] < 0x80) {
+                in->memarg.align = b;
+                in->memarg.memory = 0;
+                in->memarg.offset = p[2];
+                r->p = p + 3;
+                return true;
+            }
+        }
+    }
+    return read_instr(r, in, err);
+}
+
+/* Read the next br_table label from an instruction already checked by
+ * read_instr (no bounds or overflow checks). */
+static inline uint32_t br_table_next(const uint8_t **p)
+{
+    uint32_t v = 0;
+    unsigned shift = 0;
+    uint8_t byte;
+    do {
+        byte = *(*p)++;
+        v |= (uint32_t)(byte & 0x7F) << shift;
+        shift += 7;
+    } while (byte & 0x80);
+    return v;
+}
+
+#endif

@@ -1,0 +1,177 @@
+/* The decoded module: what the binary decoder produces, the validator checks,
+ * and the compiler and instantiator consume. It owns a copy of the module's
+ * bytes; function bodies and constant expressions are byte ranges into it, so
+ * nothing is decoded twice into a second representation. */
+#ifndef WISP_MODULE_H
+#define WISP_MODULE_H
+
+#include "base/common.h"
+
+/* Value types, by their binary encoding. */
+enum valtype {
+    VT_I32 = 0x7F,
+    VT_I64 = 0x7E,
+    VT_F32 = 0x7D,
+    VT_F64 = 0x7C,
+    VT_V128 = 0x7B,
+    VT_FUNCREF = 0x70,
+    VT_EXTERNREF = 0x6F,
+};
+typedef uint8_t valtype_t;
+static inline bool valtype_is_ref(valtype_t t) { return t == VT_FUNCREF || t == VT_EXTERNREF; }
+const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
+
+/* External kinds, by their binary encoding. */
+enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
+
+struct name {
+    char *str;    /* NUL-terminated copy; may contain interior NULs */
+    uint32_t len; /* length in bytes, excluding the terminator */
+};
+
+struct functype {
+    uint32_t nparams, nresults;
+    valtype_t *types; /* nparams params followed by nresults results */
+};
+static inline const valtype_t *functype_params(const struct functype *t) { return t->types; }
+static inline const valtype_t *functype_results(const struct functype *t) { return t->types + t->nparams; }
+bool functype_equal(const struct functype *a, const struct functype *b);
+
+struct limits {
+    uint64_t min, max;
+    bool has_max;
+};
+struct tabletype { valtype_t elem; struct limits limits; };
+struct memtype { struct limits limits; }; /* in 64 KiB pages */
+struct globaltype { valtype_t type; bool mutable_; };
+
+/* A constant expression: bytes [offset, offset+len) of the module, ending with
+ * the `end` opcode. Validated by the validator, evaluated at instantiation. */
+struct expr { uint32_t offset, len; };
+
+struct import {
+    struct name module, field;
+    uint8_t kind; /* enum extern_kind */
+    union {
+        uint32_t func_type; /* type index */
+        struct tabletype table;
+        struct memtype memory;
+        struct globaltype global;
+    } desc;
+    uint32_t offset; /* byte offset of the import entry, for errors */
+};
+
+struct export {
+    struct name name;
+    uint8_t kind;
+    uint32_t index;
+};
+
+struct global { struct globaltype type; struct expr init; };
+
+struct local_group { uint32_t count; valtype_t type; };
+
+/* A defined function's code. */
+struct code {
+    uint32_t nlocals; /* declared locals, not counting params */
+    uint32_t ngroups;
+    struct local_group *groups;
+    uint32_t body_offset; /* first instruction, after the local declarations */
+    uint32_t body_len;    /* through the final `end` */
+    uint32_t size_offset; /* offset of the entry (its size field), for errors */
+};
+
+enum segment_mode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARATIVE };
+
+struct elem {
+    uint8_t mode;     /* enum segment_mode */
+    valtype_t type;   /* funcref or externref */
+    uint32_t table;   /* active only */
+    struct expr offset; /* active only */
+    uint32_t count;
+    /* Exactly one of these is set: plain function indices (encodings 0-3), or
+     * one constant expression per item (encodings 4-7). */
+    uint32_t *funcs;
+    struct expr *exprs;
+    uint32_t byte_offset; /* of the segment, for errors */
+};
+
+struct data {
+    uint8_t mode;       /* SEG_ACTIVE or SEG_PASSIVE */
+    uint32_t memory;    /* active only */
+    struct expr offset; /* active only */
+    uint32_t init_offset, init_len; /* the bytes, a range of the module */
+    uint32_t byte_offset;
+};
+
+struct custom_section {
+    struct name name;
+    uint32_t offset, len; /* payload after the name */
+};
+
+/* Sparse name maps from the "name" custom section. Absent names are NULL. */
+struct name_assoc { uint32_t index; struct name name; };
+struct local_names { uint32_t func; uint32_t count; struct name_assoc *names; };
+
+struct module {
+    uint8_t *bytes; /* owned copy of the binary */
+    uint32_t len;
+
+    uint32_t ntypes;
+    struct functype *types;
+
+    uint32_t nimports;
+    struct import *imports;
+
+    /* Index spaces: imports first, then definitions. */
+    uint32_t nfuncs, nfunc_imports;
+    uint32_t *func_types; /* type index of every function, nfuncs entries */
+    uint32_t ntables, ntable_imports;
+    struct tabletype *tables;
+    uint32_t nmemories, nmemory_imports;
+    struct memtype *memories;
+    uint32_t nglobals, nglobal_imports;
+    struct global *globals; /* imported entries have init.len == 0 */
+
+    struct code *codes; /* nfuncs - nfunc_imports entries */
+
+    uint32_t nexports;
+    struct export *exports;
+
+    bool has_start;
+    uint32_t start;
+
+    uint32_t nelems;
+    struct elem *elems;
+
+    uint32_t ndatas;
+    struct data *datas;
+    bool has_data_count;
+    uint32_t data_count;
+
+    uint32_t ncustoms;
+    struct custom_section *customs;
+
+    /* From the name section; missing entries stay empty. */
+    struct name module_name;
+    uint32_t nfunc_names;
+    struct name_assoc *func_names;  /* sorted by index */
+    uint32_t nlocal_names;
+    struct local_names *local_names; /* sorted by function */
+
+    /* Filled by the validator for the compiler: per defined function, the
+     * largest operand stack height (in values) seen while checking it. */
+    uint32_t *max_stack;
+};
+
+/* Decode a binary module. The bytes are copied. On failure returns false with
+ * a malformed-module error in *err (kind WISP_ERR_MALFORMED, byte offset set). */
+bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err);
+/* Validate a decoded module (kind WISP_ERR_INVALID on failure). */
+bool module_validate(struct module *m, struct wisp_error *err);
+void module_free(struct module *m);
+
+/* The function's name from the name section, or NULL. */
+const struct name *module_func_name(const struct module *m, uint32_t func);
+
+#endif

@@ -1,0 +1,261 @@
+/* Module validation (spec section 3.4): every index in range, limits, the
+ * start function, unique export names, constant expressions and segments,
+ * then each function body through code.c. Entry point: module_validate. */
+#include "valid/valid.h"
+
+#include <stdlib.h>
+
+#define MAX_MEMORY_PAGES 65536u
+#define MAX_TABLE_SIZE 0xFFFFFFFFu
+
+static bool invalid(struct validator *v, int64_t offset, const char *message, uint32_t index)
+{
+    return err_set(v->err, WISP_ERR_INVALID, offset, "%s %u", message, index);
+}
+
+/* ---- Types of the index spaces ------------------------------------------ */
+
+static bool check_limits(struct validator *v, const struct limits *limits, uint64_t range,
+                         const char *range_message, int64_t offset)
+{
+    if (limits->min > range || (limits->has_max && limits->max > range))
+        return err_set(v->err, WISP_ERR_INVALID, offset, "%s", range_message);
+    if (limits->has_max && limits->min > limits->max)
+        return err_set(v->err, WISP_ERR_INVALID, offset,
+                       "size minimum must not be greater than maximum: %llu > %llu",
+                       (unsigned long long)limits->min, (unsigned long long)limits->max);
+    return true;
+}
+
+static bool check_table_type(struct validator *v, const struct tabletype *t, int64_t offset)
+{
+    return check_limits(v, &t->limits, MAX_TABLE_SIZE, "table size must be at most 2^32-1",
+                        offset);
+}
+
+static bool check_memory_type(struct validator *v, const struct memtype *t, int64_t offset)
+{
+    return check_limits(v, &t->limits, MAX_MEMORY_PAGES,
+                        "memory size must be at most 65536 pages (4GiB)", offset);
+}
+
+static bool check_type_index(struct validator *v, uint32_t type, int64_t offset)
+{
+    return type < v->m->ntypes || invalid(v, offset, "unknown type", type);
+}
+
+static bool check_imports(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const struct import *im = &m->imports[i];
+        bool ok = true;
+        switch (im->kind) {
+        case EXT_FUNC: ok = check_type_index(v, im->desc.func_type, im->offset); break;
+        case EXT_TABLE: ok = check_table_type(v, &im->desc.table, im->offset); break;
+        case EXT_MEMORY: ok = check_memory_type(v, &im->desc.memory, im->offset); break;
+        default: break;
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Imported tables and memories were checked with their import, which knows
+ * its offset. Every function's type is checked again here because the body
+ * checker relies on it. */
+static bool check_definitions(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t f = 0; f < m->nfuncs; f++)
+        if (!check_type_index(v, m->func_types[f], -1))
+            return false;
+    for (uint32_t t = m->ntable_imports; t < m->ntables; t++)
+        if (!check_table_type(v, &m->tables[t], -1))
+            return false;
+    if (m->nmemories > 1)
+        return err_set(v->err, WISP_ERR_INVALID, -1,
+                       "multiple memories: Wasm 2.0 allows one, the module has %u",
+                       m->nmemories);
+    for (uint32_t i = m->nmemory_imports; i < m->nmemories; i++)
+        if (!check_memory_type(v, &m->memories[i], -1))
+            return false;
+    for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
+        if (!validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type))
+            return false;
+    return true;
+}
+
+/* ---- C.refs ------------------------------------------------------------- */
+
+static void declare_func(struct validator *v, uint32_t func)
+{
+    if (func < v->m->nfuncs)
+        v->refs[func / 64] |= (uint64_t)1 << (func % 64);
+}
+
+/* Functions named anywhere outside function bodies (and the start section)
+ * may be referenced by ref.func in a body. */
+static void collect_refs(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
+        const_expr_collect_refs(v, &m->globals[g].init);
+    for (uint32_t e = 0; e < m->nelems; e++) {
+        const struct elem *el = &m->elems[e];
+        for (uint32_t i = 0; i < el->count; i++) {
+            if (el->funcs)
+                declare_func(v, el->funcs[i]);
+            else
+                const_expr_collect_refs(v, &el->exprs[i]);
+        }
+    }
+    for (uint32_t x = 0; x < m->nexports; x++)
+        if (m->exports[x].kind == EXT_FUNC)
+            declare_func(v, m->exports[x].index);
+}
+
+/* ---- Segments ----------------------------------------------------------- */
+
+static bool check_elems(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t e = 0; e < m->nelems; e++) {
+        const struct elem *el = &m->elems[e];
+        for (uint32_t i = 0; i < el->count; i++) {
+            if (el->funcs) {
+                if (el->funcs[i] >= m->nfuncs)
+                    return invalid(v, el->byte_offset, "unknown function", el->funcs[i]);
+            } else if (!validate_const_expr(v, &el->exprs[i], el->type)) {
+                return false;
+            }
+        }
+        if (el->mode != SEG_ACTIVE)
+            continue;
+        if (el->table >= m->ntables)
+            return invalid(v, el->byte_offset, "unknown table", el->table);
+        if (m->tables[el->table].elem != el->type)
+            return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
+                           "type mismatch: element segment %u of %s for table %u of %s", e,
+                           valtype_name(el->type), el->table,
+                           valtype_name(m->tables[el->table].elem));
+        if (!validate_const_expr(v, &el->offset, VT_I32))
+            return false;
+    }
+    return true;
+}
+
+static bool check_datas(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t d = 0; d < m->ndatas; d++) {
+        const struct data *data = &m->datas[d];
+        if (data->mode != SEG_ACTIVE)
+            continue;
+        if (data->memory >= m->nmemories)
+            return invalid(v, data->byte_offset, "unknown memory", data->memory);
+        if (!validate_const_expr(v, &data->offset, VT_I32))
+            return false;
+    }
+    return true;
+}
+
+/* ---- Start and exports -------------------------------------------------- */
+
+static bool check_start(struct validator *v)
+{
+    const struct module *m = v->m;
+    if (!m->has_start)
+        return true;
+    if (m->start >= m->nfuncs)
+        return invalid(v, -1, "unknown function", m->start);
+    const struct functype *type = &m->types[m->func_types[m->start]];
+    if (type->nparams != 0 || type->nresults != 0)
+        return err_set(v->err, WISP_ERR_INVALID, -1,
+                       "start function: function %u must take and return nothing, not %u "
+                       "param(s) and %u result(s)",
+                       m->start, type->nparams, type->nresults);
+    return true;
+}
+
+static bool check_export_index(struct validator *v, const struct export *ex)
+{
+    const struct module *m = v->m;
+    switch (ex->kind) {
+    case EXT_FUNC:
+        return ex->index < m->nfuncs || invalid(v, -1, "unknown function", ex->index);
+    case EXT_TABLE:
+        return ex->index < m->ntables || invalid(v, -1, "unknown table", ex->index);
+    case EXT_MEMORY:
+        return ex->index < m->nmemories || invalid(v, -1, "unknown memory", ex->index);
+    default:
+        return ex->index < m->nglobals || invalid(v, -1, "unknown global", ex->index);
+    }
+}
+
+static uint32_t name_hash(const struct name *n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (uint32_t i = 0; i < n->len; i++)
+        h = (h ^ (uint8_t)n->str[i]) * 16777619u;
+    return h;
+}
+
+static bool check_exports(struct validator *v)
+{
+    const struct module *m = v->m;
+    for (uint32_t x = 0; x < m->nexports; x++)
+        if (!check_export_index(v, &m->exports[x]))
+            return false;
+
+    /* Names must be unique: an open-addressing set of export indices + 1. */
+    size_t cap = 16;
+    while (cap < (size_t)m->nexports * 2)
+        cap *= 2;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    bool ok = true;
+    for (uint32_t x = 0; x < m->nexports && ok; x++) {
+        const struct name *name = &m->exports[x].name;
+        size_t s = name_hash(name) & (cap - 1);
+        for (; slots[s]; s = (s + 1) & (cap - 1)) {
+            const struct name *other = &m->exports[slots[s] - 1].name;
+            if (other->len == name->len && memcmp(other->str, name->str, name->len) == 0) {
+                ok = err_set(v->err, WISP_ERR_INVALID, -1, "duplicate export name \"%.*s\"",
+                             (int)(name->len > 64 ? 64 : name->len), name->str);
+                break;
+            }
+        }
+        slots[s] = x + 1;
+    }
+    free(slots);
+    return ok;
+}
+
+/* ---- The module --------------------------------------------------------- */
+
+static bool check_codes(struct validator *v)
+{
+    uint32_t ndefined = v->m->nfuncs - v->m->nfunc_imports;
+    for (uint32_t i = 0; i < ndefined; i++)
+        if (!validate_code(v, i))
+            return false;
+    return true;
+}
+
+bool module_validate(struct module *m, struct wisp_error *err)
+{
+    struct validator v = {.m = m, .err = err};
+    v.refs = xcalloc(m->nfuncs / 64 + 1, sizeof *v.refs);
+    free(m->max_stack);
+    m->max_stack = xcalloc((size_t)(m->nfuncs - m->nfunc_imports) + 1, sizeof *m->max_stack);
+
+    validator_init_sigs(&v);
+    collect_refs(&v);
+    bool ok = check_imports(&v) && check_definitions(&v) && check_elems(&v) &&
+              check_datas(&v) && check_start(&v) && check_exports(&v) && check_codes(&v);
+
+    free(v.refs);
+    validator_free_stacks(&v);
+    return ok;
+}

@@ -1,0 +1,9 @@
+;; A small valid module used by the command-line tests.
+(module $sample
+  (import "env" "log" (func $log (param i32)))
+  (memory (export "mem") 1)
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2))))))))

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Replays the fuzz seed corpora through the fuzz targets (no libFuzzer needed).
+set -u
+cd "$(dirname "$0")/../.."
+out="$BUILD/tests"; mkdir -p "$out"
+flags=""; [ "$SAN" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
+for target in decode wat; do
+  if ! $CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/fuzz/fuzz_$target.c tests/fuzz/replay.c \
+       "$BUILD/libwisp.a" -lm -o "$out/replay_$target" 2>"$out/replay_$target.log"; then
+    echo "FAIL fuzz replay $target: does not build: $(head -3 "$out/replay_$target.log")"; continue; fi
+  seeds=(tests/fuzz/seeds/$target/*)
+  "$out/replay_$target" "${seeds[@]}" || echo "FAIL fuzz replay $target: crashed (status $?)"
+done

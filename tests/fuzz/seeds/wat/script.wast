@@ -1,0 +1,8 @@
+(module $m (func (export "f") (param i32) (result i32) (local.get 0)))
+(register "m" $m)
+(assert_return (invoke $m "f" (i32.const 3)) (i32.const 3))
+(assert_return (invoke "f" (i32.const 3)) (either (i32.const 3) (i32.const 4)))
+(assert_trap (invoke "f" (i32.const 0)) "unreachable")
+(assert_malformed (module quote "(func") "unexpected end")
+(assert_invalid (module (func (result i32))) "type mismatch")
+(module binary "\00asm\01\00\00\00")
