@@ -28,7 +28,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 WISP := $(BUILD)/wisp
 LIB := $(BUILD)/libwisp.a
 
-.PHONY: all clean test demo fuzz fuzz-run bench
+.PHONY: all clean test demo fuzz fuzz-run bench bench-load
 all: $(WISP) $(LIB)
 
 $(LIB): $(LIB_OBJ)
@@ -60,7 +60,7 @@ clean:
 # `make fuzz` builds them; `make fuzz-run FUZZ_SECONDS=600` runs each one.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -Iinclude -Isrc
+FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iinclude -Isrc
 FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat
 fuzz: $(FUZZ_TARGETS)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def)
@@ -73,3 +73,7 @@ fuzz-run: $(FUZZ_TARGETS)
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 	    build/fuzz/corpus-$$t tests/fuzz/seeds/$$t 2>&1 | tail -12 || exit 1; \
 	done
+
+# Load throughput (decode + validate MB/s) on the largest modules we build.
+bench-load: all
+	@BUILD=$(BUILD) CC=$(CC) bash bench/load/run.sh

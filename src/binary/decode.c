@@ -538,6 +538,26 @@ static bool read_locals(struct decoder *d, struct code *c)
     return true;
 }
 
+static bool read_code_entry(struct decoder *d, struct code *c, uint32_t i)
+{
+    uint32_t size;
+    c->size_offset = (uint32_t)(d->r.p - d->r.start);
+    if (!rd_len(&d->r, &size, d->err))
+        return false;
+    const uint8_t *start = d->r.p;
+    if (!read_locals(d, c))
+        return false;
+    const uint8_t *body = d->r.p;
+    if (!read_expr(d, true))
+        return false;
+    if ((size_t)(d->r.p - start) != size)
+        return FAIL_AT(d, start, "section size mismatch: function body %u is %zu bytes, "
+                       "its size says %u", i, (size_t)(d->r.p - start), size);
+    c->body_offset = (uint32_t)(body - d->r.start);
+    c->body_len = (uint32_t)(d->r.p - body);
+    return true;
+}
+
 static bool read_code_section(struct decoder *d)
 {
     struct module *m = d->m;
@@ -547,22 +567,10 @@ static bool read_code_section(struct decoder *d)
     m->codes = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->codes);
     for (uint32_t i = 0; i < count; i++) {
         GROW(m->codes, cap, i);
-        struct code *c = &m->codes[d->ncodes++];
-        c->size_offset = (uint32_t)(d->r.p - d->r.start);
-        uint32_t size;
-        if (!rd_len(&d->r, &size, d->err))
+        if (!read_code_entry(d, &m->codes[d->ncodes++], i)) {
+            err_set_func(d->err, (int64_t)m->nfunc_imports + i, NULL);
             return false;
-        const uint8_t *start = d->r.p;
-        if (!read_locals(d, c))
-            return false;
-        const uint8_t *body = d->r.p;
-        if (!read_expr(d, true))
-            return false;
-        if ((size_t)(d->r.p - start) != size)
-            return FAIL_AT(d, start, "section size mismatch: function %u body is %zu bytes, "
-                           "its size says %u", i, (size_t)(d->r.p - start), size);
-        c->body_offset = (uint32_t)(body - d->r.start);
-        c->body_len = (uint32_t)(d->r.p - body);
+        }
     }
     return true;
 }

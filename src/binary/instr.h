@@ -30,7 +30,7 @@ enum imm_kind {
     IMM_LANE,          /* lane */
     IMM_MEMARG_LANE,   /* memarg + lane */
     IMM_SHUFFLE,       /* imm.v128 holds the 16 lane indices */
-    IMM_SELECT_T,      /* valtype */
+    IMM_SELECT_T,      /* valtype = the first type, a = how many (2.0 allows 1) */
     IMM_HEAPTYPE,      /* valtype (funcref/externref) */
     IMM_MEMORY_INIT,   /* a = data index, b = memory index */
     IMM_DATA,          /* a = data index */

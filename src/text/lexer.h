@@ -61,7 +61,8 @@ bool tok_string(const struct token *t, struct buf *out);
 /* Parse a module starting just after "(module" (an optional $id may follow)
  * through its closing ")", producing the binary module. Handles the text form
  * and the `binary` and `quote` script forms (`quote` is parsed as text here).
- * *id receives the module's $id token if present (id->len == 0 otherwise). */
+ * *id receives the module's $id token if present (id->len == 0 otherwise).
+ * Emits no "name" section, so that the bytes match wat2wasm's defaults. */
 bool wat_parse_module(struct lexer *lx, struct buf *out, struct token *id, struct wisp_error *err);
 
 #endif

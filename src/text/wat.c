@@ -657,12 +657,79 @@ static void sections_free(struct sections *s)
     buf_free(&s->datas);
 }
 
+/* The "name" custom section's function and local name maps, built in pass 2.
+ * Imports precede definitions in the text (pass 1 enforces it), so pass 2
+ * meets functions in index order and the maps come out sorted. */
+struct debug_names {
+    bool enabled;
+    struct buf funcs, locals; /* namemap and indirectnamemap bodies */
+    uint32_t nfuncs, nlocal_funcs;
+    struct buf cur; /* local names of the function being parsed */
+    uint32_t ncur;
+};
+
 /* Per-space counters of pass 2, to give each field the index pass 1 gave. */
 struct emit {
     struct wat *w;
     struct sections s;
     uint32_t next[IS_COUNT];
+    struct debug_names names;
 };
+
+static void debug_names_free(struct debug_names *dn)
+{
+    buf_free(&dn->funcs);
+    buf_free(&dn->locals);
+    buf_free(&dn->cur);
+}
+
+/* An id token's name as vec(byte), without the "$". */
+static void put_id_name(struct buf *out, const struct token *id)
+{
+    buf_u32(out, id->len - 1);
+    buf_bytes(out, id->text + 1, id->len - 1);
+}
+
+static void note_func_name(struct emit *e, uint32_t func, const struct token *id)
+{
+    struct debug_names *dn = &e->names;
+    if (!dn->enabled || !id->len)
+        return;
+    buf_u32(&dn->funcs, func);
+    put_id_name(&dn->funcs, id);
+    dn->nfuncs++;
+}
+
+/* Local names must be noted in increasing index order. */
+static void note_local_name(struct emit *e, uint32_t local, const struct token *id)
+{
+    struct debug_names *dn = &e->names;
+    if (!dn->enabled || !id->len)
+        return;
+    buf_u32(&dn->cur, local);
+    put_id_name(&dn->cur, id);
+    dn->ncur++;
+}
+
+static void end_local_names(struct emit *e, uint32_t func)
+{
+    struct debug_names *dn = &e->names;
+    if (!dn->ncur)
+        return;
+    buf_u32(&dn->locals, func);
+    buf_u32(&dn->locals, dn->ncur);
+    buf_bytes(&dn->locals, dn->cur.data, dn->cur.len);
+    dn->nlocal_funcs++;
+    dn->cur.len = 0;
+    dn->ncur = 0;
+}
+
+/* The param ids of an imported function's type use. */
+static void note_param_names(struct emit *e, const struct typeuse *tu)
+{
+    for (uint32_t i = 0; tu->has_inline && i < tu->nparam_ids; i++)
+        note_local_name(e, i, &tu->param_ids[i]);
+}
 
 static bool parse_limits(struct wat *w, struct buf *out)
 {
@@ -776,6 +843,7 @@ static bool func_body(struct emit *e, struct func_ctx *f, const struct typeuse *
                 ok = wat_fail(w, id, "duplicate local");
                 break;
             }
+            note_local_name(e, f->nlocals, id);
         }
         f->nlocals++;
     }
@@ -800,6 +868,7 @@ static bool func_body(struct emit *e, struct func_ctx *f, const struct typeuse *
                 ok = wat_fail(w, &t, "duplicate local");
                 break;
             }
+            note_local_name(e, f->nlocals, &t);
             if (!wat_parse_valtype(w, &vt) || !wat_expect_rparen(w)) {
                 ok = false;
                 break;
@@ -862,8 +931,10 @@ static bool field_func(struct emit *e)
     struct typeuse tu;
     uint32_t type;
     bool ok = wat_parse_typeuse(w, &tu, true) && wat_typeuse_index(w, &tu, &type);
+    note_func_name(e, index, &id);
     if (ok && imported) {
         buf_u32(&e->s.imports, type);
+        note_param_names(e, &tu);
         ok = wat_expect_rparen(w);
     } else if (ok) {
         buf_u32(&e->s.funcs, type);
@@ -872,6 +943,7 @@ static bool field_func(struct emit *e)
         ok = func_body(e, &f, &tu, wat_typeuse_sig(w, &tu));
         func_ctx_free(&f);
     }
+    end_local_names(e, index);
     wat_typeuse_free(&tu);
     return ok;
 }
@@ -1131,7 +1203,7 @@ static bool field_import(struct emit *e)
     enum index_space space = space_of(&t);
     if (space == IS_COUNT)
         return wat_unexpected(w, &t);
-    e->next[space]++;
+    uint32_t index = e->next[space]++;
     e->s.nimports++;
     if (!peek_id(w, &id))
         return false;
@@ -1142,8 +1214,12 @@ static bool field_import(struct emit *e)
         struct typeuse tu;
         uint32_t type;
         ok = wat_parse_typeuse(w, &tu, true) && wat_typeuse_index(w, &tu, &type);
-        if (ok)
+        if (ok) {
             buf_u32(&e->s.imports, type);
+            note_func_name(e, index, &id);
+            note_param_names(e, &tu);
+            end_local_names(e, index);
+        }
         wat_typeuse_free(&tu);
         break;
     }
@@ -1350,6 +1426,44 @@ static void put_section(struct buf *out, uint8_t id, uint32_t count, const struc
     buf_free(&tmp);
 }
 
+static void put_subsection(struct buf *out, uint8_t id, const struct buf *body)
+{
+    buf_byte(out, id);
+    buf_u32(out, (uint32_t)body->len);
+    buf_bytes(out, body->data, body->len);
+}
+
+/* The "name" custom section, last so that it names the finished module.
+ * Left out when nothing has a name. */
+static void put_name_section(struct buf *out, const struct token *module_id, const struct debug_names *dn)
+{
+    if (!module_id->len && !dn->nfuncs && !dn->nlocal_funcs)
+        return;
+    static const char name[] = "name";
+    struct buf body = {0}, sub = {0};
+    buf_u32(&body, sizeof name - 1);
+    buf_bytes(&body, name, sizeof name - 1);
+    if (module_id->len) {
+        put_id_name(&sub, module_id);
+        put_subsection(&body, 0, &sub);
+        sub.len = 0;
+    }
+    if (dn->nfuncs) {
+        buf_u32(&sub, dn->nfuncs);
+        buf_bytes(&sub, dn->funcs.data, dn->funcs.len);
+        put_subsection(&body, 1, &sub);
+        sub.len = 0;
+    }
+    if (dn->nlocal_funcs) {
+        buf_u32(&sub, dn->nlocal_funcs);
+        buf_bytes(&sub, dn->locals.data, dn->locals.len);
+        put_subsection(&body, 2, &sub);
+    }
+    put_section(out, 0, 0, &body, false);
+    buf_free(&sub);
+    buf_free(&body);
+}
+
 static void assemble(struct wat *w, struct sections *s, struct buf *out)
 {
     static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
@@ -1404,14 +1518,17 @@ static void wat_free(struct wat *w)
     free(w->op_slots);
 }
 
-/* Module fields up to the closing ")" (consumed) or, when top_level, EOF. */
-static bool parse_fields(struct lexer *lx, struct buf *out, bool top_level, struct wisp_error *err)
+/* Module fields up to the closing ")" (consumed) or, when top_level, EOF.
+ * With debug_names, a "name" section follows the others (module_id: the
+ * module's $id token, len 0 if none). */
+static bool parse_fields(struct lexer *lx, struct buf *out, bool top_level, const struct token *module_id,
+                         bool debug_names, struct wisp_error *err)
 {
     struct wat w = {.lx = lx, .err = err};
     wat_op_table_build(&w);
     struct lexer start = *lx;
     bool ok = scan_fields(&w, top_level);
-    struct emit e = {.w = &w};
+    struct emit e = {.w = &w, .names.enabled = debug_names};
     if (ok) {
         *lx = start;
         ok = emit_fields(&e, top_level);
@@ -1430,20 +1547,27 @@ static bool parse_fields(struct lexer *lx, struct buf *out, bool top_level, stru
         ok = wat_expect_rparen(&w);
     if (ok)
         assemble(&w, &e.s, out);
+    if (ok && debug_names)
+        put_name_section(out, module_id, &e.names);
     sections_free(&e.s);
+    debug_names_free(&e.names);
     wat_free(&w);
     return ok;
 }
 
-bool wat_parse_module_text(struct lexer *lx, struct buf *out, struct wisp_error *err)
+static bool parse_module(struct lexer *lx, struct buf *out, struct token *id, bool debug_names,
+                         struct wisp_error *err);
+
+static bool parse_module_text(struct lexer *lx, struct buf *out, bool debug_names, struct wisp_error *err)
 {
+    static const struct token no_id;
     struct token t0, t1, id;
     if (!lexer_peek(lx, 0, &t0, err) || !lexer_peek(lx, 1, &t1, err))
         return false;
     if (t0.kind == TOK_LPAREN && tok_keyword_is(&t1, "module")) {
         lexer_next(lx, &t0, err);
         lexer_next(lx, &t1, err);
-        if (!wat_parse_module(lx, out, &id, err))
+        if (!parse_module(lx, out, &id, debug_names, err))
             return false;
         if (!lexer_next(lx, &t0, err))
             return false;
@@ -1451,10 +1575,16 @@ bool wat_parse_module_text(struct lexer *lx, struct buf *out, struct wisp_error 
             return lexer_error(lx, &t0, err, "unexpected token");
         return true;
     }
-    return parse_fields(lx, out, true, err);
+    return parse_fields(lx, out, true, &no_id, debug_names, err);
 }
 
-bool wat_parse_module(struct lexer *lx, struct buf *out, struct token *id, struct wisp_error *err)
+bool wat_parse_module_text(struct lexer *lx, struct buf *out, struct wisp_error *err)
+{
+    return parse_module_text(lx, out, false, err);
+}
+
+static bool parse_module(struct lexer *lx, struct buf *out, struct token *id, bool debug_names,
+                         struct wisp_error *err)
 {
     struct token t;
     memset(id, 0, sizeof *id);
@@ -1467,7 +1597,7 @@ bool wat_parse_module(struct lexer *lx, struct buf *out, struct token *id, struc
     }
     bool binary = tok_keyword_is(&t, "binary"), quote = tok_keyword_is(&t, "quote");
     if (!binary && !quote)
-        return parse_fields(lx, out, false, err);
+        return parse_fields(lx, out, false, id, debug_names, err);
     lexer_next(lx, &t, err);
     struct buf bytes = {0};
     for (;;) {
@@ -1489,9 +1619,14 @@ bool wat_parse_module(struct lexer *lx, struct buf *out, struct token *id, struc
     }
     struct lexer inner;
     lexer_init(&inner, (const char *)bytes.data, bytes.len, lx->source_name);
-    bool ok = wat_parse_module_text(&inner, out, err);
+    bool ok = parse_module_text(&inner, out, debug_names, err);
     buf_free(&bytes);
     return ok;
+}
+
+bool wat_parse_module(struct lexer *lx, struct buf *out, struct token *id, struct wisp_error *err)
+{
+    return parse_module(lx, out, id, false, err);
 }
 
 bool wisp_wat_to_wasm(const char *text, size_t len, const char *source, uint8_t **out, size_t *out_len,
@@ -1502,7 +1637,7 @@ bool wisp_wat_to_wasm(const char *text, size_t len, const char *source, uint8_t 
     lexer_init(&lx, text, len, source);
     *out = NULL;
     *out_len = 0;
-    if (!wat_parse_module_text(&lx, &b, err)) {
+    if (!parse_module_text(&lx, &b, true, err)) {
         buf_free(&b);
         return false;
     }

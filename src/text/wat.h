@@ -137,7 +137,9 @@ bool wat_parse_folded(struct wat *w, struct func_ctx *f, struct buf *code);
 void func_ctx_free(struct func_ctx *f);
 
 /* A whole text: either "(module $id? field*)" or a bare field sequence (a
- * standalone .wat file, a quoted module, an inline-module script), to EOF. */
+ * standalone .wat file, a quoted module, an inline-module script), to EOF.
+ * No "name" section is emitted (as wabt does without --debug-names);
+ * wisp_wat_to_wasm emits one. */
 bool wat_parse_module_text(struct lexer *lx, struct buf *out, struct wisp_error *err);
 
 /* Literal helpers shared by the module parser and the script parser. */

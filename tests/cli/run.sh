@@ -23,7 +23,7 @@ run "$WISP" validate ok.wat
 check "validate valid text module: exit 0, silent" test "$rc" = 0 -a -z "$err"
 run "$WISP" validate type_mismatch.wat
 check "validate invalid: exit 1" test "$rc" = 1
-check "invalid: names file, function and the spec wording" test -n "$(echo "$err" | grep -F 'type_mismatch.wat' | grep -F 'function 0' | grep -F 'type mismatch')"
+check "invalid: names file, function and the spec wording" test -n "$(echo "$err" | grep -F 'type_mismatch.wat' | grep -F 'function 0 ($bad)' | grep -F 'type mismatch')"
 run "$WISP" validate ok.wat type_mismatch.wat ok.wat
 check "validate several: one line per bad file" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1
 run "$WISP" validate syntax_error.wat

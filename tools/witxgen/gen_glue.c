@@ -18,6 +18,7 @@ struct fgen {
     const char *err_ct;       /* C type of the error, or NULL */
     const char *err_id;       /* C name of the error typename */
     bool used_goto;
+    bool used_check;          /* calls check_<errno> */
 };
 
 static const char *scalar_ctype(struct arena *a, const struct type *t)
@@ -271,6 +272,7 @@ static void emit_check(struct out *o, struct fgen *g, const char *ind, const cha
                        const char *len, uint32_t align)
 {
     g->used_goto = true;
+    g->used_check = true;
     out_printf(o, "%sif ((err = check_%s(mem, %s, %s, %u)) != 0)\n%s    goto done;\n", ind,
                c_ident(g->a, g->err_id), addr, len, align, ind);
 }
@@ -455,7 +457,6 @@ static void emit_decls(struct out *o, struct fgen *g)
     for (uint32_t i = 0; i < f->nouts; i++) {
         const char *rid = c_ident(g->a, f->out_names[i]);
         out_printf(o, "    const uint32_t o_%s = (uint32_t)args[%u];\n", rid, first_out + i);
-        out_printf(o, "    %s r_%s;\n", scalar_ctype(g->a, f->outs[i]), rid);
     }
     /* Counts from a sizes function (args_sizes_get for args_get...). */
     for (uint32_t i = 0; i < f->nparams; i++) {
@@ -471,21 +472,25 @@ static void emit_decls(struct out *o, struct fgen *g)
             out_printf(o, "    %s s_%s_%u = 0;\n", scalar_ctype(g->a, pl->len_call->outs[k]),
                        c_ident(g->a, pl->len_call->name), k);
     }
-    for (uint32_t i = 0; i < f->nouts; i++)
-        out_printf(o, "    memset(&r_%s, 0, sizeof r_%s);\n", c_ident(g->a, f->out_names[i]),
-                   c_ident(g->a, f->out_names[i]));
     if (f->nwparams == 0)
         out_printf(o, "    (void)args;\n");
 }
 
-static bool emit_glue(struct out *o, struct fgen *g)
+/* The glue proper: run_<name> does the work and hands its results back
+ * through r_* (for the trace); wasi_glue_<name> calls it once traced and
+ * once plain, so with tracing off the trace costs one predictable branch. */
+static bool emit_run(struct out *o, struct fgen *g)
 {
     const struct func *f = g->f;
-    out_printf(o, "\nuint64_t wasi_glue_%s(struct wasi_ctx *ctx, const struct wasi_guest_memory *mem,\n"
-                  "    const struct wasi_trace *trace, const uint64_t *args)\n{\n", g->id);
+    out_printf(o, "\nstatic inline uint64_t run_%s(struct wasi_ctx *ctx, "
+                  "const struct wasi_guest_memory *mem,\n    const uint64_t *args", g->id);
+    for (uint32_t i = 0; i < f->nouts; i++)
+        out_printf(o, ", %s *r_%s", scalar_ctype(g->a, f->outs[i]), c_ident(g->a, f->out_names[i]));
+    if (f->plain_result)
+        out_printf(o, ", %s *result", scalar_ctype(g->a, f->plain_result));
+    out_printf(o, ")\n{\n");
     emit_decls(o, g);
-    out_printf(o, "\n    if (__builtin_expect(trace->on, 0))\n"
-                  "        wasi_trace_enter_%s(trace->out, mem, args);\n", g->id);
+    out_printf(o, "\n");
     /* Enum, flag and narrow-integer arguments. */
     for (uint32_t i = 0; i < f->nparams; i++) {
         const struct pplan *pl = &g->plans[i];
@@ -530,7 +535,7 @@ static bool emit_glue(struct out *o, struct fgen *g)
     if (f->err_type)
         out_printf(o, "err = ");
     else if (f->plain_result)
-        out_printf(o, "const %s result = ", scalar_ctype(g->a, f->plain_result));
+        out_printf(o, "*result = ");
     out_printf(o, "wasi_impl_%s(ctx, mem", g->id);
     for (uint32_t i = 0; i < f->nparams; i++) {
         const struct pplan *pl = &g->plans[i];
@@ -541,7 +546,7 @@ static bool emit_glue(struct out *o, struct fgen *g)
             out_printf(o, ", p_%s", pid);
     }
     for (uint32_t i = 0; i < f->nouts; i++)
-        out_printf(o, ", &r_%s", c_ident(g->a, f->out_names[i]));
+        out_printf(o, ", r_%s", c_ident(g->a, f->out_names[i]));
     out_printf(o, ");\n");
 
     /* Results, only on success; every address was checked above. */
@@ -559,9 +564,9 @@ static bool emit_glue(struct out *o, struct fgen *g)
             if (pl->stored_count_out >= 0) {
                 /* Never report (or store) more elements than there is room for. */
                 const char *rc = c_ident(g->a, f->out_names[pl->stored_count_out]);
-                out_printf(o, "        if (r_%s > %s)\n            r_%s = %s;\n", rc, count, rc,
+                out_printf(o, "        if (*r_%s > %s)\n            *r_%s = %s;\n", rc, count, rc,
                            count);
-                count = arena_printf(g->a, "r_%s", rc);
+                count = arena_printf(g->a, "*r_%s", rc);
             }
             out_printf(o, "        for (uint32_t i = 0; i < %s; i++) {\n", count);
             if (!emit_store(o, g->a, "            ", pl->elem,
@@ -575,7 +580,7 @@ static bool emit_glue(struct out *o, struct fgen *g)
             const char *rid = c_ident(g->a, f->out_names[i]);
             if (!emit_store(o, g->a, "        ", f->outs[i],
                             arena_printf(g->a, "wasi_guest_ptr(mem, o_%s)", rid),
-                            arena_printf(g->a, "r_%s", rid), g->d))
+                            arena_printf(g->a, "*r_%s", rid), g->d))
                 return false;
         }
         out_printf(o, "    }\n");
@@ -588,26 +593,58 @@ static bool emit_glue(struct out *o, struct fgen *g)
             out_printf(o, "    free(p_%s);\n", c_ident(g->a, g->plans[i].p->name));
     }
     if (f->err_type) {
-        out_printf(o, "    if (__builtin_expect(trace->on, 0))\n        wasi_trace_exit_%s(trace->out, err",
-                   g->id);
-        for (uint32_t i = 0; i < f->nouts; i++)
-            out_printf(o, ", &r_%s", c_ident(g->a, f->out_names[i]));
-        out_printf(o, ");\n    return (uint64_t)err;\n}\n");
+        out_printf(o, "    return (uint64_t)err;\n}\n");
     } else if (f->plain_result) {
         enum wasm_type wt = f->wresults[0];
-        out_printf(o, "    if (__builtin_expect(trace->on, 0))\n"
-                      "        wasi_trace_exit_%s(trace->out, result);\n", g->id);
         if (wt == WASM_F32)
-            out_printf(o, "    return wasi_f32_bits(result);\n}\n");
+            out_printf(o, "    return wasi_f32_bits(*result);\n}\n");
         else if (wt == WASM_F64)
-            out_printf(o, "    return wasi_f64_bits(result);\n}\n");
+            out_printf(o, "    return wasi_f64_bits(*result);\n}\n");
         else if (wt == WASM_I32)
-            out_printf(o, "    return (uint64_t)(uint32_t)result;\n}\n");
+            out_printf(o, "    return (uint64_t)(uint32_t)*result;\n}\n");
         else
-            out_printf(o, "    return (uint64_t)result;\n}\n");
+            out_printf(o, "    return (uint64_t)*result;\n}\n");
     } else {
         out_printf(o, "    return 0;\n}\n");
     }
+    return true;
+}
+
+static bool emit_glue(struct out *o, struct fgen *g)
+{
+    const struct func *f = g->f;
+    if (!emit_run(o, g))
+        return false;
+    struct out call = {0};
+    out_printf(&call, "run_%s(ctx, mem, args", g->id);
+    for (uint32_t i = 0; i < f->nouts; i++)
+        out_printf(&call, ", &r_%s", c_ident(g->a, f->out_names[i]));
+    if (f->plain_result)
+        out_printf(&call, ", &result");
+    out_printf(&call, ")");
+
+    out_printf(o, "\nuint64_t wasi_glue_%s(struct wasi_ctx *ctx, const struct wasi_guest_memory *mem,\n"
+                  "    const struct wasi_trace *trace, const uint64_t *args)\n{\n", g->id);
+    for (uint32_t i = 0; i < f->nouts; i++) {
+        const char *rid = c_ident(g->a, f->out_names[i]);
+        out_printf(o, "    %s r_%s;\n    memset(&r_%s, 0, sizeof r_%s);\n",
+                   scalar_ctype(g->a, f->outs[i]), rid, rid, rid);
+    }
+    if (f->plain_result)
+        out_printf(o, "    %s result = 0;\n", scalar_ctype(g->a, f->plain_result));
+    out_printf(o, "    if (__builtin_expect(trace->on, 0)) {\n"
+                  "        wasi_trace_enter_%s(trace->out, mem, args);\n"
+                  "        const uint64_t ret = %s;\n", g->id, call.data);
+    if (f->err_type) {
+        out_printf(o, "        wasi_trace_exit_%s(trace->out, (%s)ret", g->id, g->err_ct);
+        for (uint32_t i = 0; i < f->nouts; i++)
+            out_printf(o, ", &r_%s", c_ident(g->a, f->out_names[i]));
+        out_printf(o, ");\n");
+    } else if (f->plain_result) {
+        out_printf(o, "        wasi_trace_exit_%s(trace->out, result);\n", g->id);
+    }
+    out_printf(o, "        return ret;\n    }\n    return %s;\n}\n", call.data);
+    out_free(&call);
     return true;
 }
 
@@ -694,7 +731,7 @@ bool gen_glue(const struct witx *w, struct out *h, struct out *c, struct diag *d
             out_printf(h, "uint64_t wasi_glue_%s(struct wasi_ctx *ctx, const struct "
                           "wasi_guest_memory *mem,\n    const struct wasi_trace *trace, const "
                           "uint64_t *args);\n", g.id);
-            if (g.used_goto && f->err_type) {
+            if (g.used_check && f->err_type) {
                 bool seen = false;
                 for (uint32_t k = 0; k < nerr; k++)
                     seen |= strcmp(err_ids[k], g.err_id) == 0;
@@ -733,12 +770,15 @@ bool gen_glue(const struct witx *w, struct out *h, struct out *c, struct diag *d
             }
         }
         out_printf(&table, "};\n\nconst struct wasi_import *wasi_import_find(const char *module, "
-                           "const char *name)\n{\n"
-                           "    for (uint32_t i = 0; i < WASI_IMPORT_COUNT; i++)\n"
-                           "        if (strcmp(wasi_import_table[i].module, module) == 0 &&\n"
-                           "            strcmp(wasi_import_table[i].name, name) == 0)\n"
-                           "            return &wasi_import_table[i];\n"
-                           "    return NULL;\n}\n");
+                           "const char *name)\n{\n");
+        if (nfuncs)
+            out_printf(&table, "    for (uint32_t i = 0; i < WASI_IMPORT_COUNT; i++)\n"
+                               "        if (strcmp(wasi_import_table[i].module, module) == 0 &&\n"
+                               "            strcmp(wasi_import_table[i].name, name) == 0)\n"
+                               "            return &wasi_import_table[i];\n");
+        else
+            out_printf(&table, "    (void)module;\n    (void)name;\n");
+        out_printf(&table, "    return NULL;\n}\n");
     }
     if (ok) {
         out_printf(h, "\n#endif\n");

@@ -12,6 +12,13 @@
 
 #define MAX_FILE_BYTES (16u << 20)
 #define MAX_USE_DEPTH 32
+/* Far above any real witx (preview1: 47 types, 46 functions, 77 errno
+ * cases); they keep the simple linear lookups fast on hostile input. */
+#define MAX_FILES 256
+#define MAX_TYPES 4096
+#define MAX_FUNCS 4096
+#define MAX_MEMBERS 4096
+#define MAX_PARAMS 256
 
 static struct type *new_type(struct witx *w, enum tkind kind, struct pos pos)
 {
@@ -136,6 +143,8 @@ static bool load_forms(struct witx *w, const char *path, struct sx **forms, uint
                 return diag_at(w->diag, f->items[1]->pos,
                                "type $%s is already defined at %s:%u:%u", name, old->pos.file,
                                old->pos.line, old->pos.col);
+            if (w->ntypes >= MAX_TYPES)
+                return diag_at(w->diag, f->pos, "more than %d typenames", MAX_TYPES);
             struct named_type *nt = arena_alloc(w->arena, sizeof *nt);
             nt->name = name;
             nt->doc = f->doc;
@@ -171,6 +180,8 @@ static bool load_file(struct witx *w, const char *path, struct pos from)
             return true;
     if (w->use_depth >= MAX_USE_DEPTH)
         return diag_at(w->diag, from, "use nested more than %d deep", MAX_USE_DEPTH);
+    if (w->nfiles >= MAX_FILES)
+        return diag_at(w->diag, from, "more than %d files", MAX_FILES);
     *ARENA_PUSH(w->arena, w->files, w->nfiles, w->cap_files) =
         arena_strndup(w->arena, canon, strlen(canon));
     char *text = NULL;
@@ -254,6 +265,8 @@ static struct type *fitting_repr(struct witx *w, struct pos pos, uint64_t n)
 static bool check_new_member(struct witx *w, const struct member *ms, uint32_t n,
                              const struct sx *id, const char *what)
 {
+    if (n >= MAX_MEMBERS)
+        return diag_at(w->diag, id->pos, "more than %d members", MAX_MEMBERS);
     if (!sx_is_id(id))
         return diag_at(w->diag, id->pos, "expected a $name for the %s", what);
     for (uint32_t i = 0; i < n; i++)
@@ -335,6 +348,8 @@ static struct type *build_tuple(struct witx *w, const struct sx *s)
     t->is_tuple = true;
     uint32_t cap = 0;
     for (uint32_t i = 1; i < s->count; i++) {
+        if (t->nmembers >= MAX_MEMBERS)
+            return diag_at(w->diag, s->items[i]->pos, "more than %d members", MAX_MEMBERS), NULL;
         struct type *ft = build_type(w, s->items[i]);
         if (!ft)
             return NULL;
@@ -388,6 +403,8 @@ static struct type *build_variant(struct witx *w, const struct sx *s, bool is_un
     for (; i < s->count; i++) {
         const struct sx *c = s->items[i];
         struct member m = {.doc = c->doc, .pos = c->pos, .value = t->nmembers};
+        if (t->nmembers >= MAX_MEMBERS)
+            return diag_at(w->diag, c->pos, "more than %d members", MAX_MEMBERS), NULL;
         if (is_union) {
             /* A union's cases are bare types, named by the tag enum's cases. */
             if (!(m.type = build_type(w, c)))
@@ -674,6 +691,8 @@ static struct module *module_named(struct witx *w, const char *name, struct pos 
 
 static bool check_new_param(struct witx *w, const struct func *f, const struct sx *id)
 {
+    if (f->nparams + f->nresults >= MAX_PARAMS)
+        return diag_at(w->diag, id->pos, "more than %d parameters", MAX_PARAMS);
     if (!sx_is_id(id))
         return diag_at(w->diag, id->pos, "expected a $name");
     for (uint32_t i = 0; i < f->nparams; i++)
@@ -699,6 +718,11 @@ static bool build_func(struct witx *w, struct module *m, const struct sx *s)
               (*c >= '0' && *c <= '9') || *c == '_'))
             return diag_at(w->diag, ename->pos,
                            "function name \"%s\" is not a C identifier", ename->text);
+    uint32_t nfuncs = 0;
+    for (uint32_t i = 0; i < w->nmodules; i++)
+        nfuncs += w->modules[i]->nfuncs;
+    if (nfuncs >= MAX_FUNCS)
+        return diag_at(w->diag, s->pos, "more than %d functions", MAX_FUNCS);
     struct func *old = witx_find_func(w, ename->text);
     if (old)
         return diag_at(w->diag, ename->pos, "function %s is already defined at %s:%u:%u",
@@ -737,6 +761,8 @@ static bool build_func(struct witx *w, struct module *m, const struct sx *s)
                 return diag_at(w->diag, it->pos, "result_names given twice");
             seen_names = true;
             uint32_t cap = 0;
+            if (it->count > MAX_PARAMS)
+                return diag_at(w->diag, it->pos, "more than %d result names", MAX_PARAMS);
             for (uint32_t k = 2; k < it->count; k++) {
                 if (!sx_is_id(it->items[k]))
                     return diag_at(w->diag, it->items[k]->pos, "expected a $name");

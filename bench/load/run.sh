@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Load throughput: builds the largest modules we can make here and reports
+# decode+validate MB/s. Needs clang with the wasm32-wasi target and wasi-libc.
+set -eu
+cd "$(dirname "$0")/../.."
+B=${BUILD:-build}/bench/load
+mkdir -p "$B"
+CC=${CC:-cc}
+WASI_CC="clang --target=wasm32-wasi --sysroot=/usr"
+$CC -std=gnu11 -O2 -Iinclude bench/load/load_speed.c "${BUILD:-build}/libwisp.a" -lm -o "$B/load_speed"
+$CC -O2 bench/load/gen_program.c -o "$B/gen_program"
+# 1. wisp itself, compiled to wasm: a real C program of ~15k lines.
+srcs=$(ls src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c src/wast/*.c src/api/*.c src/cli/*.c)
+$WASI_CC -std=gnu11 -O2 -Iinclude -Isrc -w $srcs -o "$B/wisp.wasm"
+$WASI_CC -std=gnu11 -O0 -Iinclude -Isrc -w $srcs -o "$B/wisp-O0.wasm"
+# 2. a large synthetic program.
+"$B/gen_program" 1500 > "$B/big.c"
+$WASI_CC -O1 "$B/big.c" -o "$B/big.wasm"
+"$B/load_speed" "$B/wisp.wasm" "$B/wisp-O0.wasm" "$B/big.wasm"
