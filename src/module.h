@@ -65,9 +65,14 @@ struct export {
     struct name name;
     uint8_t kind;
     uint32_t index;
+    uint32_t offset; /* byte offset of the export entry, for errors */
 };
 
-struct global { struct globaltype type; struct expr init; };
+struct global {
+    struct globaltype type;
+    struct expr init;
+    uint32_t offset; /* byte offset of the entry (or its import), for errors */
+};
 
 struct local_group { uint32_t count; valtype_t type; };
 
@@ -132,6 +137,10 @@ struct module {
     struct memtype *memories;
     uint32_t nglobals, nglobal_imports;
     struct global *globals; /* imported entries have init.len == 0 */
+    /* Byte offsets, for errors, of each function's type index (in the function
+     * section), table type and memory type; an imported entry has its import's
+     * offset. Parallel to func_types, tables and memories. */
+    uint32_t *func_offsets, *table_offsets, *memory_offsets;
 
     struct code *codes; /* nfuncs - nfunc_imports entries */
 
@@ -140,6 +149,7 @@ struct module {
 
     bool has_start;
     uint32_t start;
+    uint32_t start_offset; /* of the function index in the start section, for errors */
 
     uint32_t nelems;
     struct elem *elems;

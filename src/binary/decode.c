@@ -18,6 +18,7 @@ struct decoder {
     struct wisp_error *err;
     /* Capacities of the module's growable arrays. */
     uint32_t funcs_cap, tables_cap, memories_cap, globals_cap, customs_cap;
+    uint32_t func_offsets_cap, table_offsets_cap, memory_offsets_cap;
     uint32_t ncodes; /* entries in the code section (checked against nfuncs at the end) */
     /* Open blocks while walking an expression: 1 = `if` still without `else`. */
     uint8_t *open;
@@ -58,6 +59,12 @@ static void *alloc_items(uint32_t *cap, uint32_t count, size_t item_size)
 {
     *cap = count;
     return count ? xcalloc(count, item_size) : NULL;
+}
+
+/* Byte offset of the next unread byte, recorded with entries for errors. */
+static uint32_t here(const struct decoder *d)
+{
+    return (uint32_t)(d->r.p - d->r.start);
 }
 
 static bool read_name(struct decoder *d, struct name *out)
@@ -222,28 +229,39 @@ static bool read_type_section(struct decoder *d)
 
 /* ---- Imports and definitions ---- */
 
-static void add_func(struct decoder *d, uint32_t type)
+/* Each adds an entry to an index space, with the byte offset that errors
+ * about it will point at. */
+static void add_func(struct decoder *d, uint32_t type, uint32_t offset)
 {
-    GROW(d->m->func_types, d->funcs_cap, d->m->nfuncs);
-    d->m->func_types[d->m->nfuncs++] = type;
+    struct module *m = d->m;
+    GROW(m->func_types, d->funcs_cap, m->nfuncs);
+    GROW(m->func_offsets, d->func_offsets_cap, m->nfuncs);
+    m->func_offsets[m->nfuncs] = offset;
+    m->func_types[m->nfuncs++] = type;
 }
 
-static struct tabletype *add_table(struct decoder *d)
+static void add_table(struct decoder *d, const struct tabletype *t, uint32_t offset)
 {
-    GROW(d->m->tables, d->tables_cap, d->m->ntables);
-    return &d->m->tables[d->m->ntables++];
+    struct module *m = d->m;
+    GROW(m->tables, d->tables_cap, m->ntables);
+    GROW(m->table_offsets, d->table_offsets_cap, m->ntables);
+    m->table_offsets[m->ntables] = offset;
+    m->tables[m->ntables++] = *t;
 }
 
-static struct memtype *add_memory(struct decoder *d)
+static void add_memory(struct decoder *d, const struct memtype *t, uint32_t offset)
 {
-    GROW(d->m->memories, d->memories_cap, d->m->nmemories);
-    return &d->m->memories[d->m->nmemories++];
+    struct module *m = d->m;
+    GROW(m->memories, d->memories_cap, m->nmemories);
+    GROW(m->memory_offsets, d->memory_offsets_cap, m->nmemories);
+    m->memory_offsets[m->nmemories] = offset;
+    m->memories[m->nmemories++] = *t;
 }
 
-static struct global *add_global(struct decoder *d)
+static void add_global(struct decoder *d, const struct global *g)
 {
     GROW(d->m->globals, d->globals_cap, d->m->nglobals);
-    return &d->m->globals[d->m->nglobals++];
+    d->m->globals[d->m->nglobals++] = *g;
 }
 
 static bool read_import_section(struct decoder *d)
@@ -256,7 +274,7 @@ static bool read_import_section(struct decoder *d)
     for (uint32_t i = 0; i < count; i++) {
         GROW(m->imports, cap, i);
         struct import *im = &m->imports[m->nimports++];
-        im->offset = (uint32_t)(d->r.p - d->r.start);
+        im->offset = here(d);
         if (!read_name(d, &im->module) || !read_name(d, &im->field))
             return false;
         if (!rd_byte(&d->r, &im->kind, d->err))
@@ -265,25 +283,25 @@ static bool read_import_section(struct decoder *d)
         case EXT_FUNC:
             if (!rd_u32(&d->r, &im->desc.func_type, d->err))
                 return false;
-            add_func(d, im->desc.func_type);
+            add_func(d, im->desc.func_type, im->offset);
             m->nfunc_imports++;
             break;
         case EXT_TABLE:
             if (!read_tabletype(d, &im->desc.table))
                 return false;
-            *add_table(d) = im->desc.table;
+            add_table(d, &im->desc.table, im->offset);
             m->ntable_imports++;
             break;
         case EXT_MEMORY:
             if (!read_limits(d, &im->desc.memory.limits))
                 return false;
-            *add_memory(d) = im->desc.memory;
+            add_memory(d, &im->desc.memory, im->offset);
             m->nmemory_imports++;
             break;
         case EXT_GLOBAL:
             if (!read_globaltype(d, &im->desc.global))
                 return false;
-            add_global(d)->type = im->desc.global;
+            add_global(d, &(struct global){.type = im->desc.global, .offset = im->offset});
             m->nglobal_imports++;
             break;
         default:
@@ -299,10 +317,10 @@ static bool read_function_section(struct decoder *d)
     if (!rd_len(&d->r, &count, d->err))
         return false;
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t type;
+        uint32_t type, offset = here(d);
         if (!rd_u32(&d->r, &type, d->err))
             return false;
-        add_func(d, type);
+        add_func(d, type, offset);
     }
     return true;
 }
@@ -314,9 +332,10 @@ static bool read_table_section(struct decoder *d)
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct tabletype t;
+        uint32_t offset = here(d);
         if (!read_tabletype(d, &t))
             return false;
-        *add_table(d) = t;
+        add_table(d, &t, offset);
     }
     return true;
 }
@@ -328,9 +347,10 @@ static bool read_memory_section(struct decoder *d)
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct memtype t;
+        uint32_t offset = here(d);
         if (!read_limits(d, &t.limits))
             return false;
-        *add_memory(d) = t;
+        add_memory(d, &t, offset);
     }
     return true;
 }
@@ -341,10 +361,10 @@ static bool read_global_section(struct decoder *d)
     if (!rd_len(&d->r, &count, d->err))
         return false;
     for (uint32_t i = 0; i < count; i++) {
-        struct global g;
+        struct global g = {.offset = here(d)};
         if (!read_globaltype(d, &g.type) || !read_const_expr(d, &g.init))
             return false;
-        *add_global(d) = g;
+        add_global(d, &g);
     }
     return true;
 }
@@ -359,6 +379,7 @@ static bool read_export_section(struct decoder *d)
     for (uint32_t i = 0; i < count; i++) {
         GROW(m->exports, cap, i);
         struct export *ex = &m->exports[m->nexports++];
+        ex->offset = here(d);
         if (!read_name(d, &ex->name) || !rd_byte(&d->r, &ex->kind, d->err))
             return false;
         if (ex->kind > EXT_GLOBAL)
@@ -372,6 +393,7 @@ static bool read_export_section(struct decoder *d)
 static bool read_start_section(struct decoder *d)
 {
     d->m->has_start = true;
+    d->m->start_offset = here(d);
     return rd_u32(&d->r, &d->m->start, d->err);
 }
 
@@ -396,7 +418,7 @@ static bool read_elem(struct decoder *d, struct elem *e)
 {
     const uint8_t *at = d->r.p;
     uint32_t flags;
-    e->byte_offset = (uint32_t)(at - d->r.start);
+    e->byte_offset = here(d);
     if (!rd_u32(&d->r, &flags, d->err))
         return false;
     if (flags > 7)
@@ -464,7 +486,7 @@ static bool read_data(struct decoder *d, struct data *seg)
 {
     const uint8_t *at = d->r.p;
     uint32_t flags, len;
-    seg->byte_offset = (uint32_t)(at - d->r.start);
+    seg->byte_offset = here(d);
     if (!rd_u32(&d->r, &flags, d->err))
         return false;
     seg->memory = 0;

@@ -17,8 +17,11 @@ void module_free(struct module *m)
     }
     free(m->imports);
     free(m->func_types);
+    free(m->func_offsets);
     free(m->tables);
+    free(m->table_offsets);
     free(m->memories);
+    free(m->memory_offsets);
     free(m->globals);
     if (m->codes) {
         for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)

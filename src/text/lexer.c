@@ -419,3 +419,20 @@ bool tok_string(const struct token *t, struct buf *out)
     }
     return true;
 }
+
+bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err)
+{
+    uint64_t depth = 1;
+    struct token t;
+    while (depth) {
+        if (!lexer_next(lx, &t, err))
+            return false;
+        if (t.kind == TOK_LPAREN)
+            depth++;
+        else if (t.kind == TOK_RPAREN)
+            depth--;
+        else if (t.kind == TOK_EOF)
+            return lexer_error(lx, &t, err, "unexpected end");
+    }
+    return true;
+}

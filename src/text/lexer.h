@@ -46,6 +46,10 @@ bool lexer_peek(struct lexer *lx, int n, struct token *t, struct wisp_error *err
 bool lexer_error(const struct lexer *lx, const struct token *t, struct wisp_error *err,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Skip to the ")" closing an S-expression whose "(" is already consumed,
+ * without recursion. */
+bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err);
+
 /* Literals. Each returns false if the token is not a well-formed literal of
  * that type or is out of range (the caller reports the error). */
 bool tok_u32(const struct token *t, uint32_t *out);        /* nat only */
@@ -55,6 +59,8 @@ bool tok_i64(const struct token *t, uint64_t *out);
 bool tok_f32(const struct token *t, uint32_t *bits);       /* nat, int or float; exact rounding */
 bool tok_f64(const struct token *t, uint64_t *bits);
 bool tok_keyword_is(const struct token *t, const char *kw);
+/* A v128 literal shape keyword (i8x16 ... f64x2): lane count and width. */
+bool tok_v128_shape(const struct token *t, unsigned *lanes, unsigned *bits, bool *is_float);
 /* Decode a string token's escapes into out (raw bytes, may contain NULs). */
 bool tok_string(const struct token *t, struct buf *out);
 

@@ -351,3 +351,20 @@ bool tok_f32(const struct token *t, uint32_t *bits)
 }
 
 bool tok_f64(const struct token *t, uint64_t *bits) { return tok_float(t, F64, bits); }
+
+bool tok_v128_shape(const struct token *t, unsigned *lanes, unsigned *bits, bool *is_float)
+{
+    static const struct { const char *name; uint8_t lanes, bits, is_float; } shapes[] = {
+        {"i8x16", 16, 8, 0}, {"i16x8", 8, 16, 0}, {"i32x4", 4, 32, 0},
+        {"i64x2", 2, 64, 0}, {"f32x4", 4, 32, 1}, {"f64x2", 2, 64, 1},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(shapes); i++) {
+        if (tok_keyword_is(t, shapes[i].name)) {
+            *lanes = shapes[i].lanes;
+            *bits = shapes[i].bits;
+            *is_float = shapes[i].is_float;
+            return true;
+        }
+    }
+    return false;
+}

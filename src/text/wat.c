@@ -171,24 +171,7 @@ static bool open_sexpr(struct wat *w, const char *kw)
     return wat_expect(w, TOK_LPAREN, &t) && expect_keyword(w, kw);
 }
 
-/* Skip to the ")" that closes the current S-expression (one "(" already
- * consumed), without recursion. */
-static bool skip_sexpr_rest(struct wat *w)
-{
-    uint64_t depth = 1;
-    struct token t;
-    while (depth) {
-        if (!wat_next(w, &t))
-            return false;
-        if (t.kind == TOK_LPAREN)
-            depth++;
-        else if (t.kind == TOK_RPAREN)
-            depth--;
-        else if (t.kind == TOK_EOF)
-            return wat_unexpected(w, &t);
-    }
-    return true;
-}
+static bool skip_sexpr_rest(struct wat *w) { return lexer_skip_rest(w->lx, w->err); }
 
 bool wat_parse_u32(struct wat *w, uint32_t *out)
 {

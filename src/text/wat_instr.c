@@ -297,20 +297,8 @@ static bool parse_v128_const(struct wat *w, struct buf *out)
     if (!wat_next(w, &shape))
         return false;
     unsigned lanes, bits;
-    bool is_float = false;
-    if (tok_keyword_is(&shape, "i8x16"))
-        lanes = 16, bits = 8;
-    else if (tok_keyword_is(&shape, "i16x8"))
-        lanes = 8, bits = 16;
-    else if (tok_keyword_is(&shape, "i32x4"))
-        lanes = 4, bits = 32;
-    else if (tok_keyword_is(&shape, "i64x2"))
-        lanes = 2, bits = 64;
-    else if (tok_keyword_is(&shape, "f32x4"))
-        lanes = 4, bits = 32, is_float = true;
-    else if (tok_keyword_is(&shape, "f64x2"))
-        lanes = 2, bits = 64, is_float = true;
-    else
+    bool is_float;
+    if (!tok_v128_shape(&shape, &lanes, &bits, &is_float))
         return wat_unexpected(w, &shape);
     struct token toks[17];
     uint32_t n;

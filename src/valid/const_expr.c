@@ -3,6 +3,8 @@
  * an immutable imported global; the result must be exactly one value. */
 #include "valid/valid.h"
 
+#include <stdio.h>
+
 static struct reader expr_reader(const struct module *m, const struct expr *e)
 {
     return (struct reader){
@@ -28,7 +30,7 @@ static bool fail_at(struct validator *v, uint32_t offset, const char *message, u
     return err_set(v->err, WISP_ERR_INVALID, offset, "%s %u", message, index);
 }
 
-bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected)
+static bool check_const_expr(struct validator *v, const struct expr *e, valtype_t expected)
 {
     const struct module *m = v->m;
     struct reader r = expr_reader(m, e);
@@ -80,4 +82,26 @@ bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t ex
         }
         nvals++;
     }
+}
+
+static const char *const use_names[] = {
+    [CONST_EXPR_GLOBAL] = "the initializer of global",
+    [CONST_EXPR_ELEM_OFFSET] = "the offset of element segment",
+    [CONST_EXPR_ELEM_ITEM] = "an item of element segment",
+    [CONST_EXPR_DATA_OFFSET] = "the offset of data segment",
+};
+
+bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
+                         enum const_expr_use use, uint32_t index)
+{
+    if (check_const_expr(v, e, expected))
+        return true;
+    /* The offset names the instruction; say which expression it is in. Only
+     * on failure, so the common path formats nothing. */
+    if (v->err) {
+        size_t len = strlen(v->err->message);
+        snprintf(v->err->message + len, sizeof v->err->message - len, " (in %s %u)",
+                 use_names[use], index);
+    }
+    return false;
 }

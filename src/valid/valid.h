@@ -79,8 +79,16 @@ static inline bool func_is_declared(const struct validator *v, uint32_t func)
  * scan: an expression that is not constant is reported when validated. */
 void const_expr_collect_refs(struct validator *v, const struct expr *e);
 /* Check e is a constant expression producing exactly one value of type
- * expected. In Wasm 2.0, global.get may only name an immutable import. */
-bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected);
+ * expected. In Wasm 2.0, global.get may only name an immutable import. The
+ * use and the index of its global or segment go into error messages. */
+enum const_expr_use {
+    CONST_EXPR_GLOBAL,
+    CONST_EXPR_ELEM_OFFSET,
+    CONST_EXPR_ELEM_ITEM,
+    CONST_EXPR_DATA_OFFSET,
+};
+bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
+                         enum const_expr_use use, uint32_t index);
 
 /* code.c */
 /* Type-check the body of defined function `defined` (0 = first non-imported)

@@ -13,6 +13,38 @@ static bool invalid(struct validator *v, int64_t offset, const char *message, ui
     return err_set(v->err, WISP_ERR_INVALID, offset, "%s %u", message, index);
 }
 
+/* A name for a message: quoted, with quotes, backslashes and unprintable
+ * bytes escaped (names are arbitrary UTF-8, possibly with NULs), and cut
+ * short so the spec wording and the rest of the message still fit. */
+#define QUOTED_NAME_MAX 80
+static const char *quote_name(const struct name *n, char out[QUOTED_NAME_MAX])
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t k = 0;
+    out[k++] = '"';
+    for (uint32_t i = 0; i < n->len; i++) {
+        uint8_t c = (uint8_t)n->str[i];
+        if (k + 4 + 5 > QUOTED_NAME_MAX) { /* room for this byte escaped, `..."` and NUL */
+            memcpy(out + k, "...", 3);
+            k += 3;
+            break;
+        }
+        if (c == '"' || c == '\\') {
+            out[k++] = '\\';
+            out[k++] = (char)c;
+        } else if (c < 0x20 || c == 0x7F) {
+            out[k++] = '\\';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 15];
+        } else {
+            out[k++] = (char)c;
+        }
+    }
+    out[k++] = '"';
+    out[k] = 0;
+    return out;
+}
+
 /* ---- Types of the index spaces ------------------------------------------ */
 
 static bool check_limits(struct validator *v, const struct limits *limits, uint64_t range,
@@ -62,27 +94,28 @@ static bool check_imports(struct validator *v)
     return true;
 }
 
-/* Imported tables and memories were checked with their import, which knows
- * its offset. Every function's type is checked again here because the body
- * checker relies on it. */
+/* Imported tables and memories were checked with their import. Every
+ * function's type is checked again here because the body checker relies on
+ * it. */
 static bool check_definitions(struct validator *v)
 {
     const struct module *m = v->m;
     for (uint32_t f = 0; f < m->nfuncs; f++)
-        if (!check_type_index(v, m->func_types[f], -1))
+        if (!check_type_index(v, m->func_types[f], m->func_offsets[f]))
             return false;
     for (uint32_t t = m->ntable_imports; t < m->ntables; t++)
-        if (!check_table_type(v, &m->tables[t], -1))
+        if (!check_table_type(v, &m->tables[t], m->table_offsets[t]))
             return false;
     if (m->nmemories > 1)
-        return err_set(v->err, WISP_ERR_INVALID, -1,
+        return err_set(v->err, WISP_ERR_INVALID, m->memory_offsets[1],
                        "multiple memories: Wasm 2.0 allows one, the module has %u",
                        m->nmemories);
     for (uint32_t i = m->nmemory_imports; i < m->nmemories; i++)
-        if (!check_memory_type(v, &m->memories[i], -1))
+        if (!check_memory_type(v, &m->memories[i], m->memory_offsets[i]))
             return false;
     for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
-        if (!validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type))
+        if (!validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type,
+                                 CONST_EXPR_GLOBAL, g))
             return false;
     return true;
 }
@@ -126,21 +159,25 @@ static bool check_elems(struct validator *v)
         for (uint32_t i = 0; i < el->count; i++) {
             if (el->funcs) {
                 if (el->funcs[i] >= m->nfuncs)
-                    return invalid(v, el->byte_offset, "unknown function", el->funcs[i]);
-            } else if (!validate_const_expr(v, &el->exprs[i], el->type)) {
+                    return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
+                                   "unknown function %u in element segment %u",
+                                   el->funcs[i], e);
+            } else if (!validate_const_expr(v, &el->exprs[i], el->type,
+                                            CONST_EXPR_ELEM_ITEM, e)) {
                 return false;
             }
         }
         if (el->mode != SEG_ACTIVE)
             continue;
         if (el->table >= m->ntables)
-            return invalid(v, el->byte_offset, "unknown table", el->table);
+            return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
+                           "unknown table %u in element segment %u", el->table, e);
         if (m->tables[el->table].elem != el->type)
             return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
                            "type mismatch: element segment %u of %s for table %u of %s", e,
                            valtype_name(el->type), el->table,
                            valtype_name(m->tables[el->table].elem));
-        if (!validate_const_expr(v, &el->offset, VT_I32))
+        if (!validate_const_expr(v, &el->offset, VT_I32, CONST_EXPR_ELEM_OFFSET, e))
             return false;
     }
     return true;
@@ -154,8 +191,9 @@ static bool check_datas(struct validator *v)
         if (data->mode != SEG_ACTIVE)
             continue;
         if (data->memory >= m->nmemories)
-            return invalid(v, data->byte_offset, "unknown memory", data->memory);
-        if (!validate_const_expr(v, &data->offset, VT_I32))
+            return err_set(v->err, WISP_ERR_INVALID, data->byte_offset,
+                           "unknown memory %u in data segment %u", data->memory, d);
+        if (!validate_const_expr(v, &data->offset, VT_I32, CONST_EXPR_DATA_OFFSET, d))
             return false;
     }
     return true;
@@ -169,10 +207,11 @@ static bool check_start(struct validator *v)
     if (!m->has_start)
         return true;
     if (m->start >= m->nfuncs)
-        return invalid(v, -1, "unknown function", m->start);
+        return err_set(v->err, WISP_ERR_INVALID, m->start_offset,
+                       "unknown function %u in the start section", m->start);
     const struct functype *type = &m->types[m->func_types[m->start]];
     if (type->nparams != 0 || type->nresults != 0)
-        return err_set(v->err, WISP_ERR_INVALID, -1,
+        return err_set(v->err, WISP_ERR_INVALID, m->start_offset,
                        "start function: function %u must take and return nothing, not %u "
                        "param(s) and %u result(s)",
                        m->start, type->nparams, type->nresults);
@@ -182,16 +221,32 @@ static bool check_start(struct validator *v)
 static bool check_export_index(struct validator *v, const struct export *ex)
 {
     const struct module *m = v->m;
+    const char *message;
     switch (ex->kind) {
     case EXT_FUNC:
-        return ex->index < m->nfuncs || invalid(v, -1, "unknown function", ex->index);
+        if (ex->index < m->nfuncs)
+            return true;
+        message = "unknown function";
+        break;
     case EXT_TABLE:
-        return ex->index < m->ntables || invalid(v, -1, "unknown table", ex->index);
+        if (ex->index < m->ntables)
+            return true;
+        message = "unknown table";
+        break;
     case EXT_MEMORY:
-        return ex->index < m->nmemories || invalid(v, -1, "unknown memory", ex->index);
+        if (ex->index < m->nmemories)
+            return true;
+        message = "unknown memory";
+        break;
     default:
-        return ex->index < m->nglobals || invalid(v, -1, "unknown global", ex->index);
+        if (ex->index < m->nglobals)
+            return true;
+        message = "unknown global";
+        break;
     }
+    char quoted[QUOTED_NAME_MAX];
+    return err_set(v->err, WISP_ERR_INVALID, ex->offset, "%s %u in export %s", message,
+                   ex->index, quote_name(&ex->name, quoted));
 }
 
 static uint32_t name_hash(const struct name *n)
@@ -221,8 +276,10 @@ static bool check_exports(struct validator *v)
         for (; slots[s]; s = (s + 1) & (cap - 1)) {
             const struct name *other = &m->exports[slots[s] - 1].name;
             if (other->len == name->len && memcmp(other->str, name->str, name->len) == 0) {
-                ok = err_set(v->err, WISP_ERR_INVALID, -1, "duplicate export name \"%.*s\"",
-                             (int)(name->len > 64 ? 64 : name->len), name->str);
+                char quoted[QUOTED_NAME_MAX];
+                ok = err_set(v->err, WISP_ERR_INVALID, m->exports[x].offset,
+                             "duplicate export name: %s (exports %u and %u)",
+                             quote_name(name, quoted), slots[s] - 1, x);
                 break;
             }
         }

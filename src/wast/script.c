@@ -94,23 +94,6 @@ static bool sp_opt_id(struct sp *p, char **out)
     return true;
 }
 
-/* Skip to the ")" closing an S-expression whose "(" is consumed. */
-static bool sp_skip_rest(struct sp *p)
-{
-    uint64_t depth = 1;
-    struct token t;
-    while (depth) {
-        if (!sp_next(p, &t))
-            return false;
-        if (t.kind == TOK_LPAREN)
-            depth++;
-        else if (t.kind == TOK_RPAREN)
-            depth--;
-        else if (t.kind == TOK_EOF)
-            return sp_unexpected(p, &t);
-    }
-    return true;
-}
 
 /* "(module" already consumed; line is the line of its "(". */
 static bool parse_module(struct sp *p, struct wast_module *m, uint32_t line)
@@ -132,7 +115,7 @@ static bool parse_module(struct sp *p, struct wast_module *m, uint32_t line)
     buf_free(&m->bytes);
     /* Resynchronise after the module; a lexical error here is the script's. */
     p->lx = saved;
-    return sp_skip_rest(p);
+    return lexer_skip_rest(&p->lx, p->err);
 }
 
 /* The value kinds of consts: returns false (no error) if the keyword is not
@@ -170,20 +153,8 @@ static bool parse_v128(struct sp *p, struct wast_value *v, bool expected)
     if (!sp_next(p, &shape))
         return false;
     unsigned lanes, bits;
-    bool is_float = false;
-    if (tok_keyword_is(&shape, "i8x16"))
-        lanes = 16, bits = 8;
-    else if (tok_keyword_is(&shape, "i16x8"))
-        lanes = 8, bits = 16;
-    else if (tok_keyword_is(&shape, "i32x4"))
-        lanes = 4, bits = 32;
-    else if (tok_keyword_is(&shape, "i64x2"))
-        lanes = 2, bits = 64;
-    else if (tok_keyword_is(&shape, "f32x4"))
-        lanes = 4, bits = 32, is_float = true;
-    else if (tok_keyword_is(&shape, "f64x2"))
-        lanes = 2, bits = 64, is_float = true;
-    else
+    bool is_float;
+    if (!tok_v128_shape(&shape, &lanes, &bits, &is_float))
         return sp_unexpected(p, &shape);
     v->kind = WV_V128;
     bool any_nan = false;

@@ -28,6 +28,12 @@ run "$WISP" validate ok.wat type_mismatch.wat ok.wat
 check "validate several: one line per bad file" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1
 run "$WISP" validate syntax_error.wat
 check "text error names line and column" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'syntax_error.wat:3:')"
+run "$WISP" validate dup_export.wat
+check "duplicate export: byte offset of the entry and its name" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'dup_export.wat: byte 0x1b: duplicate export name: "run"')"
+run "$WISP" validate bad_memory_limit.wat
+check "bad memory limits: byte offset of the memory" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'byte 0xb: size minimum must not be greater than maximum')"
+run "$WISP" validate bad_global_init.wat
+check "global initializer: offset of the instruction, names the global" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'byte 0x12: unknown global 0' | grep -F 'initializer of global 1')"
 
 run "$WISP" wat2wasm ok.wat -o "$T/ok.wasm"
 check "wat2wasm writes a binary module" test "$rc" = 0 -a "$(head -c 4 "$T/ok.wasm" | od -An -c | tr -d ' ')" = '\0asm'
