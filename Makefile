@@ -66,11 +66,17 @@ fuzz: $(FUZZ_TARGETS)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) -lm
-fuzz-run: $(FUZZ_TARGETS)
+# The text fuzzer's dictionary: every instruction name plus the keywords.
+build/fuzz/wat.dict: src/binary/opcodes.def tests/fuzz/keywords.txt
+	@mkdir -p $(dir $@)
+	{ sed -n 's/^OP([a-z0-9_]*, *\("[^"]*"\).*/\1/p' src/binary/opcodes.def; \
+	  sed 's/.*/"&"/' tests/fuzz/keywords.txt; } | sort -u > $@
+fuzz-run: $(FUZZ_TARGETS) build/fuzz/wat.dict
 	@for t in decode wat; do \
 	  mkdir -p build/fuzz/corpus-$$t && \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s" && \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	    $$( [ $$t = wat ] && echo -dict=build/fuzz/wat.dict ) \
 	    build/fuzz/corpus-$$t tests/fuzz/seeds/$$t 2>&1 | tail -12 || exit 1; \
 	done
 

@@ -13,7 +13,7 @@ $CC -O2 bench/load/gen_program.c -o "$B/gen_program"
 srcs=$(ls src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c src/wast/*.c src/api/*.c src/cli/*.c)
 $WASI_CC -std=gnu11 -O2 -Iinclude -Isrc -w $srcs -o "$B/wisp.wasm"
 $WASI_CC -std=gnu11 -O0 -Iinclude -Isrc -w $srcs -o "$B/wisp-O0.wasm"
-# 2. a large synthetic program.
-"$B/gen_program" 1500 > "$B/big.c"
+# 2. a large synthetic program (the biggest we can compile in reasonable time).
+"$B/gen_program" 12000 > "$B/big.c"   # ~4.6 MB of wasm; about 2 minutes of clang
 $WASI_CC -O1 "$B/big.c" -o "$B/big.wasm"
 "$B/load_speed" "$B/wisp.wasm" "$B/wisp-O0.wasm" "$B/big.wasm"
