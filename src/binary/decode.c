@@ -509,7 +509,7 @@ static bool read_data(struct decoder *d, struct data *seg)
     }
     if (!rd_len(&d->r, &len, d->err))
         return false;
-    seg->init_offset = (uint32_t)(d->r.p - d->r.start);
+    seg->init_offset = here(d);
     seg->init_len = len;
     return rd_bytes(&d->r, len, d->err);
 }
@@ -563,7 +563,7 @@ static bool read_locals(struct decoder *d, struct code *c)
 static bool read_code_entry(struct decoder *d, struct code *c, uint32_t i)
 {
     uint32_t size;
-    c->size_offset = (uint32_t)(d->r.p - d->r.start);
+    c->size_offset = here(d);
     if (!rd_len(&d->r, &size, d->err))
         return false;
     const uint8_t *start = d->r.p;
@@ -614,7 +614,7 @@ static bool read_custom_section(struct decoder *d, const uint8_t *content, uint3
     struct custom_section *cs = &m->customs[m->ncustoms++];
     cs->name.str = xstrndup((const char *)name, name_len);
     cs->name.len = name_len;
-    cs->offset = (uint32_t)(d->r.p - d->r.start);
+    cs->offset = here(d);
     cs->len = (uint32_t)(size - used);
     d->r.p = content + size;
     if (!d->have_names && name_len == 4 && memcmp(name, "name", 4) == 0) {

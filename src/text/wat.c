@@ -673,25 +673,27 @@ static void put_id_name(struct buf *out, const struct token *id)
     buf_bytes(out, id->text + 1, id->len - 1);
 }
 
-static void note_func_name(struct emit *e, uint32_t func, const struct token *id)
+/* Append (index, name) to a name map body being built, when names are on
+ * and the item has an id. */
+static void note_name(const struct debug_names *dn, struct buf *map, uint32_t *count, uint32_t index,
+                      const struct token *id)
 {
-    struct debug_names *dn = &e->names;
     if (!dn->enabled || !id->len)
         return;
-    buf_u32(&dn->funcs, func);
-    put_id_name(&dn->funcs, id);
-    dn->nfuncs++;
+    buf_u32(map, index);
+    put_id_name(map, id);
+    (*count)++;
+}
+
+static void note_func_name(struct emit *e, uint32_t func, const struct token *id)
+{
+    note_name(&e->names, &e->names.funcs, &e->names.nfuncs, func, id);
 }
 
 /* Local names must be noted in increasing index order. */
 static void note_local_name(struct emit *e, uint32_t local, const struct token *id)
 {
-    struct debug_names *dn = &e->names;
-    if (!dn->enabled || !id->len)
-        return;
-    buf_u32(&dn->cur, local);
-    put_id_name(&dn->cur, id);
-    dn->ncur++;
+    note_name(&e->names, &e->names.cur, &e->names.ncur, local, id);
 }
 
 static void end_local_names(struct emit *e, uint32_t func)
@@ -1416,6 +1418,18 @@ static void put_subsection(struct buf *out, uint8_t id, const struct buf *body)
     buf_bytes(out, body->data, body->len);
 }
 
+/* A name subsection holding a map of count entries (omitted when empty). */
+static void put_map_subsection(struct buf *out, uint8_t id, uint32_t count, const struct buf *entries)
+{
+    if (!count)
+        return;
+    struct buf sub = {0};
+    buf_u32(&sub, count);
+    buf_bytes(&sub, entries->data, entries->len);
+    put_subsection(out, id, &sub);
+    buf_free(&sub);
+}
+
 /* The "name" custom section, last so that it names the finished module.
  * Left out when nothing has a name. */
 static void put_name_section(struct buf *out, const struct token *module_id, const struct debug_names *dn)
@@ -1429,19 +1443,9 @@ static void put_name_section(struct buf *out, const struct token *module_id, con
     if (module_id->len) {
         put_id_name(&sub, module_id);
         put_subsection(&body, 0, &sub);
-        sub.len = 0;
     }
-    if (dn->nfuncs) {
-        buf_u32(&sub, dn->nfuncs);
-        buf_bytes(&sub, dn->funcs.data, dn->funcs.len);
-        put_subsection(&body, 1, &sub);
-        sub.len = 0;
-    }
-    if (dn->nlocal_funcs) {
-        buf_u32(&sub, dn->nlocal_funcs);
-        buf_bytes(&sub, dn->locals.data, dn->locals.len);
-        put_subsection(&body, 2, &sub);
-    }
+    put_map_subsection(&body, 1, dn->nfuncs, &dn->funcs);
+    put_map_subsection(&body, 2, dn->nlocal_funcs, &dn->locals);
     put_section(out, 0, 0, &body, false);
     buf_free(&sub);
     buf_free(&body);
