@@ -44,6 +44,9 @@ $(BUILD)/obj/%.o: %.c
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# CPU benchmarks: `make bench` (bench/bench.mk).
+-include bench/bench.mk
+
 # WASI: witx files and the generator that turns them into C.
 -include tools/witxgen/witxgen.mk
 
@@ -83,3 +86,17 @@ fuzz-run: $(FUZZ_TARGETS) build/fuzz/wat.dict
 # Load throughput (decode + validate MB/s) on the largest modules we build.
 bench-load: all
 	@BUILD=$(BUILD) CC=$(CC) bash bench/load/run.sh
+
+# `make install [PREFIX=/usr/local] [DESTDIR=...]`: the header, the static
+# library and the tool, for programs that embed wisp (see examples/embed.c).
+PREFIX ?= /usr/local
+.PHONY: install embed-test
+install: $(WISP) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(WISP) $(DESTDIR)$(PREFIX)/bin/wisp
+	install -m 644 include/wisp.h $(DESTDIR)$(PREFIX)/include/wisp.h
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwisp.a
+
+# Installs into a temporary root and builds examples/embed.c against it.
+embed-test: all
+	@CC="$(CC)" SAN=$(SAN) BUILD=$(BUILD) bash tests/embed/run.sh

@@ -28,6 +28,7 @@ enum wisp_error_kind {
     WISP_ERR_EXHAUSTION,  /* call stack exhausted */
     WISP_ERR_IO,          /* a file could not be read or written */
     WISP_ERR_UNSUPPORTED, /* a feature wisp does not implement yet */
+    WISP_ERR_EXIT,        /* the program asked to exit (WASI proc_exit): see exit_code */
 };
 
 typedef struct wisp_error {
@@ -38,6 +39,7 @@ typedef struct wisp_error {
     uint32_t line, column; /* position in text, or 0 */
     int64_t func;       /* function index, or -1 */
     char func_name[64]; /* function name from the name section, or empty */
+    int32_t exit_code;  /* WISP_ERR_EXIT: the program's exit status */
 } wisp_error;
 
 /* One line: "source:line:col: message", or "source: byte 0x1f in function 3
@@ -86,6 +88,95 @@ uint32_t wisp_module_num_imports(const wisp_module *module);
 uint32_t wisp_module_num_exports(const wisp_module *module);
 bool wisp_module_import(const wisp_module *module, uint32_t index, wisp_extern_info *info);
 bool wisp_module_export(const wisp_module *module, uint32_t index, wisp_extern_info *info);
+
+/* ---- Running modules ----
+ *
+ * A store holds instances and everything they create, plus the definitions
+ * that imports resolve against (host functions and registered instances). All
+ * of it is freed with the store. A store is used by one thread at a time. */
+typedef struct wisp_store wisp_store;
+typedef struct wisp_instance wisp_instance;
+typedef struct wisp_func wisp_func;
+typedef struct wisp_caller wisp_caller;
+
+typedef enum wisp_valtype {
+    WISP_I32, WISP_I64, WISP_F32, WISP_F64, WISP_V128, WISP_FUNCREF, WISP_EXTERNREF
+} wisp_valtype;
+
+typedef struct wisp_val {
+    wisp_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        float f32;
+        double f64;
+        uint8_t v128[16];
+        wisp_func *funcref;  /* NULL is ref.null func */
+        void *externref;     /* NULL is ref.null extern */
+    } of;
+} wisp_val;
+
+wisp_store *wisp_store_new(wisp_engine *engine);
+void wisp_store_free(wisp_store *store);
+/* The deepest wasm call nesting allowed; deeper calls trap with "call stack
+ * exhausted". Default 10000. Takes effect at the next call made from the
+ * host (not from inside a host function called by wasm). */
+void wisp_store_set_max_call_depth(wisp_store *store, uint32_t depth);
+
+/* A host function: read args, write results, return true. To trap, return
+ * wisp_caller_trap(caller, "message"). */
+typedef bool (*wisp_host_func)(wisp_caller *caller, void *env, const wisp_val *args, wisp_val *results);
+bool wisp_caller_trap(wisp_caller *caller, const char *message);
+/* End the program with an exit status (what WASI proc_exit does): the
+ * outermost wisp_func_call fails with WISP_ERR_EXIT and err->exit_code set.
+ * Return its result from the host function, like wisp_caller_trap. */
+bool wisp_caller_exit(wisp_caller *caller, int32_t code);
+/* The calling instance's memory 0, or NULL (size 0) when it has none. The
+ * pointer stays valid until the memory grows. */
+uint8_t *wisp_caller_memory(wisp_caller *caller, size_t *size);
+
+/* Define a host function that imports named module.name resolve to. */
+bool wisp_store_define_func(wisp_store *store, const char *module, const char *name,
+                            const wisp_valtype *params, size_t nparams,
+                            const wisp_valtype *results, size_t nresults,
+                            wisp_host_func fn, void *env, wisp_error *err);
+/* Make every export of instance importable as module.<export name>. */
+void wisp_store_define_instance(wisp_store *store, const char *module, wisp_instance *instance);
+
+/* Instantiate: resolve imports against the store's definitions, initialize
+ * tables and memories, run the start function. Link errors are
+ * WISP_ERR_LINK; a trap during initialization is WISP_ERR_TRAP. The module
+ * must outlive the store. */
+wisp_instance *wisp_instance_new(wisp_store *store, const wisp_module *module, wisp_error *err);
+
+/* Exports by name; NULL/false when missing or of another kind. */
+wisp_func *wisp_instance_func(const wisp_instance *instance, const char *name);
+bool wisp_instance_global(const wisp_instance *instance, const char *name, wisp_val *value);
+uint8_t *wisp_instance_memory(const wisp_instance *instance, const char *name, size_t *size);
+
+/* A function's type. */
+size_t wisp_func_num_params(const wisp_func *func);
+size_t wisp_func_num_results(const wisp_func *func);
+wisp_valtype wisp_func_param(const wisp_func *func, size_t i);
+wisp_valtype wisp_func_result(const wisp_func *func, size_t i);
+
+/* Call a function. The argument count and types must match its type (else
+ * WISP_ERR_LINK "type mismatch"). On a trap: WISP_ERR_TRAP with the reason
+ * as the message ("integer divide by zero", ...), WISP_ERR_EXHAUSTION for
+ * "call stack exhausted", WISP_ERR_EXIT when the program exited; the
+ * backtrace is then available from wisp_store_backtrace. */
+bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, size_t nargs,
+                    wisp_val *results, size_t nresults, wisp_error *err);
+
+/* The backtrace of the last trap, innermost frame first. */
+typedef struct wisp_frame {
+    uint32_t func_index;    /* index in its module; UINT32_MAX for host functions */
+    const char *func_name;  /* from the name section (without "$"), host name, or NULL */
+    const char *module_name;/* instance's name, or NULL */
+    int64_t offset;         /* byte offset of the instruction in the module, or -1 */
+} wisp_frame;
+size_t wisp_store_backtrace_len(const wisp_store *store);
+bool wisp_store_backtrace_frame(const wisp_store *store, size_t i, wisp_frame *frame);
 
 /* .wast spec scripts. */
 typedef struct wisp_wast_result {

@@ -40,6 +40,8 @@ suite() { # suite NAME COMMAND...
 
 suite "unit tests" bash tests/unit/run.sh
 suite "command line" bash tests/cli/run.sh
+suite "embedding" bash tests/embed/run.sh
+suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh
 for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .sh)" bash "$t"; done
 suite "text vs wabt" bash tests/tools/compare_wabt.sh

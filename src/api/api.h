@@ -3,6 +3,7 @@
 #define WISP_API_API_H
 
 #include "base/common.h"
+#include "exec/runtime.h"
 #include "module.h"
 
 struct wisp_engine {
@@ -11,6 +12,40 @@ struct wisp_engine {
 
 struct wisp_module {
     struct module m;
+};
+
+/* wisp_instance and wisp_func are never defined: a wisp_instance * is a
+ * struct rt_instance * and a wisp_func * is a struct rt_func *, cast at the
+ * API boundary. That way a funcref coming out of wasm is already a wisp_func
+ * and needs no allocation or lookup. */
+static inline struct rt_instance *api_inst(const wisp_instance *i) { return (struct rt_instance *)i; }
+static inline struct rt_func *api_func(const wisp_func *f) { return (struct rt_func *)f; }
+
+struct api_host; /* a host function's adapter between slots and wisp_val */
+
+struct wisp_store {
+    struct rt_store *rt;
+    /* Adapters handed to rt_func_new_host as env; the store owns them. */
+    uint32_t nhosts, hosts_cap;
+    struct api_host **hosts;
+    /* Host functions may call back into wasm, and each such round trip
+     * nests C frames. The runtime bounds wasm call depth, not C stack, so
+     * the API measures the C stack from the outermost call (0: no call in
+     * progress) and refuses to nest past a budget. */
+    uintptr_t stack_base;
+};
+
+/* C stack that nested host -> wasm -> host calls may use, measured from the
+ * outermost call into the store. */
+#define API_NESTED_STACK_BUDGET ((uintptr_t)2 << 20)
+
+/* What a host function sees as its caller: the runtime's caller plus whether
+ * the function already recorded a trap (so a bare `return false` still
+ * traps with a message). */
+struct wisp_caller {
+    struct rt_caller *rt;
+    const struct api_host *host;
+    bool trapped;
 };
 
 #endif

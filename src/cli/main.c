@@ -1,4 +1,8 @@
 /* The wisp command-line tool. Built only on the public API in wisp.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +10,7 @@
 #include "wisp.h"
 
 #define EXIT_USAGE 2
+#define EXIT_TRAP 134 /* what a shell reports for SIGABRT, the usual "crashed" status */
 
 static const char usage[] =
     "usage: wisp <command> [options] [files]\n"
@@ -15,10 +20,30 @@ static const char usage[] =
     "  wat2wasm IN.wat -o OUT.wasm translate WebAssembly text to binary\n"
     "  wast [-v] FILE...           run .wast spec scripts; prints N passed, N failed, N skipped\n"
     "  info FILE                   list a module's imports and exports\n"
+    "  run [OPTIONS] FILE [--invoke NAME] [ARGS...]\n"
+    "                              run a .wasm/.wat module: call its export NAME with\n"
+    "                              ARGS and print the results one per line, or without\n"
+    "                              --invoke call _start\n"
+    "\n"
+    "run options (before FILE; --invoke NAME may also directly follow FILE):\n"
+    "  --invoke NAME               the export to call\n"
+    "  --max-call-depth N          deepest wasm call nesting before \"call stack exhausted\"\n"
+    "                              (default 10000)\n"
+    "  --                          end of options\n"
+    "run arguments: i32/i64 as decimal or 0x hex; f32/f64 as decimal, hex float,\n"
+    "inf, -inf, nan or nan:0xPAYLOAD; v128 as 0x and 32 hex digits (one 128-bit\n"
+    "number, lane 0 rightmost); references as ref.null. Results print one per line\n"
+    "in the same forms (integers signed). A trap prints \"wisp: trap: REASON\" and a\n"
+    "backtrace, innermost frame first, on stderr.\n"
     "\n"
     "options:\n"
     "  -h, --help                  show this help\n"
-    "  --version                   show the version\n";
+    "  --version                   show the version\n"
+    "\n"
+    "exit status: 0 success; 1 invalid module, failed tests, or a module that\n"
+    "does not load or link; 2 usage error (unknown option, missing file, bad\n"
+    "argument, unknown export); 134 the program trapped (wisp run); a program\n"
+    "that exits (WASI proc_exit) ends wisp with its own status.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -206,6 +231,411 @@ static int cmd_info(int argc, char **argv)
     return 0;
 }
 
+/* ---- wisp run ---- */
+
+static const char *valtype_name(wisp_valtype t)
+{
+    switch (t) {
+    case WISP_I32: return "i32";
+    case WISP_I64: return "i64";
+    case WISP_F32: return "f32";
+    case WISP_F64: return "f64";
+    case WISP_V128: return "v128";
+    case WISP_FUNCREF: return "funcref";
+    case WISP_EXTERNREF: return "externref";
+    }
+    return "?";
+}
+
+/* Decimal or 0x hex, optionally signed, in the signed or the unsigned range
+ * of the width: "-1" and "0xffffffff" are the same i32. No octal: a leading
+ * 0 is just a 0. */
+static bool parse_int(const char *s, unsigned bits, uint64_t *out)
+{
+    const char *p = s;
+    bool neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    /* strtoull would accept spaces and a second sign here. */
+    if (!(base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(p, &end, base);
+    if (errno || *end)
+        return false;
+    uint64_t max_pos = bits == 64 ? UINT64_MAX : UINT32_MAX;
+    uint64_t max_neg = (uint64_t)1 << (bits - 1);
+    if (neg ? v > max_neg : v > max_pos)
+        return false;
+    *out = neg ? (uint64_t)0 - v : v;
+    return true;
+}
+
+/* "nan:0xPAYLOAD" (optionally signed): the form NaNs with a non-default
+ * payload are printed in, so results can be passed back in. */
+static bool parse_nan_payload(const char *s, unsigned mant_bits, uint64_t *bits_out)
+{
+    const char *p = s;
+    bool neg = *p == '-';
+    if (*p == '-' || *p == '+')
+        p++;
+    if (strncmp(p, "nan:0x", 6) != 0 || !isxdigit((unsigned char)p[6]))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long payload = strtoull(p + 6, &end, 16);
+    if (errno || *end || payload == 0 || payload >> mant_bits)
+        return false;
+    uint64_t exp_all = mant_bits == 52 ? 0x7FFull << 52 : 0xFFull << 23;
+    *bits_out = (neg ? (uint64_t)1 << (mant_bits == 52 ? 63 : 31) : 0) | exp_all | payload;
+    return true;
+}
+
+/* strtod/strtof syntax (decimal, hex float, inf, nan), the whole string, and
+ * not so large that it only rounds to infinity. */
+static bool parse_f64(const char *s, double *out)
+{
+    uint64_t bits;
+    if (parse_nan_payload(s, 52, &bits)) {
+        memcpy(out, &bits, sizeof bits);
+        return true;
+    }
+    if (!*s || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    double d = strtod(s, &end);
+    if (*end || (errno == ERANGE && isinf(d)))
+        return false;
+    *out = d;
+    return true;
+}
+
+static bool parse_f32(const char *s, float *out)
+{
+    uint64_t bits;
+    if (parse_nan_payload(s, 23, &bits)) {
+        uint32_t b32 = (uint32_t)bits;
+        memcpy(out, &b32, sizeof b32);
+        return true;
+    }
+    if (!*s || isspace((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    float f = strtof(s, &end); /* not via double: that would round twice */
+    if (*end || (errno == ERANGE && isinf(f)))
+        return false;
+    *out = f;
+    return true;
+}
+
+/* 0x and exactly 32 hex digits: one 128-bit number, most significant byte
+ * first, so byte (and lane) 0 is at the right. */
+static bool parse_v128(const char *s, uint8_t v[16])
+{
+    if (strncmp(s, "0x", 2) != 0 && strncmp(s, "0X", 2) != 0)
+        return false;
+    s += 2;
+    if (strlen(s) != 32)
+        return false;
+    for (int i = 0; i < 16; i++) {
+        unsigned hi = (unsigned char)s[2 * i], lo = (unsigned char)s[2 * i + 1];
+        if (!isxdigit(hi) || !isxdigit(lo))
+            return false;
+        char byte[3] = {(char)hi, (char)lo, 0};
+        v[15 - i] = (uint8_t)strtoul(byte, NULL, 16);
+    }
+    return true;
+}
+
+static bool parse_arg(const char *s, wisp_valtype type, wisp_val *v)
+{
+    memset(v, 0, sizeof *v);
+    v->type = type;
+    uint64_t u;
+    switch (type) {
+    case WISP_I32:
+        if (!parse_int(s, 32, &u))
+            return false;
+        v->of.i32 = (int32_t)(uint32_t)u;
+        return true;
+    case WISP_I64:
+        if (!parse_int(s, 64, &u))
+            return false;
+        v->of.i64 = (int64_t)u;
+        return true;
+    case WISP_F32: return parse_f32(s, &v->of.f32);
+    case WISP_F64: return parse_f64(s, &v->of.f64);
+    case WISP_V128: return parse_v128(s, v->of.v128);
+    case WISP_FUNCREF:
+    case WISP_EXTERNREF:
+        /* Only the null reference can be written on a command line. */
+        return strcmp(s, "ref.null") == 0 || strcmp(s, "null") == 0;
+    }
+    return false;
+}
+
+/* NaNs print as "nan" or "-nan" with ":0x<payload>" when the payload is not
+ * the default quiet one, so every bit pattern reads back the same. */
+static void print_nan(bool neg, uint64_t payload, uint64_t quiet)
+{
+    printf("%snan", neg ? "-" : "");
+    if (payload != quiet)
+        printf(":0x%" PRIx64, payload);
+    putchar('\n');
+}
+
+static void print_val(const wisp_val *v)
+{
+    switch (v->type) {
+    case WISP_I32: printf("%" PRId32 "\n", v->of.i32); break;
+    case WISP_I64: printf("%" PRId64 "\n", v->of.i64); break;
+    case WISP_F32: {
+        uint32_t bits;
+        memcpy(&bits, &v->of.f32, sizeof bits);
+        if (isnan(v->of.f32))
+            print_nan(bits >> 31, bits & 0x7FFFFF, 0x400000);
+        else if (isinf(v->of.f32))
+            puts(v->of.f32 < 0 ? "-inf" : "inf");
+        else
+            printf("%.9g\n", (double)v->of.f32);
+        break;
+    }
+    case WISP_F64: {
+        uint64_t bits;
+        memcpy(&bits, &v->of.f64, sizeof bits);
+        if (isnan(v->of.f64))
+            print_nan(bits >> 63, bits & 0xFFFFFFFFFFFFFull, 0x8000000000000ull);
+        else if (isinf(v->of.f64))
+            puts(v->of.f64 < 0 ? "-inf" : "inf");
+        else
+            printf("%.17g\n", v->of.f64);
+        break;
+    }
+    case WISP_V128:
+        fputs("0x", stdout);
+        for (int i = 15; i >= 0; i--)
+            printf("%02x", v->of.v128[i]);
+        putchar('\n');
+        break;
+    case WISP_FUNCREF: puts(v->of.funcref ? "ref.func" : "ref.null"); break;
+    case WISP_EXTERNREF: puts(v->of.externref ? "ref.extern" : "ref.null"); break;
+    }
+}
+
+static bool same_frame(const wisp_frame *a, const wisp_frame *b)
+{
+    return a->func_index == b->func_index && a->offset == b->offset &&
+           (a->func_name == b->func_name || (a->func_name && b->func_name && !strcmp(a->func_name, b->func_name)));
+}
+
+static void print_frame(size_t i, const wisp_frame *f)
+{
+    fprintf(stderr, "  %zu: ", i);
+    if (f->func_index == UINT32_MAX)
+        fprintf(stderr, "%s (host function)", f->func_name ? f->func_name : "?");
+    else if (f->func_name)
+        fprintf(stderr, "$%s (func %" PRIu32 ")", f->func_name, f->func_index);
+    else
+        fprintf(stderr, "func[%" PRIu32 "]", f->func_index);
+    if (f->offset >= 0)
+        fprintf(stderr, " at byte 0x%" PRIx64, (uint64_t)f->offset);
+    fputc('\n', stderr);
+}
+
+/* A trap: the reason, then the backtrace innermost first. A run of identical
+ * frames (deep recursion) prints once with its count. */
+static void print_trap(const wisp_store *store, const wisp_error *err)
+{
+    fprintf(stderr, "wisp: trap: %s\n", err->message);
+    size_t n = wisp_store_backtrace_len(store);
+    wisp_frame prev;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        wisp_frame f;
+        if (!wisp_store_backtrace_frame(store, i, &f))
+            break;
+        if (run && same_frame(&f, &prev)) {
+            run++;
+            continue;
+        }
+        if (run > 1)
+            fprintf(stderr, "  ... the frame above %zu more times\n", run - 1);
+        print_frame(i, &f);
+        prev = f;
+        run = 1;
+    }
+    if (run > 1)
+        fprintf(stderr, "  ... the frame above %zu more times\n", run - 1);
+}
+
+/* The exit status for a failed instantiation or call. Link errors come
+ * without a file name; file names the module in them. */
+static int run_failure(const wisp_store *store, wisp_error *err, const char *file)
+{
+    if (!err->source[0])
+        snprintf(err->source, sizeof err->source, "%s", file);
+    switch (err->kind) {
+    case WISP_ERR_TRAP:
+    case WISP_ERR_EXHAUSTION:
+        print_trap(store, err);
+        return EXIT_TRAP;
+    case WISP_ERR_EXIT:
+        return err->exit_code;
+    default:
+        print_error(err);
+        return is_io_error(err) ? EXIT_USAGE : 1;
+    }
+}
+
+static bool has_export(const wisp_module *m, const char *name, const char **kind)
+{
+    wisp_extern_info x;
+    size_t len = strlen(name);
+    for (uint32_t i = 0; wisp_module_export(m, i, &x); i++) {
+        if (x.name_len == len && memcmp(x.name, name, len) == 0) {
+            *kind = x.kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Call the export and print its results. Returns the exit status. */
+static int run_invoke(wisp_store *store, const wisp_module *m, wisp_instance *inst, const char *file,
+                      const char *name, bool explicit_name, int nargs, char **argv)
+{
+    wisp_func *f = wisp_instance_func(inst, name);
+    if (!f) {
+        const char *kind;
+        if (!explicit_name)
+            fprintf(stderr, "wisp: no _start export; use --invoke NAME\n");
+        else if (has_export(m, name, &kind))
+            fprintf(stderr, "wisp: run: export \"%s\" is a %s, not a function\n", name, kind);
+        else
+            fprintf(stderr, "wisp: run: unknown export \"%s\" (see 'wisp info')\n", name);
+        return EXIT_USAGE;
+    }
+    size_t np = wisp_func_num_params(f), nr = wisp_func_num_results(f);
+    if (!explicit_name) {
+        /* _start's arguments are the program's (WASI), not the function's. */
+        nargs = 0;
+        if (np) {
+            fprintf(stderr, "wisp: run: _start takes %zu parameter%s; use --invoke to pass them\n", np,
+                    np == 1 ? "" : "s");
+            return EXIT_USAGE;
+        }
+    } else if ((size_t)nargs != np) {
+        fprintf(stderr, "wisp: run: %s takes %zu argument%s (", name, np, np == 1 ? "" : "s");
+        for (size_t i = 0; i < np; i++)
+            fprintf(stderr, "%s%s", i ? " " : "", valtype_name(wisp_func_param(f, i)));
+        fprintf(stderr, "), %d given\n", nargs);
+        return EXIT_USAGE;
+    }
+    wisp_val *args = calloc(np + 1, sizeof *args), *results = calloc(nr + 1, sizeof *results);
+    if (!args || !results) {
+        free(args);
+        free(results);
+        fprintf(stderr, "wisp: out of memory\n");
+        return 1;
+    }
+    int status = 0;
+    for (size_t i = 0; i < np; i++) {
+        wisp_valtype t = wisp_func_param(f, i);
+        if (!parse_arg(argv[i], t, &args[i])) {
+            fprintf(stderr, "wisp: run: argument %zu of %s: '%s' is not a valid %s\n", i + 1, name, argv[i],
+                    valtype_name(t));
+            status = EXIT_USAGE;
+            goto out;
+        }
+    }
+    wisp_error err;
+    if (!wisp_func_call(store, f, args, np, results, nr, &err)) {
+        status = run_failure(store, &err, file);
+        goto out;
+    }
+    for (size_t i = 0; i < nr; i++)
+        print_val(&results[i]);
+out:
+    free(args);
+    free(results);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *invoke = NULL;
+    uint32_t max_depth = 0;
+    bool set_depth = false;
+    int i = 0;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--invoke") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("run: %s", "--invoke needs an export name");
+            invoke = argv[++i];
+        } else if (strcmp(a, "--max-call-depth") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("run: %s", "--max-call-depth needs a number");
+            const char *n = argv[++i];
+            char *end;
+            errno = 0;
+            unsigned long long v = isdigit((unsigned char)n[0]) ? strtoull(n, &end, 10) : 0;
+            if (!isdigit((unsigned char)n[0]) || errno || *end || v == 0 || v > UINT32_MAX)
+                return usage_error("run: --max-call-depth: '%s' is not a number from 1 to 4294967295", n);
+            max_depth = (uint32_t)v;
+            set_depth = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("run: unknown option '%s'", a);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc)
+        return usage_error("run: %s", "no input file; usage: wisp run [OPTIONS] FILE [--invoke NAME] [ARGS...]");
+    const char *file = argv[i++];
+    /* The synopsis puts --invoke after FILE; accept it there too, but only
+     * right after FILE: later words are the program's. */
+    if (!invoke && i < argc && strcmp(argv[i], "--invoke") == 0) {
+        if (i + 1 >= argc)
+            return usage_error("run: %s", "--invoke needs an export name");
+        invoke = argv[i + 1];
+        i += 2;
+    }
+
+    wisp_engine *engine = wisp_engine_new();
+    wisp_error err;
+    int status;
+    wisp_module *m = wisp_module_load_file(engine, file, &err);
+    if (!m) {
+        print_error(&err);
+        wisp_engine_free(engine);
+        return is_io_error(&err) ? EXIT_USAGE : 1;
+    }
+    wisp_store *store = wisp_store_new(engine);
+    if (set_depth)
+        wisp_store_set_max_call_depth(store, max_depth);
+    wisp_instance *inst = wisp_instance_new(store, m, &err);
+    if (!inst)
+        status = run_failure(store, &err, file);
+    else
+        status = run_invoke(store, m, inst, file, invoke ? invoke : "_start", invoke != NULL, argc - i, argv + i);
+    wisp_store_free(store);
+    wisp_module_free(m);
+    wisp_engine_free(engine);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -229,6 +659,8 @@ int main(int argc, char **argv)
         return cmd_wast(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
         return cmd_info(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return usage_error("unknown option '%s'", cmd);
     return usage_error("unknown command '%s'", cmd);

@@ -53,11 +53,102 @@ run "$WISP" wat2wasm type_mismatch.wat -o "$T/bad.wasm"
 check "wat2wasm refuses an invalid module" test "$rc" = 1 -a ! -e "$T/bad.wasm"
 
 run "$WISP" wast sample.wast
-check "wast: known counts for sample.wast" test "$rc" = 0 -a -n "$(echo "$out" | grep -Fx '4 passed, 0 failed, 1 skipped')"
-check "wast: skipped commands say why" test -n "$(echo "$out" | grep -F 'skipped: 1 ')"
+check "wast: known counts for sample.wast" test "$rc" = 0 -a -n "$(echo "$out" | grep -Fx '26 passed, 0 failed, 0 skipped')"
+check "wast: quiet without -v (no spectest prints, no skips)" test "$(echo "$out" | wc -l)" = 2 -a -z "$(echo "$out" | grep -F -e spectest -e 'skipped:')"
 run "$WISP" wast wrong_expectation.wast
 check "wast: a wrong expectation fails with exit 1" test "$rc" = 1 -a -n "$(echo "$out" | grep -Fx '0 passed, 1 failed, 0 skipped')"
 run "$WISP" wast missing.wast
 check "wast: missing file exits 2" test "$rc" = 2
 run "$WISP" wast --bogus sample.wast
 check "wast: unknown flag exits 2" test "$rc" = 2
+run "$WISP" wast -v sample.wast
+check "wast -v: every command reported, spectest prints shown" test "$rc" = 0 -a "$(echo "$out" | grep -c ': ok ')" = 26 -a -n "$(echo "$out" | grep -Fx 'spectest.print_i32(666 : i32)')"
+printf '%s\n' '(module (func (export "one") (result i32) (i32.const 1)) (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))' '(assert_return (invoke "one") (i32.const 2))' '(assert_trap (invoke "div" (i32.const 0)) "unreachable")' '(assert_return (invoke "div" (i32.const 0)) (i32.const 0))' '(module (import "spectest" "nope" (func)))' '(assert_return (invoke "one") (i32.const 1))' > "$T/bad.wast"
+run "$WISP" wast "$T/bad.wast"
+check "wast: counts with failures and a skip" test "$rc" = 1 -a -n "$(echo "$out" | grep -Fx '1 passed, 4 failed, 1 skipped')"
+check "wast: wrong result shows expected and got" test -n "$(echo "$out" | grep -F 'bad.wast:2: FAIL assert_return invoke "one": expected (i32:0x00000002 (2)), got (i32:0x00000001 (1))')"
+check "wast: wrong trap shows both messages" test -n "$(echo "$out" | grep -F 'bad.wast:3: FAIL assert_trap invoke "div": expected trap "unreachable": trap: integer divide by zero')"
+check "wast: unexpected trap shows a backtrace" test -n "$(echo "$out" | grep -A1 -F 'bad.wast:4: FAIL' | grep -F '    at func[1]')"
+check "wast: a module that fails to link fails, later commands skip with why" test -n "$(echo "$out" | grep -F 'bad.wast:5: FAIL module: instantiation failed: link error: unknown import')" -a -n "$(echo "$out" | grep -F 'skipped: 1 the module it runs against failed')"
+
+# ---- wisp run ----
+# Exit status: 0 ok, 1 load/link error, 2 usage (bad option or argument,
+# unknown export, no _start), 134 trap.
+check "run: examples/fib.wat exists" test -f ../../examples/fib.wat
+run "$WISP" run ../../examples/fib.wat --invoke fib 20
+check "run --invoke prints the result" test "$rc" = 0 -a "$out" = 6765 -a -z "$err"
+run "$WISP" run --invoke fib ../../examples/fib.wat 10
+check "run: --invoke may come before FILE" test "$rc" = 0 -a "$out" = 55
+run "$WISP" run ../../examples/fib.wat
+check "run without --invoke and no _start: exit 2, says so" test "$rc" = 2 -a "$err" = "wisp: no _start export; use --invoke NAME"
+run "$WISP" run run_start.wat
+check "run calls _start: exit 0, silent" test "$rc" = 0 -a -z "$out$err"
+run "$WISP" run run_ops.wat --invoke id32 4294967295
+check "run: i32 argument in the unsigned range, printed signed" test "$rc" = 0 -a "$out" = -1
+run "$WISP" run run_ops.wat --invoke id32 -0x80000000
+check "run: negative hex i32" test "$rc" = 0 -a "$out" = -2147483648
+run "$WISP" run run_ops.wat --invoke id32 010
+check "run: a leading zero is decimal, not octal" test "$rc" = 0 -a "$out" = 10
+run "$WISP" run run_ops.wat --invoke add64 -9223372036854775808 0xffffffffffffffff
+check "run: i64 arguments (signed minimum, hex), wrapping add" test "$rc" = 0 -a "$out" = 9223372036854775807
+run "$WISP" run run_ops.wat --invoke add64 18446744073709551615 1
+check "run: i64 unsigned maximum" test "$rc" = 0 -a "$out" = 0
+run "$WISP" run run_ops.wat --invoke mulf32 1.5 0x1p-1
+check "run: f32 decimal and hex float" test "$rc" = 0 -a "$out" = 0.75
+run "$WISP" run run_ops.wat --invoke mulf32 0.1 1
+check "run: f32 printed round-trippably" test "$rc" = 0 -a "$out" = 0.100000001
+run "$WISP" run run_ops.wat --invoke mulf32 inf -1
+check "run: f32 inf" test "$rc" = 0 -a "$out" = -inf
+run "$WISP" run run_ops.wat --invoke mulf32 -nan:0x400001 1
+check "run: f32 NaN payload in and out" test "$rc" = 0 -a "$out" = -nan:0x400001
+run "$WISP" run run_ops.wat --invoke divf64 1 3
+check "run: f64 printed round-trippably" test "$rc" = 0 -a "$out" = 0.33333333333333331
+run "$WISP" run run_ops.wat --invoke divf64 -1 0
+check "run: f64 -inf" test "$rc" = 0 -a "$out" = -inf
+run "$WISP" run run_ops.wat --invoke divf64 0 0
+check "run: f64 nan" test "$rc" = 0 -a -n "$(echo "$out" | grep -Ex -- '-?nan')"
+run "$WISP" run run_ops.wat --invoke pair
+check "run: several results, one per line" test "$rc" = 0 -a "$(echo "$out" | tr '\n' ' ')" = "-1 1 "
+run "$WISP" run run_ops.wat --invoke splat 0x01020304
+check "run: v128 result as one 128-bit hex number" test "$rc" = 0 -a "$out" = 0x01020304010203040102030401020304
+run "$WISP" run run_ops.wat --invoke null
+check "run: null references" test "$rc" = 0 -a "$(echo "$out" | tr '\n' ' ')" = "ref.null ref.null "
+run "$WISP" run run_ops.wat --invoke id32
+check "run: too few arguments: exit 2, one line naming the types" test "$rc" = 2 -a "$(echo "$err" | wc -l)" = 1 -a -n "$(echo "$err" | grep -F '1 argument (i32), 0 given')"
+run "$WISP" run run_ops.wat --invoke id32 1 2
+check "run: too many arguments: exit 2" test "$rc" = 2 -a "$(echo "$err" | wc -l)" = 1
+run "$WISP" run run_ops.wat --invoke id32 4294967296
+check "run: i32 out of range: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F "'4294967296' is not a valid i32")"
+run "$WISP" run run_ops.wat --invoke id32 12abc
+check "run: trailing garbage: exit 2" test "$rc" = 2 -a "$(echo "$err" | wc -l)" = 1
+run "$WISP" run run_ops.wat --invoke divf64 1e400 1
+check "run: f64 overflow is rejected: exit 2" test "$rc" = 2
+run "$WISP" run run_ops.wat --invoke nosuch
+check "run: unknown export: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'unknown export "nosuch"')"
+run "$WISP" run run_ops.wat --invoke mem
+check "run: export that is not a function: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'is a memory, not a function')"
+run "$WISP" run run_ops.wat --invoke crash
+check "run: trap exits 134 with the reason" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: integer divide by zero"
+check "run: trap backtrace names the functions, innermost first" test -n "$(echo "$err" | sed -n 2p | grep -E '^  0: \$div \(func 7\)')" -a -n "$(echo "$err" | sed -n 3p | grep -E '^  1: \$middle \(func 8\)')" -a -n "$(echo "$err" | sed -n 4p | grep -E '^  2: func\[9\]')"
+run "$WISP" run run_ops.wat --invoke forever 0
+check "run: infinite recursion: call stack exhausted, exit 134" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: call stack exhausted"
+run "$WISP" run run_ops.wat --invoke depth 5000
+check "run: 5000-deep recursion fits the default limit" test "$rc" = 0 -a "$out" = 5000
+run "$WISP" run --max-call-depth 20 run_ops.wat --invoke depth 50
+check "run: --max-call-depth lowers the limit" test "$rc" = 134 -a -n "$(echo "$err" | grep -Fx 'wisp: trap: call stack exhausted')"
+run "$WISP" run --max-call-depth 100 run_ops.wat --invoke depth 50
+check "run: --max-call-depth above the need" test "$rc" = 0 -a "$out" = 50
+run "$WISP" run --max-call-depth lots run_ops.wat --invoke depth 5
+check "run: bad --max-call-depth: exit 2" test "$rc" = 2
+run "$WISP" run run_start_trap.wat
+check "run: a trap in the start function exits 134" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: unreachable"
+run "$WISP" run run_wasi.wat
+check "run: an unknown import: exit 1, one line naming it" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1 -a -n "$(echo "$err" | grep -F 'unknown import' | grep -F proc_exit)"
+run "$WISP" run type_mismatch.wat
+check "run: invalid module: exit 1" test "$rc" = 1
+run "$WISP" run missing.wasm
+check "run: missing file: exit 2" test "$rc" = 2
+run "$WISP" run
+check "run: no file: exit 2" test "$rc" = 2
+run "$WISP" run --bogus run_ops.wat
+check "run: unknown option: exit 2" test "$rc" = 2

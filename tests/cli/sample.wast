@@ -1,6 +1,49 @@
-;; Exercises each kind of front-end command with a known outcome.
+;; Exercises each kind of command with a known outcome: every one passes.
 (module $m (func (export "f") (result i32) (i32.const 7)))
 (assert_invalid (module (func (result i32) (i64.const 1))) "type mismatch")
 (assert_malformed (module binary "\00asm" "\02\00\00\00") "unknown binary version")
 (assert_malformed (module quote "(func (i32.const))") "unexpected token")
 (assert_return (invoke "f") (i32.const 7))
+
+;; Numbers: integers exactly, floats bitwise or by NaN pattern, v128 by lane.
+(module $num
+  (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "fdiv") (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))
+  (func (export "fneg") (param f64) (result f64) (f64.neg (local.get 0)))
+  (func (export "vsqrt") (param v128) (result v128) (f32x4.sqrt (local.get 0)))
+  (func (export "pair") (result i32 f64) (i32.const -1) (f64.const -0x1p-1))
+  (func $loop (export "loop") (call $loop)))
+(assert_return (invoke "add64" (i64.const 0x7fffffffffffffff) (i64.const 1)) (i64.const 0x8000000000000000))
+(assert_return (invoke "fdiv" (f32.const 1) (f32.const 4)) (f32.const 0.25))
+(assert_return (invoke "fdiv" (f32.const 0) (f32.const 0)) (f32.const nan:canonical))
+(assert_return (invoke "fneg" (f64.const nan:0x4000000000001)) (f64.const -nan:0x4000000000001))
+(assert_return (invoke "fneg" (f64.const nan:0xc000000000000)) (f64.const nan:arithmetic))
+(assert_return (invoke "vsqrt" (v128.const f32x4 4 -1 0x1p-2 16))
+               (v128.const f32x4 2 nan:canonical 0.5 4))
+(assert_return (invoke "pair") (i32.const 0xffffffff) (f64.const -0.5))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div" (i32.const 0x80000000) (i32.const -1)) "integer overflow")
+(assert_exhaustion (invoke "loop") "call stack exhausted")
+(assert_return (invoke $m "f") (i32.const 7))
+
+;; Linking: register an instance, import from it and from spectest.
+(module $lib
+  (global (export "g") i32 (i32.const 42))
+  (memory (export "mem") 1)
+  (func (export "twice") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))
+(register "lib" $lib)
+(module $user
+  (import "lib" "twice" (func $twice (param i32) (result i32)))
+  (import "lib" "g" (global $g i32))
+  (import "spectest" "print_i32" (func $print (param i32)))
+  (import "spectest" "global_i32" (global $s i32))
+  (func (export "run") (result i32)
+    (call $print (global.get $s))
+    (i32.add (call $twice (global.get $g)) (global.get $s))))
+(assert_return (invoke "run") (i32.const 750))
+(assert_return (get $lib "g") (i32.const 42))
+(assert_unlinkable (module (import "lib" "missing" (func))) "unknown import")
+(assert_unlinkable (module (import "lib" "twice" (func (param i64)))) "incompatible import type")
+(assert_unlinkable (module (import "lib" "mem" (memory 2))) "incompatible import type")
+(assert_trap (module (memory 1) (data (i32.const 65536) "x")) "out of bounds memory access")

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Runs the CPU bench kernels natively, under node and under wisp, and prints
+# one table row per kernel plus the geometric mean of the slowdowns. Called by
+# `make bench` as: run.sh DIR WISP KERNEL...  (DIR holds K.native and K.wasm).
+# shellcheck disable=SC2317  # the one_* functions are called as "one_$runner"
+set -u
+export LC_ALL=C   # a decimal point, not a comma, in EPOCHREALTIME and printf
+
+dir=$1 wisp=$2
+shift 2
+repeat=${BENCH_REPEAT:-3}
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || repeat=1
+node=${BENCH_NODE:-node}
+# TurboFan from the start: V8 cannot tier a running loop up from Liftoff, so a
+# single long run() call would otherwise be timed in the baseline compiler.
+node_flags=${BENCH_NODE_FLAGS:---no-liftoff --no-wasm-lazy-compilation}
+tmo=${BENCH_TIMEOUT:-300}
+here=$(cd "$(dirname "$0")" && pwd)
+errf=$(mktemp)
+trap 'rm -f "$errf"' EXIT
+
+have_node=1
+command -v "$node" >/dev/null 2>&1 || have_node=0
+have_wisp=1
+if [ ! -x "$wisp" ]; then
+    have_wisp=0
+    echo "note: $wisp not found; wisp column is n/a" >&2
+fi
+
+# Each one_* runs a kernel once and prints "CHECKSUM SECONDS" on success; on
+# failure it prints a reason to stderr and returns 1. one_wisp returns 2 when
+# wisp has no run command at all and 3 when it cannot run this kernel yet.
+one_native() {
+    local out
+    out=$(timeout "$tmo" "$dir/$1.native" 2>"$errf") || {
+        echo "native $1: exit $? $(head -c 300 "$errf")" >&2; return 1; }
+    echo "$out"
+}
+
+one_node() {
+    local out
+    # shellcheck disable=SC2086
+    out=$(timeout "$tmo" "$node" $node_flags "$here/node_run.mjs" "$dir/$1.wasm" 2>"$errf") || {
+        echo "node $1: exit $? $(head -c 300 "$errf")" >&2; return 1; }
+    echo "$out"
+}
+
+# wisp is timed from outside, so its figure includes process start-up,
+# loading, validation and compilation as well as run() itself.
+one_wisp() {
+    local out rc t0 t1 ck
+    t0=$EPOCHREALTIME
+    out=$(timeout "$tmo" "$wisp" run "$dir/$1.wasm" --invoke run 2>"$errf")
+    rc=$?
+    t1=$EPOCHREALTIME
+    if [ "$rc" = 2 ] && grep -qi 'unknown command' "$errf"; then
+        return 2
+    fi
+    # A feature wisp does not have yet is n/a for this kernel, not a failure.
+    if [ "$rc" != 0 ] && grep -qi 'not implemented' "$errf"; then
+        echo "note: wisp $1: $(head -c 200 "$errf")" >&2
+        return 3
+    fi
+    if [ "$rc" != 0 ]; then
+        echo "wisp $1: exit $rc $(head -c 300 "$errf")" >&2
+        return 1
+    fi
+    ck=$(printf '%s\n' "$out" | grep -m1 -E '^-?[0-9]+$')
+    if [ -z "$ck" ]; then
+        echo "wisp $1: no integer result in output: $(printf '%s' "$out" | head -c 200)" >&2
+        return 1
+    fi
+    # Whether wisp prints the i64 signed or unsigned, compare it unsigned.
+    printf '%u %s\n' "$ck" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')"
+}
+
+# Best of $repeat runs. Prints "SECONDS CHECKSUM", "n/a -" or "err -", and
+# passes on one_*'s status.
+best_of() {
+    local runner=$1 k=$2 i out rc ck t best="" best_ck=""
+    for ((i = 0; i < repeat; i++)); do
+        out=$("one_$runner" "$k")
+        rc=$?
+        [ "$rc" -ge 2 ] && { echo "n/a -"; return "$rc"; }
+        [ "$rc" != 0 ] && { echo "err -"; return 1; }
+        read -r ck t <<<"$out"
+        if [ -n "$best_ck" ] && [ "$ck" != "$best_ck" ]; then
+            echo "$runner $k: checksum changed between runs ($best_ck, then $ck)" >&2
+            echo "err -"
+            return 1
+        fi
+        best_ck=$ck
+        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$t
+        fi
+    done
+    echo "$best $best_ck"
+}
+
+echo "# $# kernels, best of $repeat, ${BENCH_LABEL:-}; native and node time run() alone," \
+     "wisp times the whole process"
+
+status=0
+{
+    for k in "$@"; do
+        nat=$(best_of native "$k")
+        if [ "$have_node" = 1 ]; then nod=$(best_of node "$k"); else nod="n/a -"; fi
+        if [ "$have_wisp" = 1 ]; then
+            wsp=$(best_of wisp "$k")
+            [ "$?" = 2 ] && { have_wisp=0; echo "note: '$wisp run' is not available; wisp column is n/a" >&2; }
+        else
+            wsp="n/a -"
+        fi
+        echo "$k $nat $nod $wsp"
+    done
+} | awk '
+function ratio(t, base) { return (t ~ /^[0-9.]+$/ && base > 0) ? t / base : "" }
+function fmt_t(t) { return t ~ /^[0-9.]+$/ ? sprintf("%.3f", t) : t }
+function fmt_r(r) { return r == "" ? "" : sprintf("%.1fx", r) }
+BEGIN {
+    printf "%-10s %-10s %-8s %-8s %-12s %-12s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "checksum"
+    bad = 0
+}
+{
+    k = $1; nt = $2; nck = $3; ot = $4; ock = $5; wt = $6; wck = $7
+    base = nt ~ /^[0-9.]+$/ ? nt + 0 : 0
+    ro = ratio(ot, base); rw = ratio(wt, base)
+    if (ro != "") { lo += log(ro); no++ }
+    if (rw != "") { lw += log(rw); nw++ }
+    if (nt == "err" || ot == "err" || wt == "err") {
+        cs = "ERROR (" (nt == "err" ? "native " : "") (ot == "err" ? "node " : "") (wt == "err" ? "wisp" : "") ")"
+        sub(/ \)$/, ")", cs); bad = 1
+    } else if ((ock != "-" && ock != nck) || (wck != "-" && wck != nck)) {
+        cs = "MISMATCH native=" nck (ock != "-" ? " node=" ock : "") (wck != "-" ? " wisp=" wck : "")
+        bad = 1
+    } else {
+        cs = "ok"
+    }
+    printf "%-10s %-10s %-8s %-8s %-12s %-12s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), cs
+    fflush()
+}
+END {
+    printf "%-10s %-10s %-8s %-8s %-12s %s\n", "geomean", "", "", "", no ? sprintf("%.1fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a"
+    exit bad
+}' || status=1
+exit "$status"

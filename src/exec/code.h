@@ -1,0 +1,97 @@
+/* The interpreter's internal code: what compile.c lowers each function body
+ * into and interp.c executes. An instruction is a handler word followed by
+ * operand words (code_t, 32 bits each). Operands are frame slot indices,
+ * immediates, or branch offsets relative to the instruction's first word, so
+ * the loop never decodes LEB128 and never pushes or pops an operand stack.
+ *
+ * Internal opcodes ("xops") are the wasm opcodes (enum opcode) for the
+ * instructions that lower one-to-one, followed by the extra operations below:
+ * copies, constants, branches, calls, and fused pairs. */
+#ifndef WISP_EXEC_CODE_H
+#define WISP_EXEC_CODE_H
+
+#include "binary/instr.h"
+#include "exec/runtime.h"
+
+/* Direct threading (computed goto) where the compiler supports it; the
+ * portable switch loop otherwise, or when built with -DWISP_SWITCH_DISPATCH. */
+#if defined(__GNUC__) && !defined(WISP_SWITCH_DISPATCH)
+#define WISP_THREADED 1
+#else
+#define WISP_THREADED 0
+#endif
+
+typedef uint32_t code_t;
+
+/* Integer comparisons that fuse with br_if/if. */
+#define XOP_CMPS(X) X(eq) X(ne) X(lt_s) X(lt_u) X(gt_s) X(gt_u) X(le_s) X(le_u) X(ge_s) X(ge_u)
+/* Binary i32/i64 operations that take a constant right operand. */
+#define XOP_IMM_BINOPS(X) X(add) X(sub) X(mul) X(and) X(or) X(xor) X(shl) X(shr_s) X(shr_u) X(rotl) X(rotr) \
+    X(eq) X(ne) X(lt_s) X(lt_u) X(gt_s) X(gt_u) X(le_s) X(le_u) X(ge_s) X(ge_u)
+
+/* Loads: X(op, bytes, memory type, slot field, slot type). Each also has
+ * two fused forms whose address is a sum (a + b, or a + constant). */
+#define LOADS(X)                                                                               \
+    X(OP_i32_load, 4, uint32_t, i32, uint32_t) X(OP_i64_load, 8, uint64_t, i64, uint64_t)      \
+    X(OP_f32_load, 4, uint32_t, i32, uint32_t) X(OP_f64_load, 8, uint64_t, i64, uint64_t)      \
+    X(OP_i32_load8_s, 1, int8_t, i32, uint32_t) X(OP_i32_load8_u, 1, uint8_t, i32, uint32_t)   \
+    X(OP_i32_load16_s, 2, int16_t, i32, uint32_t) X(OP_i32_load16_u, 2, uint16_t, i32, uint32_t) \
+    X(OP_i64_load8_s, 1, int8_t, i64, uint64_t) X(OP_i64_load8_u, 1, uint8_t, i64, uint64_t)   \
+    X(OP_i64_load16_s, 2, int16_t, i64, uint64_t) X(OP_i64_load16_u, 2, uint16_t, i64, uint64_t) \
+    X(OP_i64_load32_s, 4, int32_t, i64, uint64_t) X(OP_i64_load32_u, 4, uint32_t, i64, uint64_t)
+
+/* Slots zeroed unconditionally past the params on entry (frames are padded). */
+#define RT_ZERO_PAD 2
+
+enum xop {
+    XOP_FIRST_EXTRA = OP_COUNT - 1,
+    XOP_copy,      /* d s: one slot */
+    XOP_copies,    /* n d1 s1 .. dn sn: one-slot copies in order */
+    XOP_copy2,     /* d s: two slots (v128) */
+    XOP_const32,   /* d imm */
+    XOP_const64,   /* d lo hi */
+    XOP_const128,  /* d w0 w1 w2 w3 */
+    XOP_br,        /* rel */
+    XOP_br_nz,     /* cond rel: branch when the i32 is not zero */
+    XOP_br_z,      /* cond rel: branch when it is zero */
+    XOP_br_table,  /* idx n rel0 .. rel(n-1) reldefault */
+#define X(c) XOP_br_i32_##c, XOP_br_i32_##c##_imm, XOP_br_i64_##c,
+    XOP_CMPS(X)    /* a b rel / a imm rel / a b rel */
+#undef X
+#define X(o) XOP_i32_##o##_imm, XOP_i64_##o##_imm,
+    XOP_IMM_BINOPS(X) /* d a imm (i64: d a lo hi) */
+#undef X
+    XOP_ret,       /* results are already in place */
+    XOP_ret1,      /* s: copy one slot to the result position, return */
+    XOP_call,      /* func base */
+    XOP_call_indirect, /* typeid table idx base */
+    XOP_halt,      /* leave the interpreter loop (the entry frame's return) */
+    XOP_select2,   /* d a b cond: v128 */
+    XOP_global_get2, XOP_global_set2, /* v128 globals */
+#define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */
+    LOADS(X)
+#undef X
+    XOP_COUNT
+};
+
+/* A compiled function. */
+struct rt_code {
+    code_t *start;
+    uint32_t len;           /* in code_t words */
+    uint32_t nparam_slots;  /* params occupy slots [0, nparam_slots) */
+    uint32_t nlocal_slots;  /* params + locals; locals are zeroed on entry */
+    uint32_t frame_slots;   /* params + locals + the deepest operand stack */
+    /* Code position -> byte offset in the module, for backtraces: pairs
+     * sorted by position, one per instruction that can trap or call. */
+    uint32_t npos;
+    uint32_t (*pos)[2];
+};
+
+/* The word that starts an instruction with this xop: a handler address
+ * offset (threaded) or the xop itself (switch). From interp.c. */
+code_t rt_interp_handler(unsigned xop);
+
+/* The module byte offset of the instruction containing code word `at`. */
+uint32_t rt_code_offset(const struct rt_code *c, const code_t *at);
+
+#endif

@@ -1,0 +1,1038 @@
+/* Lowers each validated function body into the interpreter's slot code
+ * (code.h). The compiler replays the validator's stack discipline on an
+ * abstract stack whose entries say where a value lives: in its own frame
+ * slot, still in a local (local.get emits nothing), or still a constant (an
+ * immediate for the instruction that consumes it). Values are materialized
+ * into their canonical slots only where control flow or calls need them
+ * there. local.set retargets the producing instruction, and integer compares
+ * fuse with the br_if/if that consumes them. */
+#include <stdlib.h>
+
+#include "exec/code.h"
+
+enum { E_SLOT, E_LOCAL, E_CONST };
+
+struct ent {
+    uint8_t kind;
+    valtype_t type;
+    uint32_t slot;  /* canonical slot of this stack position */
+    uint32_t src;   /* E_LOCAL: the local's slot */
+    uint64_t c[2];  /* E_CONST: the value (v128 in both) */
+};
+
+struct fixup { uint32_t instr, word, label; }; /* label: index in ctls */
+
+struct ctl {
+    uint16_t kind;        /* OP_block, OP_loop, OP_if_, or OP_COUNT for the function */
+    uint32_t height;      /* abstract stack entries below the block's params */
+    uint32_t nparams, nresults;
+    const valtype_t *params, *results;
+    valtype_t one;        /* storage for a single-valtype block result */
+    uint32_t target;      /* loop: code position of the loop start */
+    uint32_t else_instr, else_word; /* if: the branch to patch at else/end */
+    bool has_else_fix;
+    uint32_t fix_start;   /* this block's fixups start here in c->fixups */
+    bool unreachable;
+};
+
+struct compiler {
+    struct rt_instance *inst;
+    const struct module *m;
+    uint32_t func;               /* function index */
+    struct rt_code *out;
+    struct wisp_error *err;
+
+    code_t *code;
+    uint32_t len, cap;
+    uint32_t (*pos)[2];
+    uint32_t npos, pos_cap;
+
+    uint32_t *local_slot;        /* per local index */
+    valtype_t *local_type;
+    uint32_t nlocals;
+    uint32_t base;               /* first operand-stack slot */
+    uint32_t max_slot;
+
+    struct ent *ents;
+    uint32_t nents, ents_cap;
+    struct ctl *ctls;
+    uint32_t nctls, ctls_cap;
+    struct fixup *fixups;
+    uint32_t nfixups, fixups_cap;
+    uint32_t dead_depth;         /* nested blocks inside unreachable code */
+
+    /* The last emitted instruction, for retargeting and fusion. */
+    uint32_t barrier;            /* no fusion across a branch target at this position */
+    uint32_t last_instr;         /* start of the last instruction */
+    unsigned last_xop;           /* its xop */
+    uint32_t last_dst;           /* its destination word, or UINT32_MAX */
+    uint32_t last_height;        /* stack height after the entry it produced */
+    uint32_t cur_offset;         /* module offset of the wasm instruction being lowered */
+};
+
+#define NONE32 UINT32_MAX
+
+static uint32_t vt_slots(valtype_t t) { return t == VT_V128 ? 2 : 1; }
+
+static void emit_word(struct compiler *c, code_t w)
+{
+    if (c->len == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->code = xrealloc(c->code, c->cap * sizeof *c->code);
+    }
+    c->code[c->len++] = w;
+}
+
+/* Start an instruction; records its position for backtraces. */
+static uint32_t emit_op(struct compiler *c, unsigned xop)
+{
+    uint32_t at = c->len;
+    if (c->npos == 0 || c->pos[c->npos - 1][1] != c->cur_offset) {
+        VEC_GROW(c->pos, c->npos, c->pos_cap);
+        c->pos[c->npos][0] = at;
+        c->pos[c->npos][1] = c->cur_offset;
+        c->npos++;
+    }
+    emit_word(c, rt_interp_handler(xop));
+    c->last_instr = at;
+    c->last_xop = xop;
+    c->last_dst = NONE32;
+    return at;
+}
+
+/* Remove the last instruction (to fuse it into the next one). */
+static void unemit_last(struct compiler *c)
+{
+    c->len = c->last_instr;
+    while (c->npos > 0 && c->pos[c->npos - 1][0] >= c->len)
+        c->npos--;
+    c->last_dst = NONE32;
+}
+
+static void set_barrier(struct compiler *c)
+{
+    c->barrier = c->len;
+    c->last_dst = NONE32;
+}
+
+/* ---- the abstract stack ---- */
+
+static uint32_t slot_at(struct compiler *c, uint32_t height)
+{
+    if (height == 0)
+        return c->base;
+    const struct ent *e = &c->ents[height - 1];
+    return e->slot + vt_slots(e->type);
+}
+
+static struct ent *push(struct compiler *c, uint8_t kind, valtype_t type)
+{
+    uint32_t slot = slot_at(c, c->nents);
+    VEC_GROW(c->ents, c->nents, c->ents_cap);
+    struct ent *e = &c->ents[c->nents++];
+    *e = (struct ent){.kind = kind, .type = type, .slot = slot};
+    if (slot + vt_slots(type) > c->max_slot)
+        c->max_slot = slot + vt_slots(type);
+    return e;
+}
+
+static void emit_const_to(struct compiler *c, const struct ent *e, uint32_t dst)
+{
+    if (e->type == VT_V128) {
+        emit_op(c, XOP_const128);
+        emit_word(c, dst);
+        for (int i = 0; i < 2; i++) {
+            emit_word(c, (code_t)e->c[i]);
+            emit_word(c, (code_t)(e->c[i] >> 32));
+        }
+    } else if (e->type == VT_I32 || e->type == VT_F32) {
+        emit_op(c, XOP_const32);
+        emit_word(c, dst);
+        emit_word(c, (code_t)e->c[0]);
+    } else {
+        emit_op(c, XOP_const64);
+        emit_word(c, dst);
+        emit_word(c, (code_t)e->c[0]);
+        emit_word(c, (code_t)(e->c[0] >> 32));
+    }
+}
+
+static void emit_copy(struct compiler *c, valtype_t type, uint32_t dst, uint32_t src)
+{
+    /* Runs of one-slot copies (register shuffles at loop ends, call
+     * arguments) become one instruction. */
+    if (type != VT_V128 && c->len > c->barrier && c->last_instr >= c->barrier &&
+        (c->last_xop == XOP_copy || c->last_xop == XOP_copies)) {
+        if (c->last_xop == XOP_copy) {
+            code_t d0 = c->code[c->last_instr + 1], s0 = c->code[c->last_instr + 2];
+            c->len = c->last_instr;
+            emit_word(c, rt_interp_handler(XOP_copies));
+            emit_word(c, 1);
+            emit_word(c, d0);
+            emit_word(c, s0);
+            c->last_xop = XOP_copies;
+        }
+        c->code[c->last_instr + 1]++;
+        emit_word(c, dst);
+        emit_word(c, src);
+        return;
+    }
+    emit_op(c, type == VT_V128 ? XOP_copy2 : XOP_copy);
+    emit_word(c, dst);
+    emit_word(c, src);
+}
+
+/* Put the value of e into slot dst (without changing e). */
+static void emit_value_to(struct compiler *c, const struct ent *e, uint32_t dst)
+{
+    switch (e->kind) {
+    case E_SLOT:
+        if (e->slot != dst)
+            emit_copy(c, e->type, dst, e->slot);
+        break;
+    case E_LOCAL:
+        emit_copy(c, e->type, dst, e->src);
+        break;
+    case E_CONST:
+        emit_const_to(c, e, dst);
+        break;
+    }
+}
+
+static void materialize(struct compiler *c, struct ent *e)
+{
+    if (e->kind == E_SLOT)
+        return;
+    emit_value_to(c, e, e->slot);
+    e->kind = E_SLOT;
+}
+
+static void materialize_from(struct compiler *c, uint32_t height)
+{
+    for (uint32_t i = height; i < c->nents; i++)
+        materialize(c, &c->ents[i]);
+}
+
+/* The slot an operand can be read from, materializing constants. */
+static uint32_t operand_slot(struct compiler *c, struct ent *e)
+{
+    if (e->kind == E_LOCAL)
+        return e->src;
+    if (e->kind == E_CONST)
+        materialize(c, e);
+    return e->slot;
+}
+
+/* Before a local is written, entries still reading it must take a copy. */
+static void protect_local(struct compiler *c, uint32_t slot, uint32_t below)
+{
+    for (uint32_t i = 0; i < below; i++)
+        if (c->ents[i].kind == E_LOCAL && c->ents[i].src == slot)
+            materialize(c, &c->ents[i]);
+}
+
+/* Push a result produced by the instruction just emitted, whose destination
+ * word is at dst_word. */
+static void push_result(struct compiler *c, valtype_t type, uint32_t dst_word)
+{
+    struct ent *e = push(c, E_SLOT, type);
+    c->code[dst_word] = e->slot;
+    c->last_dst = dst_word;
+    c->last_height = c->nents;
+}
+
+/* True when the top entry was produced by the last instruction, whose
+ * destination can still be changed. */
+static bool top_is_last_result(struct compiler *c)
+{
+    if (c->nents == 0 || c->last_dst == NONE32 || c->last_instr < c->barrier)
+        return false;
+    const struct ent *e = &c->ents[c->nents - 1];
+    return e->kind == E_SLOT && c->last_height == c->nents && c->code[c->last_dst] == e->slot;
+}
+
+/* ---- control ---- */
+
+static struct ctl *push_ctl(struct compiler *c, uint16_t kind, const struct instr *in)
+{
+    VEC_GROW(c->ctls, c->nctls, c->ctls_cap);
+    struct ctl *k = &c->ctls[c->nctls++];
+    *k = (struct ctl){.kind = kind, .fix_start = c->nfixups};
+    if (in->block.kind == BT_VALTYPE) {
+        k->one = in->block.valtype; /* results stays NULL: the array may move */
+        k->nresults = 1;
+    } else if (in->block.kind == BT_TYPEINDEX) {
+        const struct functype *t = &c->m->types[in->block.index];
+        k->params = functype_params(t);
+        k->nparams = t->nparams;
+        k->results = functype_results(t);
+        k->nresults = t->nresults;
+    }
+    k->height = c->nents - k->nparams;
+    return k;
+}
+
+/* The label's arity and its first slot. */
+static uint32_t label_arity(const struct ctl *k) { return k->kind == OP_loop ? k->nparams : k->nresults; }
+static uint32_t label_base(struct compiler *c, const struct ctl *k) { return slot_at(c, k->height); }
+
+/* Point branch word `word` of instruction `instr` at label k. */
+static void target_label(struct compiler *c, struct ctl *k, uint32_t instr, uint32_t word)
+{
+    if (k->kind == OP_loop) {
+        c->code[word] = (code_t)(int32_t)(k->target - instr);
+    } else {
+        VEC_GROW(c->fixups, c->nfixups, c->fixups_cap);
+        c->fixups[c->nfixups++] = (struct fixup){instr, word, (uint32_t)(k - c->ctls)};
+    }
+}
+
+static void patch_here(struct compiler *c, uint32_t instr, uint32_t word)
+{
+    c->code[word] = (code_t)(int32_t)(c->len - instr);
+}
+
+/* Whether carrying the top values to label k needs copies. */
+static bool carry_needed(struct compiler *c, struct ctl *k)
+{
+    uint32_t n = label_arity(k), dst = label_base(c, k);
+    for (uint32_t i = c->nents - n; i < c->nents; i++) {
+        const struct ent *e = &c->ents[i];
+        if (e->kind != E_SLOT || e->slot != dst)
+            return true;
+        dst += vt_slots(e->type);
+    }
+    return false;
+}
+
+/* Copy the top values into label k's slots (ascending: destinations never
+ * pass their sources, so nothing is overwritten before it is read). */
+static void emit_carry(struct compiler *c, struct ctl *k)
+{
+    uint32_t n = label_arity(k), dst = label_base(c, k);
+    for (uint32_t i = c->nents - n; i < c->nents; i++) {
+        emit_value_to(c, &c->ents[i], dst);
+        dst += vt_slots(c->ents[i].type);
+    }
+}
+
+/* Return: results go to slots 0.. of the frame. Like every branch, this
+ * leaves the abstract stack as it was: a conditional return's fall-through
+ * path must not believe values were materialized on the taken path. */
+static void emit_return(struct compiler *c)
+{
+    const struct functype *t = c->inst->funcs[c->func]->type;
+    uint32_t n = t->nresults;
+    if (n == 1 && functype_results(t)[0] != VT_V128) {
+        struct ent e = c->ents[c->nents - 1];
+        uint32_t s = operand_slot(c, &e);
+        emit_op(c, XOP_ret1);
+        emit_word(c, s);
+        return;
+    }
+    /* Through the canonical slots: a local may be both a source and a
+     * destination, canonical slots never are. */
+    for (uint32_t i = c->nents - n; i < c->nents; i++)
+        if (c->ents[i].kind != E_SLOT)
+            emit_value_to(c, &c->ents[i], c->ents[i].slot);
+    uint32_t dst = 0;
+    for (uint32_t i = c->nents - n; i < c->nents; i++) {
+        if (c->ents[i].slot != dst)
+            emit_copy(c, c->ents[i].type, dst, c->ents[i].slot);
+        dst += vt_slots(c->ents[i].type);
+    }
+    emit_op(c, XOP_ret);
+}
+
+/* An unconditional branch to the label at `depth`. */
+static void emit_br(struct compiler *c, uint32_t depth)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1 - depth];
+    if (k->kind == OP_COUNT) {
+        emit_return(c);
+        return;
+    }
+    emit_carry(c, k);
+    uint32_t at = emit_op(c, XOP_br);
+    emit_word(c, 0);
+    target_label(c, k, at, at + 1);
+}
+
+static void mark_unreachable(struct compiler *c)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1];
+    k->unreachable = true;
+    c->nents = k->height; /* the rest of the block pushes nothing real */
+    set_barrier(c);
+}
+
+/* The negation of a fused integer compare, for branching when it is false. */
+static unsigned negate_cmp(unsigned x)
+{
+    static const struct { unsigned a, b; } pairs[] = {
+#define P(w, a, b) {XOP_br_##w##_##a, XOP_br_##w##_##b}, {XOP_br_##w##_##b, XOP_br_##w##_##a},
+        P(i32, eq, ne) P(i32, lt_s, ge_s) P(i32, lt_u, ge_u) P(i32, gt_s, le_s) P(i32, gt_u, le_u)
+        P(i64, eq, ne) P(i64, lt_s, ge_s) P(i64, lt_u, ge_u) P(i64, gt_s, le_s) P(i64, gt_u, le_u)
+        P(i32, eq_imm, ne_imm) P(i32, lt_s_imm, ge_s_imm) P(i32, lt_u_imm, ge_u_imm)
+        P(i32, gt_s_imm, le_s_imm) P(i32, gt_u_imm, le_u_imm)
+#undef P
+    };
+    for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
+        if (pairs[i].a == x)
+            return pairs[i].b;
+    return 0;
+}
+
+/* The fused branch for a compare xop (the wasm opcode or an _imm xop). */
+static unsigned fused_branch(unsigned op)
+{
+    switch (op) {
+#define X(cc) case OP_i32_##cc: return XOP_br_i32_##cc; case XOP_i32_##cc##_imm: return XOP_br_i32_##cc##_imm; \
+              case OP_i64_##cc: return XOP_br_i64_##cc;
+    XOP_CMPS(X)
+#undef X
+    }
+    return 0;
+}
+
+/* A conditional branch: taken when the i32 on top is nonzero (or zero when
+ * `when_zero`). Returns the instruction and its target word to patch. The top
+ * entry is consumed. If the condition came from an integer compare emitted
+ * just before, the compare is fused into the branch. Whatever else must be
+ * emitted before the branch (materialize_height and beyond) is emitted after
+ * the fusion check, which is safe: those copies write slots below the
+ * condition, and a compare's operands are at or above it or are locals. */
+static void emit_cond_branch(struct compiler *c, bool when_zero, uint32_t materialize_height,
+                             uint32_t *instr, uint32_t *word)
+{
+    unsigned fuse = 0;
+    code_t ops[3] = {0, 0, 0};
+    bool eqz = false;
+    if (top_is_last_result(c)) {
+        unsigned xop = c->last_xop;
+        if (xop == OP_i32_eqz) {
+            eqz = true;
+            ops[0] = c->code[c->last_instr + 2];
+        } else if ((fuse = fused_branch(xop)) != 0) {
+            ops[0] = c->code[c->last_instr + 2];
+            ops[1] = c->code[c->last_instr + 3];
+            if (when_zero)
+                fuse = negate_cmp(fuse);
+        }
+        if (eqz || fuse)
+            unemit_last(c);
+    }
+    struct ent cond = c->ents[--c->nents];
+    materialize_from(c, materialize_height);
+    uint32_t at;
+    if (fuse) {
+        at = emit_op(c, fuse);
+        emit_word(c, ops[0]);
+        emit_word(c, ops[1]);
+        emit_word(c, 0);
+        *word = at + 3;
+    } else {
+        uint32_t s = eqz ? ops[0] : operand_slot(c, &cond);
+        at = emit_op(c, (when_zero != eqz) ? XOP_br_z : XOP_br_nz);
+        emit_word(c, s);
+        emit_word(c, 0);
+        *word = at + 2;
+    }
+    *instr = at;
+}
+
+/* ---- straight-line instructions ---- */
+
+static unsigned imm_binop(unsigned op)
+{
+    switch (op) {
+#define X(o) case OP_i32_##o: return XOP_i32_##o##_imm; case OP_i64_##o: return XOP_i64_##o##_imm;
+    XOP_IMM_BINOPS(X)
+#undef X
+    }
+    return 0;
+}
+
+static valtype_t sig_type(char ch)
+{
+    switch (ch) {
+    case 'i': return VT_I32;
+    case 'l': return VT_I64;
+    case 'f': return VT_F32;
+    case 'd': return VT_F64;
+    case 'v': return VT_V128;
+    }
+    return 0;
+}
+
+/* Immediate words after the operands, by immediate kind. */
+static void emit_imms(struct compiler *c, const struct instr *in)
+{
+    switch (opcode_table[in->op].imm) {
+    case IMM_MEMARG: emit_word(c, (code_t)in->memarg.offset); break;
+    case IMM_MEMARG_LANE: emit_word(c, (code_t)in->memarg.offset); emit_word(c, in->lane); break;
+    case IMM_LANE: emit_word(c, in->lane); break;
+    case IMM_SHUFFLE:
+        for (int i = 0; i < 4; i++) {
+            code_t w;
+            memcpy(&w, in->imm.v128 + 4 * i, 4);
+            emit_word(c, w);
+        }
+        break;
+    case IMM_TABLE: case IMM_DATA: case IMM_ELEM: case IMM_MEMORY_INIT:
+        emit_word(c, in->a);
+        break;
+    case IMM_TABLE_INIT: case IMM_TABLE_COPY:
+        emit_word(c, in->a);
+        emit_word(c, in->b);
+        break;
+    default: break;
+    }
+}
+
+/* The fused forms of a load whose address is a sum, or 0. */
+static unsigned load_add_form(unsigned op, bool imm)
+{
+    switch (op) {
+#define X(o, ...) case o: return imm ? XOP_##o##_addi : XOP_##o##_add;
+    LOADS(X)
+#undef X
+    }
+    return 0;
+}
+
+/* An instruction typed by its signature: [xop] [dst] operands... imms... */
+static void emit_plain(struct compiler *c, const struct instr *in, unsigned xop, uint32_t nparams,
+                       valtype_t result)
+{
+    unsigned fused;
+    if (nparams == 1 && top_is_last_result(c) &&
+        (c->last_xop == OP_i32_add || c->last_xop == XOP_i32_add_imm) &&
+        (fused = load_add_form(xop, c->last_xop == XOP_i32_add_imm)) != 0) {
+        /* The address was computed by the instruction just emitted: compute
+         * it inside the load instead (same wrap-around, one dispatch). */
+        code_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
+        unemit_last(c);
+        c->nents--;
+        uint32_t at = emit_op(c, fused);
+        emit_word(c, 0);
+        emit_word(c, a);
+        emit_word(c, b);
+        emit_word(c, (code_t)in->memarg.offset);
+        push_result(c, result, at + 1);
+        return;
+    }
+    uint32_t slots[3];
+    /* Collect operand slots first: materializing a constant emits code. */
+    for (uint32_t i = 0; i < nparams; i++)
+        slots[i] = operand_slot(c, &c->ents[c->nents - nparams + i]);
+    c->nents -= nparams;
+    uint32_t at = emit_op(c, xop);
+    if (result)
+        emit_word(c, 0);
+    for (uint32_t i = 0; i < nparams; i++)
+        emit_word(c, slots[i]);
+    emit_imms(c, in);
+    if (result)
+        push_result(c, result, at + 1);
+}
+
+static void emit_sig(struct compiler *c, const struct instr *in)
+{
+    const char *sig = opcode_table[in->op].sig;
+    uint32_t nparams = 0;
+    while (sig[nparams] && sig[nparams] != ':')
+        nparams++;
+    valtype_t result = sig[nparams] == ':' ? sig_type(sig[nparams + 1]) : 0;
+
+    unsigned imm;
+    if (nparams == 2 && c->ents[c->nents - 1].kind == E_CONST && (imm = imm_binop(in->op)) != 0) {
+        struct ent k = c->ents[--c->nents];
+        uint32_t a = operand_slot(c, &c->ents[c->nents - 1]);
+        c->nents--;
+        uint32_t at = emit_op(c, imm);
+        emit_word(c, 0);
+        emit_word(c, a);
+        emit_word(c, (code_t)k.c[0]);
+        if (sig[0] == 'l')
+            emit_word(c, (code_t)(k.c[0] >> 32));
+        push_result(c, result, at + 1);
+        return;
+    }
+    emit_plain(c, in, in->op, nparams, result);
+}
+
+static void push_const(struct compiler *c, valtype_t type, uint64_t lo, uint64_t hi)
+{
+    struct ent *e = push(c, E_CONST, type);
+    e->c[0] = lo;
+    e->c[1] = hi;
+}
+
+static bool no_refs_below(struct compiler *c, uint32_t slot)
+{
+    for (uint32_t i = 0; i + 1 < c->nents; i++)
+        if (c->ents[i].kind == E_LOCAL && c->ents[i].src == slot)
+            return false;
+    return true;
+}
+
+static void emit_call(struct compiler *c, struct rt_func *f, unsigned xop, const uint32_t *pre, uint32_t npre)
+{
+    const struct functype *t = f->type;
+    uint32_t h = c->nents - t->nparams;
+    materialize_from(c, h);
+    uint32_t argbase = slot_at(c, h);
+    uint32_t at = emit_op(c, xop);
+    (void)at;
+    for (uint32_t i = 0; i < npre; i++)
+        emit_word(c, pre[i]);
+    emit_word(c, argbase);
+    uint32_t room = f->nparam_slots > f->nresult_slots ? f->nparam_slots : f->nresult_slots;
+    if (argbase + room > c->max_slot)
+        c->max_slot = argbase + room;
+    c->nents = h;
+    for (uint32_t i = 0; i < t->nresults; i++)
+        push(c, E_SLOT, functype_results(t)[i]);
+    c->last_dst = NONE32;
+}
+
+static void do_else(struct compiler *c, struct ctl *k)
+{
+    if (!k->unreachable) {
+        materialize_from(c, k->height);
+        uint32_t at = emit_op(c, XOP_br);
+        emit_word(c, 0);
+        target_label(c, k, at, at + 1);
+    }
+    if (k->has_else_fix) {
+        patch_here(c, k->else_instr, k->else_word);
+        k->has_else_fix = false;
+    }
+    set_barrier(c);
+    c->nents = k->height;
+    for (uint32_t i = 0; i < k->nparams; i++)
+        push(c, E_SLOT, k->params[i]);
+    k->unreachable = false;
+}
+
+static void do_end(struct compiler *c, struct ctl *k)
+{
+    if (!k->unreachable)
+        materialize_from(c, k->height);
+    if (k->has_else_fix)
+        patch_here(c, k->else_instr, k->else_word);
+    /* Branches to this label were recorded after fix_start; branches to
+     * outer labels recorded since then stay pending. */
+    uint32_t label = (uint32_t)(k - c->ctls), keep = k->fix_start;
+    for (uint32_t i = k->fix_start; i < c->nfixups; i++) {
+        if (c->fixups[i].label == label)
+            patch_here(c, c->fixups[i].instr, c->fixups[i].word);
+        else
+            c->fixups[keep++] = c->fixups[i];
+    }
+    c->nfixups = keep;
+    set_barrier(c);
+    c->nents = k->height;
+    for (uint32_t i = 0; i < k->nresults; i++)
+        push(c, E_SLOT, k->results ? k->results[i] : k->one);
+    c->nctls--;
+}
+
+static void do_br_if(struct compiler *c, uint32_t depth)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1 - depth];
+    uint32_t instr, word;
+    if (k->kind != OP_COUNT) {
+        /* Does the taken branch need copies? (Ignoring the condition.) */
+        c->nents--;
+        bool copies = carry_needed(c, k);
+        c->nents++;
+        if (!copies) {
+            emit_cond_branch(c, false, c->nents, &instr, &word);
+            target_label(c, k, instr, word);
+            return;
+        }
+    }
+    emit_cond_branch(c, true, c->nents, &instr, &word);
+    if (k->kind == OP_COUNT) {
+        emit_return(c);
+    } else {
+        emit_carry(c, k);
+        uint32_t at = emit_op(c, XOP_br);
+        emit_word(c, 0);
+        target_label(c, k, at, at + 1);
+    }
+    patch_here(c, instr, word);
+    set_barrier(c);
+}
+
+static void do_br_table(struct compiler *c, const struct instr *in)
+{
+    struct ent idx = c->ents[--c->nents];
+    uint32_t s = operand_slot(c, &idx);
+    uint32_t n = in->br_table.count;
+    uint32_t at = emit_op(c, XOP_br_table);
+    emit_word(c, s);
+    emit_word(c, n);
+    uint32_t first = c->len;
+    const uint8_t *p = in->br_table.labels;
+    uint32_t *depths = xmalloc((n + 1) * sizeof *depths);
+    for (uint32_t i = 0; i < n; i++)
+        depths[i] = br_table_next(&p);
+    depths[n] = in->br_table.default_label;
+    for (uint32_t i = 0; i <= n; i++)
+        emit_word(c, 0);
+    for (uint32_t i = 0; i <= n; i++) {
+        struct ctl *k = &c->ctls[c->nctls - 1 - depths[i]];
+        if (k->kind != OP_COUNT && !carry_needed(c, k)) {
+            target_label(c, k, at, first + i);
+            continue;
+        }
+        /* A landing pad that moves the values, then branches. */
+        patch_here(c, at, first + i);
+        set_barrier(c);
+        emit_br(c, depths[i]);
+    }
+    free(depths);
+}
+
+static uint32_t pop_slot(struct compiler *c)
+{
+    struct ent e = c->ents[--c->nents];
+    return operand_slot(c, &e);
+}
+
+static bool compile_instr(struct compiler *c, const struct instr *in)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1];
+    switch (in->op) {
+    case OP_unreachable:
+        emit_op(c, OP_unreachable);
+        mark_unreachable(c);
+        return true;
+    case OP_nop:
+        return true;
+    case OP_block:
+        materialize_from(c, 0);
+        push_ctl(c, OP_block, in);
+        return true;
+    case OP_loop:
+        materialize_from(c, 0);
+        k = push_ctl(c, OP_loop, in);
+        set_barrier(c);
+        k->target = c->len;
+        return true;
+    case OP_if_: {
+        uint32_t instr, word;
+        emit_cond_branch(c, true, 0, &instr, &word);
+        k = push_ctl(c, OP_if_, in);
+        k->else_instr = instr;
+        k->else_word = word;
+        k->has_else_fix = true;
+        return true;
+    }
+    case OP_else_:
+        do_else(c, k);
+        return true;
+    case OP_end:
+        if (k->kind == OP_COUNT) {
+            if (!k->unreachable)
+                emit_return(c);
+            c->nctls--;
+            return true;
+        }
+        do_end(c, k);
+        return true;
+    case OP_br:
+        emit_br(c, in->a);
+        mark_unreachable(c);
+        return true;
+    case OP_br_if:
+        do_br_if(c, in->a);
+        return true;
+    case OP_br_table:
+        do_br_table(c, in);
+        mark_unreachable(c);
+        return true;
+    case OP_return_:
+        emit_return(c);
+        mark_unreachable(c);
+        return true;
+    case OP_call: {
+        struct rt_func *f = c->inst->funcs[in->a];
+        uint32_t idx = in->a;
+        emit_call(c, f, XOP_call, &idx, 1);
+        return true;
+    }
+    case OP_call_indirect: {
+        const struct functype *t = &c->m->types[in->a];
+        uint32_t pre[3];
+        pre[0] = c->inst->type_ids[in->a];
+        pre[1] = in->b;
+        pre[2] = pop_slot(c);
+        /* A stand-in function for the frame arithmetic. */
+        struct rt_func shape = {.type = t, .nparam_slots = rt_slot_count(functype_params(t), t->nparams),
+                                .nresult_slots = rt_slot_count(functype_results(t), t->nresults)};
+        emit_call(c, &shape, XOP_call_indirect, pre, 3);
+        return true;
+    }
+    case OP_drop:
+        c->nents--;
+        return true;
+    case OP_select:
+    case OP_select_t: {
+        valtype_t t = in->op == OP_select_t ? in->valtype : c->ents[c->nents - 2].type;
+        uint32_t s[3];
+        for (int i = 0; i < 3; i++)
+            s[i] = operand_slot(c, &c->ents[c->nents - 3 + i]);
+        c->nents -= 3;
+        uint32_t at = emit_op(c, t == VT_V128 ? XOP_select2 : OP_select);
+        emit_word(c, 0);
+        for (int i = 0; i < 3; i++)
+            emit_word(c, s[i]);
+        push_result(c, t, at + 1);
+        return true;
+    }
+    case OP_local_get: {
+        struct ent *e = push(c, E_LOCAL, c->local_type[in->a]);
+        e->src = c->local_slot[in->a];
+        return true;
+    }
+    case OP_local_set:
+    case OP_local_tee: {
+        uint32_t slot = c->local_slot[in->a];
+        struct ent *top = &c->ents[c->nents - 1];
+        if (top_is_last_result(c) && no_refs_below(c, slot)) {
+            c->code[c->last_dst] = slot;
+            c->last_dst = NONE32;
+            if (in->op == OP_local_set) {
+                c->nents--;
+            } else {
+                top->kind = E_LOCAL;
+                top->src = slot;
+            }
+            return true;
+        }
+        if (top->kind == E_LOCAL && top->src == slot) {
+            if (in->op == OP_local_set)
+                c->nents--;
+            return true;
+        }
+        protect_local(c, slot, c->nents - 1);
+        emit_value_to(c, top, slot);
+        if (in->op == OP_local_set)
+            c->nents--;
+        return true;
+    }
+    case OP_global_get: {
+        valtype_t t = c->m->globals[in->a].type.type;
+        uint32_t at = emit_op(c, t == VT_V128 ? XOP_global_get2 : OP_global_get);
+        emit_word(c, 0);
+        emit_word(c, in->a);
+        push_result(c, t, at + 1);
+        return true;
+    }
+    case OP_global_set: {
+        valtype_t t = c->m->globals[in->a].type.type;
+        uint32_t s = pop_slot(c);
+        emit_op(c, t == VT_V128 ? XOP_global_set2 : OP_global_set);
+        emit_word(c, s);
+        emit_word(c, in->a);
+        return true;
+    }
+    case OP_table_get: {
+        uint32_t s = pop_slot(c);
+        uint32_t at = emit_op(c, OP_table_get);
+        emit_word(c, 0);
+        emit_word(c, s);
+        emit_word(c, in->a);
+        push_result(c, c->m->tables[in->a].elem, at + 1);
+        return true;
+    }
+    case OP_table_set:
+        emit_plain(c, in, OP_table_set, 2, 0);
+        return true;
+    case OP_table_grow:
+        emit_plain(c, in, OP_table_grow, 2, VT_I32);
+        return true;
+    case OP_table_fill:
+        emit_plain(c, in, OP_table_fill, 3, 0);
+        return true;
+    case OP_memory_size:
+        emit_plain(c, in, OP_memory_size, 0, VT_I32);
+        return true;
+    case OP_memory_grow:
+        emit_plain(c, in, OP_memory_grow, 1, VT_I32);
+        return true;
+    case OP_ref_is_null:
+        emit_plain(c, in, OP_ref_is_null, 1, VT_I32);
+        return true;
+    case OP_i32_const:
+        push_const(c, VT_I32, (uint32_t)in->imm.i32, 0);
+        return true;
+    case OP_i64_const:
+        push_const(c, VT_I64, (uint64_t)in->imm.i64, 0);
+        return true;
+    case OP_f32_const:
+        push_const(c, VT_F32, in->imm.f32, 0);
+        return true;
+    case OP_f64_const:
+        push_const(c, VT_F64, in->imm.f64, 0);
+        return true;
+    case OP_v128_const: {
+        uint64_t lo, hi;
+        memcpy(&lo, in->imm.v128, 8);
+        memcpy(&hi, in->imm.v128 + 8, 8);
+        push_const(c, VT_V128, lo, hi);
+        return true;
+    }
+    case OP_ref_null:
+        push_const(c, in->valtype, 0, 0);
+        return true;
+    case OP_ref_func:
+        push_const(c, VT_FUNCREF, (uint64_t)(uintptr_t)c->inst->funcs[in->a], 0);
+        return true;
+    default:
+        if (!opcode_table[in->op].sig[0])
+            return err_set(c->err, WISP_ERR_UNSUPPORTED, in->offset, "compiler: unhandled instruction %s",
+                           opcode_table[in->op].name);
+        emit_sig(c, in);
+        return true;
+    }
+}
+
+static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
+{
+    const struct module *m = c->m;
+    const struct code *code = &m->codes[func - m->nfunc_imports];
+    struct rt_func *f = c->inst->funcs[func];
+    const struct functype *t = f->type;
+
+    c->func = func;
+    c->out = out;
+    c->len = c->npos = c->nents = c->nctls = c->nfixups = c->dead_depth = 0;
+    c->barrier = 0;
+    c->last_dst = NONE32;
+    c->pos = NULL;
+    c->pos_cap = 0;
+    c->code = NULL;
+    c->cap = 0;
+
+    c->nlocals = t->nparams + code->nlocals;
+    c->local_slot = xmalloc((c->nlocals + 1) * sizeof *c->local_slot);
+    c->local_type = xmalloc(c->nlocals + 1);
+    uint32_t slot = 0, n = 0;
+    for (uint32_t i = 0; i < t->nparams; i++, n++) {
+        c->local_type[n] = functype_params(t)[i];
+        c->local_slot[n] = slot;
+        slot += vt_slots(c->local_type[n]);
+    }
+    out->nparam_slots = slot;
+    for (uint32_t g = 0; g < code->ngroups; g++)
+        for (uint32_t i = 0; i < code->groups[g].count; i++, n++) {
+            c->local_type[n] = code->groups[g].type;
+            c->local_slot[n] = slot;
+            slot += vt_slots(c->local_type[n]);
+        }
+    out->nlocal_slots = slot;
+    c->base = slot;
+    c->max_slot = slot > f->nresult_slots ? slot : f->nresult_slots;
+
+    VEC_GROW(c->ctls, c->nctls, c->ctls_cap);
+    c->ctls[c->nctls++] = (struct ctl){.kind = OP_COUNT, .results = functype_results(t), .nresults = t->nresults};
+
+    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
+    r.end = r.p + code->body_len;
+    bool ok = true;
+    while (ok && r.p < r.end && c->nctls > 0) {
+        struct instr in;
+        if (!read_instr_inline(&r, &in, c->err)) {
+            ok = false;
+            break;
+        }
+        c->cur_offset = in.offset;
+        struct ctl *k = &c->ctls[c->nctls - 1];
+        if (k->unreachable) {
+            if (in.op == OP_block || in.op == OP_loop || in.op == OP_if_) {
+                c->dead_depth++;
+                continue;
+            }
+            if (c->dead_depth) {
+                if (in.op == OP_end)
+                    c->dead_depth--;
+                continue;
+            }
+            if (in.op != OP_end && in.op != OP_else_)
+                continue;
+        }
+        ok = compile_instr(c, &in);
+    }
+    free(c->local_slot);
+    free(c->local_type);
+    if (!ok) {
+        free(c->code);
+        free(c->pos);
+        return false;
+    }
+    out->start = c->code;
+    out->len = c->len;
+    out->pos = c->pos;
+    out->npos = c->npos;
+    /* Room for the unconditional zeroing on entry (see RT_ZERO_PAD). */
+    if (c->max_slot < out->nparam_slots + RT_ZERO_PAD)
+        c->max_slot = out->nparam_slots + RT_ZERO_PAD;
+    out->frame_slots = c->max_slot;
+    return true;
+}
+
+bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err)
+{
+    const struct module *m = inst->module;
+    uint32_t ndefined = m->nfuncs - m->nfunc_imports;
+    inst->codes = xcalloc(ndefined ? ndefined : 1, sizeof *inst->codes);
+    struct compiler c = {.inst = inst, .m = m, .err = err};
+    bool ok = true;
+    for (uint32_t i = 0; i < ndefined && ok; i++) {
+        uint32_t func = m->nfunc_imports + i;
+        ok = compile_func(&c, func, &inst->codes[i]);
+        if (ok) {
+            inst->funcs[func]->code = &inst->codes[i];
+        } else {
+            const struct name *nm = module_func_name(m, func);
+            err_set_func(err, func, nm ? nm->str : NULL);
+        }
+    }
+    free(c.ents);
+    free(c.ctls);
+    free(c.fixups);
+    return ok;
+}
+
+void rt_codes_free(struct rt_instance *inst)
+{
+    if (!inst->codes)
+        return;
+    uint32_t ndefined = inst->module->nfuncs - inst->module->nfunc_imports;
+    for (uint32_t i = 0; i < ndefined; i++) {
+        free(inst->codes[i].start);
+        free(inst->codes[i].pos);
+    }
+    free(inst->codes);
+    inst->codes = NULL;
+}
+
+uint32_t rt_code_offset(const struct rt_code *c, const code_t *at)
+{
+    if (!c || !c->npos || at < c->start)
+        return UINT32_MAX;
+    uint32_t p = (uint32_t)(at - c->start), lo = 0, hi = c->npos;
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (c->pos[mid][0] <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return c->pos[lo][1];
+}

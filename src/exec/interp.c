@@ -1,0 +1,786 @@
+/* The interpreter loop: executes the slot code from compile.c. Dispatch is
+ * direct-threaded (each instruction's first word is its handler's offset from
+ * a base label) with a switch fallback. Calls push a frame record on wisp's
+ * own frame array, never on the C stack, so deep recursion ends in the
+ * "call stack exhausted" trap at the configured depth or stack size. A trap
+ * leaves through one exit path that records the reason and the backtrace. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "exec/code.h"
+#include "exec/numeric.h"
+#include "exec/simd.h"
+
+struct frame {
+    const code_t *ip;     /* where the caller continues */
+    union slot *fp;       /* the caller's frame */
+    struct rt_func *func; /* the caller */
+};
+
+static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }
+static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }
+static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return b ? (a << b) | (a >> (64 - b)) : a; }
+static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return b ? (a >> b) | (a << (64 - b)) : a; }
+static inline uint32_t clz32(uint32_t a) { return a ? (uint32_t)__builtin_clz(a) : 32; }
+static inline uint32_t ctz32(uint32_t a) { return a ? (uint32_t)__builtin_ctz(a) : 32; }
+static inline uint64_t clz64(uint64_t a) { return a ? (uint64_t)__builtin_clzll(a) : 64; }
+static inline uint64_t ctz64(uint64_t a) { return a ? (uint64_t)__builtin_ctzll(a) : 64; }
+
+/* Zero a function's declared locals. An opaque zero keeps the compiler
+ * from turning this short loop into a memset call, whose register spills
+ * cost more than the few stores a typical function needs. */
+static inline void zero_locals(union slot *fp, uint32_t from, uint32_t to)
+{
+    uint64_t z = 0;
+    __asm__("" : "+r"(z));
+    /* Frames have RT_ZERO_PAD slots of room past the locals (compile.c), so
+     * the common case is straight-line stores with no loop. */
+    fp[from].i64 = z;
+    fp[from + 1].i64 = z;
+    for (uint32_t i = from + 2; i < to; i++)
+        fp[i].i64 = z;
+}
+
+/* Results are stored as whole 8-byte slots, zero-extended. A 4-byte store
+ * followed by the 8-byte load that copies, returns or passes the slot cannot
+ * be store-forwarded by the CPU and stalls for many cycles. */
+static inline void put_f32(union slot *s, float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    s->i64 = b;
+}
+#define SET_i32(s, v) ((s).i64 = (uint32_t)(v))
+#define SET_f32(s, v) put_f32(&(s), (v))
+#define SET_i64(s, v) ((s).i64 = (v))
+#define SET_f64(s, v) ((s).f64 = (v))
+
+static inline v128_t ldv(const union slot *s)
+{
+    v128_t v;
+    memcpy(&v, s, 16);
+    return v;
+}
+static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
+
+/* ---- the handler lists (threaded dispatch builds its table from them) ---- */
+
+#define I32_BINOPS(X)                                                                          \
+    X(OP_i32_add, a + b) X(OP_i32_sub, a - b) X(OP_i32_mul, a * b) X(OP_i32_and, a & b)       \
+    X(OP_i32_or, a | b) X(OP_i32_xor, a ^ b) X(OP_i32_shl, a << (b & 31))                      \
+    X(OP_i32_shr_s, (uint32_t)((int32_t)a >> (b & 31))) X(OP_i32_shr_u, a >> (b & 31))         \
+    X(OP_i32_rotl, rotl32(a, b)) X(OP_i32_rotr, rotr32(a, b))                                  \
+    X(OP_i32_eq, a == b) X(OP_i32_ne, a != b) X(OP_i32_lt_s, (int32_t)a < (int32_t)b)          \
+    X(OP_i32_lt_u, a < b) X(OP_i32_gt_s, (int32_t)a > (int32_t)b) X(OP_i32_gt_u, a > b)        \
+    X(OP_i32_le_s, (int32_t)a <= (int32_t)b) X(OP_i32_le_u, a <= b)                            \
+    X(OP_i32_ge_s, (int32_t)a >= (int32_t)b) X(OP_i32_ge_u, a >= b)
+#define I64_BINOPS(X)                                                                          \
+    X(OP_i64_add, a + b) X(OP_i64_sub, a - b) X(OP_i64_mul, a * b) X(OP_i64_and, a & b)       \
+    X(OP_i64_or, a | b) X(OP_i64_xor, a ^ b) X(OP_i64_shl, a << (b & 63))                      \
+    X(OP_i64_shr_s, (uint64_t)((int64_t)a >> (b & 63))) X(OP_i64_shr_u, a >> (b & 63))         \
+    X(OP_i64_rotl, rotl64(a, b)) X(OP_i64_rotr, rotr64(a, b))
+#define I64_CMPS(X)                                                                            \
+    X(OP_i64_eq, a == b) X(OP_i64_ne, a != b) X(OP_i64_lt_s, (int64_t)a < (int64_t)b)          \
+    X(OP_i64_lt_u, a < b) X(OP_i64_gt_s, (int64_t)a > (int64_t)b) X(OP_i64_gt_u, a > b)        \
+    X(OP_i64_le_s, (int64_t)a <= (int64_t)b) X(OP_i64_le_u, a <= b)                            \
+    X(OP_i64_ge_s, (int64_t)a >= (int64_t)b) X(OP_i64_ge_u, a >= b)
+/* The same operations with a constant right operand. */
+#define I32_IMMOPS(X)                                                                          \
+    X(XOP_i32_add_imm, a + b) X(XOP_i32_sub_imm, a - b) X(XOP_i32_mul_imm, a * b)              \
+    X(XOP_i32_and_imm, a & b) X(XOP_i32_or_imm, a | b) X(XOP_i32_xor_imm, a ^ b)               \
+    X(XOP_i32_shl_imm, a << (b & 31)) X(XOP_i32_shr_s_imm, (uint32_t)((int32_t)a >> (b & 31))) \
+    X(XOP_i32_shr_u_imm, a >> (b & 31))                                                        \
+    X(XOP_i32_rotl_imm, rotl32(a, b)) X(XOP_i32_rotr_imm, rotr32(a, b))                        \
+    X(XOP_i32_eq_imm, a == b) X(XOP_i32_ne_imm, a != b)                                        \
+    X(XOP_i32_lt_s_imm, (int32_t)a < (int32_t)b) X(XOP_i32_lt_u_imm, a < b)                    \
+    X(XOP_i32_gt_s_imm, (int32_t)a > (int32_t)b) X(XOP_i32_gt_u_imm, a > b)                    \
+    X(XOP_i32_le_s_imm, (int32_t)a <= (int32_t)b) X(XOP_i32_le_u_imm, a <= b)                  \
+    X(XOP_i32_ge_s_imm, (int32_t)a >= (int32_t)b) X(XOP_i32_ge_u_imm, a >= b)
+#define I64_IMMOPS(X)                                                                          \
+    X(XOP_i64_add_imm, a + b) X(XOP_i64_sub_imm, a - b) X(XOP_i64_mul_imm, a * b)              \
+    X(XOP_i64_and_imm, a & b) X(XOP_i64_or_imm, a | b) X(XOP_i64_xor_imm, a ^ b)               \
+    X(XOP_i64_shl_imm, a << (b & 63)) X(XOP_i64_shr_s_imm, (uint64_t)((int64_t)a >> (b & 63))) \
+    X(XOP_i64_shr_u_imm, a >> (b & 63))                                                        \
+    X(XOP_i64_rotl_imm, rotl64(a, b)) X(XOP_i64_rotr_imm, rotr64(a, b))
+#define I64_IMMCMPS(X)                                                                         \
+    X(XOP_i64_eq_imm, a == b) X(XOP_i64_ne_imm, a != b)                                        \
+    X(XOP_i64_lt_s_imm, (int64_t)a < (int64_t)b) X(XOP_i64_lt_u_imm, a < b)                    \
+    X(XOP_i64_gt_s_imm, (int64_t)a > (int64_t)b) X(XOP_i64_gt_u_imm, a > b)                    \
+    X(XOP_i64_le_s_imm, (int64_t)a <= (int64_t)b) X(XOP_i64_le_u_imm, a <= b)                  \
+    X(XOP_i64_ge_s_imm, (int64_t)a >= (int64_t)b) X(XOP_i64_ge_u_imm, a >= b)
+#define BR_I32(X)                                                                              \
+    X(XOP_br_i32_eq, a == b) X(XOP_br_i32_ne, a != b) X(XOP_br_i32_lt_s, (int32_t)a < (int32_t)b) \
+    X(XOP_br_i32_lt_u, a < b) X(XOP_br_i32_gt_s, (int32_t)a > (int32_t)b) X(XOP_br_i32_gt_u, a > b) \
+    X(XOP_br_i32_le_s, (int32_t)a <= (int32_t)b) X(XOP_br_i32_le_u, a <= b)                    \
+    X(XOP_br_i32_ge_s, (int32_t)a >= (int32_t)b) X(XOP_br_i32_ge_u, a >= b)
+#define BR_I32_IMM(X)                                                                          \
+    X(XOP_br_i32_eq_imm, a == b) X(XOP_br_i32_ne_imm, a != b)                                  \
+    X(XOP_br_i32_lt_s_imm, (int32_t)a < (int32_t)b) X(XOP_br_i32_lt_u_imm, a < b)              \
+    X(XOP_br_i32_gt_s_imm, (int32_t)a > (int32_t)b) X(XOP_br_i32_gt_u_imm, a > b)              \
+    X(XOP_br_i32_le_s_imm, (int32_t)a <= (int32_t)b) X(XOP_br_i32_le_u_imm, a <= b)            \
+    X(XOP_br_i32_ge_s_imm, (int32_t)a >= (int32_t)b) X(XOP_br_i32_ge_u_imm, a >= b)
+#define BR_I64(X)                                                                              \
+    X(XOP_br_i64_eq, a == b) X(XOP_br_i64_ne, a != b) X(XOP_br_i64_lt_s, (int64_t)a < (int64_t)b) \
+    X(XOP_br_i64_lt_u, a < b) X(XOP_br_i64_gt_s, (int64_t)a > (int64_t)b) X(XOP_br_i64_gt_u, a > b) \
+    X(XOP_br_i64_le_s, (int64_t)a <= (int64_t)b) X(XOP_br_i64_le_u, a <= b)                    \
+    X(XOP_br_i64_ge_s, (int64_t)a >= (int64_t)b) X(XOP_br_i64_ge_u, a >= b)
+
+/* Unary operations: X(op, dst field, src type, src field, expr of a). */
+#define UNOPS(X)                                                                               \
+    X(OP_i32_eqz, i32, uint32_t, i32, a == 0) X(OP_i64_eqz, i32, uint64_t, i64, a == 0)        \
+    X(OP_i32_clz, i32, uint32_t, i32, clz32(a)) X(OP_i32_ctz, i32, uint32_t, i32, ctz32(a))    \
+    X(OP_i32_popcnt, i32, uint32_t, i32, (uint32_t)__builtin_popcount(a))                      \
+    X(OP_i64_clz, i64, uint64_t, i64, clz64(a)) X(OP_i64_ctz, i64, uint64_t, i64, ctz64(a))    \
+    X(OP_i64_popcnt, i64, uint64_t, i64, (uint64_t)__builtin_popcountll(a))                    \
+    X(OP_f32_abs, i32, uint32_t, i32, a & 0x7FFFFFFFu) X(OP_f32_neg, i32, uint32_t, i32, a ^ 0x80000000u) \
+    X(OP_f64_abs, i64, uint64_t, i64, a & 0x7FFFFFFFFFFFFFFFull)                               \
+    X(OP_f64_neg, i64, uint64_t, i64, a ^ 0x8000000000000000ull)                               \
+    X(OP_f32_ceil, f32, float, f32, num_f32_ceil(a)) X(OP_f32_floor, f32, float, f32, num_f32_floor(a))      \
+    X(OP_f32_trunc, f32, float, f32, num_f32_trunc(a)) X(OP_f32_nearest, f32, float, f32, num_f32_nearest(a)) \
+    X(OP_f32_sqrt, f32, float, f32, num_f32_sqrt(a))                                                  \
+    X(OP_f64_ceil, f64, double, f64, num_f64_ceil(a)) X(OP_f64_floor, f64, double, f64, num_f64_floor(a))      \
+    X(OP_f64_trunc, f64, double, f64, num_f64_trunc(a)) X(OP_f64_nearest, f64, double, f64, num_f64_nearest(a)) \
+    X(OP_f64_sqrt, f64, double, f64, num_f64_sqrt(a))                                                  \
+    X(OP_i32_wrap_i64, i32, uint64_t, i64, (uint32_t)a)                                        \
+    X(OP_i64_extend_i32_s, i64, uint32_t, i32, (uint64_t)(int64_t)(int32_t)a)                  \
+    X(OP_i64_extend_i32_u, i64, uint32_t, i32, (uint64_t)a)                                    \
+    X(OP_f32_convert_i32_s, f32, uint32_t, i32, (float)(int32_t)a)                             \
+    X(OP_f32_convert_i32_u, f32, uint32_t, i32, (float)a)                                      \
+    X(OP_f32_convert_i64_s, f32, uint64_t, i64, (float)(int64_t)a)                             \
+    X(OP_f32_convert_i64_u, f32, uint64_t, i64, num_f32_convert_i64_u(a))                             \
+    X(OP_f32_demote_f64, f32, double, f64, (float)a)                                           \
+    X(OP_f64_convert_i32_s, f64, uint32_t, i32, (double)(int32_t)a)                            \
+    X(OP_f64_convert_i32_u, f64, uint32_t, i32, (double)a)                                     \
+    X(OP_f64_convert_i64_s, f64, uint64_t, i64, (double)(int64_t)a)                            \
+    X(OP_f64_convert_i64_u, f64, uint64_t, i64, num_f64_convert_i64_u(a))                             \
+    X(OP_f64_promote_f32, f64, float, f32, (double)a)                                          \
+    X(OP_i32_reinterpret_f32, i32, uint32_t, i32, a) X(OP_i64_reinterpret_f64, i64, uint64_t, i64, a) \
+    X(OP_f32_reinterpret_i32, i32, uint32_t, i32, a) X(OP_f64_reinterpret_i64, i64, uint64_t, i64, a) \
+    X(OP_i32_extend8_s, i32, uint32_t, i32, (uint32_t)(int32_t)(int8_t)a)                      \
+    X(OP_i32_extend16_s, i32, uint32_t, i32, (uint32_t)(int32_t)(int16_t)a)                    \
+    X(OP_i64_extend8_s, i64, uint64_t, i64, (uint64_t)(int64_t)(int8_t)a)                      \
+    X(OP_i64_extend16_s, i64, uint64_t, i64, (uint64_t)(int64_t)(int16_t)a)                    \
+    X(OP_i64_extend32_s, i64, uint64_t, i64, (uint64_t)(int64_t)(int32_t)a)                    \
+    X(OP_i32_trunc_sat_f32_s, i32, float, f32, (uint32_t)num_trunc_sat_f32_i32_s(a))           \
+    X(OP_i32_trunc_sat_f32_u, i32, float, f32, (uint32_t)num_trunc_sat_f32_i32_u(a))           \
+    X(OP_i32_trunc_sat_f64_s, i32, double, f64, (uint32_t)num_trunc_sat_f64_i32_s(a))          \
+    X(OP_i32_trunc_sat_f64_u, i32, double, f64, (uint32_t)num_trunc_sat_f64_i32_u(a))          \
+    X(OP_i64_trunc_sat_f32_s, i64, float, f32, (uint64_t)num_trunc_sat_f32_i64_s(a))           \
+    X(OP_i64_trunc_sat_f32_u, i64, float, f32, (uint64_t)num_trunc_sat_f32_i64_u(a))           \
+    X(OP_i64_trunc_sat_f64_s, i64, double, f64, (uint64_t)num_trunc_sat_f64_i64_s(a))          \
+    X(OP_i64_trunc_sat_f64_u, i64, double, f64, (uint64_t)num_trunc_sat_f64_i64_u(a))
+
+/* Float binary operations: X(op, type, field, result field, expr). */
+#define FBINOPS(X)                                                                             \
+    X(OP_f32_add, float, f32, f32, a + b) X(OP_f32_sub, float, f32, f32, a - b)                \
+    X(OP_f32_mul, float, f32, f32, a * b) X(OP_f32_div, float, f32, f32, a / b)                \
+    X(OP_f32_min, float, f32, f32, num_f32_min(a, b)) X(OP_f32_max, float, f32, f32, num_f32_max(a, b)) \
+    X(OP_f64_add, double, f64, f64, a + b) X(OP_f64_sub, double, f64, f64, a - b)              \
+    X(OP_f64_mul, double, f64, f64, a * b) X(OP_f64_div, double, f64, f64, a / b)              \
+    X(OP_f64_min, double, f64, f64, num_f64_min(a, b)) X(OP_f64_max, double, f64, f64, num_f64_max(a, b)) \
+    X(OP_f32_eq, float, f32, i32, a == b) X(OP_f32_ne, float, f32, i32, a != b)                \
+    X(OP_f32_lt, float, f32, i32, a < b) X(OP_f32_gt, float, f32, i32, a > b)                  \
+    X(OP_f32_le, float, f32, i32, a <= b) X(OP_f32_ge, float, f32, i32, a >= b)                \
+    X(OP_f64_eq, double, f64, i32, a == b) X(OP_f64_ne, double, f64, i32, a != b)              \
+    X(OP_f64_lt, double, f64, i32, a < b) X(OP_f64_gt, double, f64, i32, a > b)                \
+    X(OP_f64_le, double, f64, i32, a <= b) X(OP_f64_ge, double, f64, i32, a >= b)
+
+/* Stores: X(op, bytes, memory type, slot field). */
+/* LOADS(X) lives in code.h: the compiler fuses address arithmetic into them. */
+#define STORES(X)                                                                              \
+    X(OP_i32_store, 4, uint32_t, i32) X(OP_i64_store, 8, uint64_t, i64)                        \
+    X(OP_f32_store, 4, uint32_t, i32) X(OP_f64_store, 8, uint64_t, i64)                        \
+    X(OP_i32_store8, 1, uint8_t, i32) X(OP_i32_store16, 2, uint16_t, i32)                      \
+    X(OP_i64_store8, 1, uint8_t, i64) X(OP_i64_store16, 2, uint16_t, i64)                      \
+    X(OP_i64_store32, 4, uint32_t, i64)
+
+/* Everything else, written out by hand below. */
+#define MISC_OPS(X)                                                                            \
+    X(OP_unreachable) X(XOP_copy) X(XOP_copies) X(XOP_copy2) X(XOP_const32) X(XOP_const64) X(XOP_const128)  \
+    X(XOP_br) X(XOP_br_nz) X(XOP_br_z) X(XOP_br_table) X(XOP_ret) X(XOP_ret1) X(XOP_call)     \
+    X(XOP_call_indirect) X(XOP_halt) X(OP_select) X(XOP_select2) X(OP_global_get)             \
+    X(OP_global_set) X(XOP_global_get2) X(XOP_global_set2) X(OP_table_get) X(OP_table_set)    \
+    X(OP_table_size) X(OP_table_grow) X(OP_table_fill) X(OP_table_copy) X(OP_table_init)      \
+    X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
+    X(OP_memory_init) X(OP_data_drop) X(OP_ref_is_null)                                       \
+    X(OP_i32_div_s) X(OP_i32_div_u) X(OP_i32_rem_s) X(OP_i32_rem_u)                           \
+    X(OP_i64_div_s) X(OP_i64_div_u) X(OP_i64_rem_s) X(OP_i64_rem_u)                           \
+    X(OP_f32_copysign) X(OP_f64_copysign)                                                     \
+    X(OP_i32_trunc_f32_s) X(OP_i32_trunc_f32_u) X(OP_i32_trunc_f64_s) X(OP_i32_trunc_f64_u)   \
+    X(OP_i64_trunc_f32_s) X(OP_i64_trunc_f32_u) X(OP_i64_trunc_f64_s) X(OP_i64_trunc_f64_u)   \
+    X(OP_v128_load) X(OP_v128_store) X(OP_v128_load8x8_s) X(OP_v128_load8x8_u)                \
+    X(OP_v128_load16x4_s) X(OP_v128_load16x4_u) X(OP_v128_load32x2_s) X(OP_v128_load32x2_u)   \
+    X(OP_v128_load8_splat) X(OP_v128_load16_splat) X(OP_v128_load32_splat)                    \
+    X(OP_v128_load64_splat) X(OP_v128_load32_zero) X(OP_v128_load64_zero)                     \
+    X(OP_v128_load8_lane) X(OP_v128_load16_lane) X(OP_v128_load32_lane) X(OP_v128_load64_lane) \
+    X(OP_v128_store8_lane) X(OP_v128_store16_lane) X(OP_v128_store32_lane)                    \
+    X(OP_v128_store64_lane) X(OP_i8x16_shuffle)
+
+#if WISP_THREADED
+#define CASE(x) L_##x:
+#define DISPATCH() goto *(const void *)(base + (int32_t)*ip)
+#else
+#define CASE(x) case x:
+#define DISPATCH() goto dispatch
+#endif
+#define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
+#define S(i) fp[ip[i]]
+#define TRAP(k) do { trap = (k); goto trap_exit; } while (0)
+/* Effective address of an access of n bytes: address slot, offset word. */
+#define EA(ea, aslot, offw, n)                                                 \
+    uint64_t ea = (uint64_t)S(aslot).i32 + ip[offw];                           \
+    if (UNLIKELY(ea + (n) > mem_size)) TRAP(TRAP_OOB_MEMORY)
+
+/* Switch the per-instance registers when control enters another instance. */
+#define LOAD_INSTANCE(i)                                                         \
+    do {                                                                         \
+        inst = (i);                                                              \
+        memobj = inst->module->nmemories ? inst->memories[0] : &no_memory;      \
+        mem = memobj->data;                                                      \
+        mem_size = memobj->size;                                                 \
+    } while (0)
+
+/* Runs f, whose arguments are in fp, until it returns (true) or traps
+ * (false, with s->trap and the backtrace set). With word_out set, only
+ * reports the handler word for xop `query` instead. */
+static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsigned query, code_t *word_out)
+{
+#if WISP_THREADED
+#define LABEL_OF(x, ...) [x] = &&L_##x,
+    static const void *const labels[XOP_COUNT] = {
+        I32_BINOPS(LABEL_OF) I64_BINOPS(LABEL_OF) I64_CMPS(LABEL_OF) I32_IMMOPS(LABEL_OF)
+        I64_IMMOPS(LABEL_OF) I64_IMMCMPS(LABEL_OF) BR_I32(LABEL_OF) BR_I32_IMM(LABEL_OF)
+        BR_I64(LABEL_OF) UNOPS(LABEL_OF) FBINOPS(LABEL_OF) LOADS(LABEL_OF) STORES(LABEL_OF)
+        MISC_OPS(LABEL_OF)
+#define LABEL_OF_LOADA(x, ...) [XOP_##x##_add] = &&L_XOP_##x##_add, [XOP_##x##_addi] = &&L_XOP_##x##_addi,
+        LOADS(LABEL_OF_LOADA)
+#undef LABEL_OF_LOADA
+#define SIMD_UN(id) [OP_##id] = &&L_OP_##id,
+#define SIMD_BIN SIMD_UN
+#define SIMD_TER SIMD_UN
+#define SIMD_SHIFT SIMD_UN
+#define SIMD_TEST SIMD_UN
+#define SIMD_SPLAT(id, t) SIMD_UN(id)
+#define SIMD_EXTRACT(id, t) SIMD_UN(id)
+#define SIMD_REPLACE(id, t) SIMD_UN(id)
+#include "exec/simd_ops.def"
+#undef SIMD_UN
+#undef SIMD_BIN
+#undef SIMD_TER
+#undef SIMD_SHIFT
+#undef SIMD_TEST
+#undef SIMD_SPLAT
+#undef SIMD_EXTRACT
+#undef SIMD_REPLACE
+    };
+#undef LABEL_OF
+    const char *base = (const char *)&&L_invalid;
+    if (word_out) {
+        const char *l = query < XOP_COUNT && labels[query] ? (const char *)labels[query] : base;
+        *word_out = (code_t)(int32_t)(l - base);
+        return true;
+    }
+#else
+    if (word_out) {
+        *word_out = query;
+        return true;
+    }
+#endif
+
+    /* Stands in for the memory of instances that have none, so reloading
+     * the size after a call needs no test. Never written. */
+    struct rt_memory no_memory = {0};
+    struct frame *frames = s->exec.frames;
+    /* frp is the next free frame record; frames0 is this call's entry. */
+    struct frame *const frames0 = frames + s->exec.depth;
+    struct frame *const frames_end = frames + s->exec.max_depth;
+    struct frame *frp = frames0;
+    union slot *const stack_end = s->exec.stack + s->exec.stack_slots;
+    struct rt_instance *inst;
+    const struct rt_memory *memobj;
+    uint8_t *mem;
+    uint64_t mem_size;
+    struct rt_func *func = f, *callee;
+    union slot *nfp;
+    const code_t *ip, *ret_ip;
+    enum rt_trap trap = TRAP_NONE;
+
+    LOAD_INSTANCE(f->inst);
+    /* The entry frame returns to the halt instruction. */
+    *frp++ = (struct frame){(const code_t *)s->exec.halt, fp, f};
+    zero_locals(fp, f->code->nparam_slots, f->code->nlocal_slots);
+    ip = f->code->start;
+
+#if WISP_THREADED
+    DISPATCH();
+#else
+dispatch:
+    switch (*ip) {
+#endif
+
+#define DO_BIN32(op, expr) CASE(op) { uint32_t a = S(2).i32, b = S(3).i32; SET_i32(S(1), expr); NEXT(4); }
+#define DO_BIN64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = S(3).i64; S(1).i64 = (uint64_t)(expr); NEXT(4); }
+#define DO_CMP64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = S(3).i64; SET_i32(S(1), expr); NEXT(4); }
+#define DO_IMM32(op, expr) CASE(op) { uint32_t a = S(2).i32, b = ip[3]; SET_i32(S(1), expr); NEXT(4); }
+#define DO_IMM64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = ip[3] | (uint64_t)ip[4] << 32; S(1).i64 = (uint64_t)(expr); NEXT(5); }
+#define DO_IMMCMP64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = ip[3] | (uint64_t)ip[4] << 32; SET_i32(S(1), expr); NEXT(5); }
+#define DO_BR32(op, expr) CASE(op) { uint32_t a = S(1).i32, b = S(2).i32; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+#define DO_BR32I(op, expr) CASE(op) { uint32_t a = S(1).i32, b = ip[2]; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+#define DO_BR64(op, expr) CASE(op) { uint64_t a = S(1).i64, b = S(2).i64; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+#define DO_UN(op, dfield, T, sfield, expr) CASE(op) { T a = S(2).sfield; SET_##dfield(S(1), expr); NEXT(3); }
+#define DO_FBIN(op, T, field, rfield, expr) CASE(op) { T a = S(2).field, b = S(3).field; SET_##rfield(S(1), expr); NEXT(4); }
+#define DO_LOAD(op, n, MT, field, ST) CASE(op) { EA(ea, 2, 3, n); MT v; memcpy(&v, mem + ea, n); SET_##field(S(1), (ST)v); NEXT(4); }
+#define DO_STORE(op, n, MT, field) CASE(op) { EA(ea, 1, 3, n); MT v = (MT)S(2).field; memcpy(mem + ea, &v, n); NEXT(4); }
+
+    I32_BINOPS(DO_BIN32)
+    I64_BINOPS(DO_BIN64)
+    I64_CMPS(DO_CMP64)
+    I32_IMMOPS(DO_IMM32)
+    I64_IMMOPS(DO_IMM64)
+    I64_IMMCMPS(DO_IMMCMP64)
+    BR_I32(DO_BR32)
+    BR_I32_IMM(DO_BR32I)
+    BR_I64(DO_BR64)
+    UNOPS(DO_UN)
+    FBINOPS(DO_FBIN)
+    LOADS(DO_LOAD)
+    STORES(DO_STORE)
+    /* Loads whose address is a sum: (a + b) or (a + imm), wrapped to 32 bits
+     * as the separate i32.add would, then the offset added in 64 bits. */
+#define DO_LOADA(op, n, MT, field, ST) CASE(XOP_##op##_add) {                   \
+        uint64_t ea = (uint64_t)(uint32_t)(S(2).i32 + S(3).i32) + ip[4];           \
+        if (UNLIKELY(ea + (n) > mem_size)) TRAP(TRAP_OOB_MEMORY);                 \
+        MT v; memcpy(&v, mem + ea, n); SET_##field(S(1), (ST)v); NEXT(5); }             \
+    CASE(XOP_##op##_addi) {                                                        \
+        uint64_t ea = (uint64_t)(uint32_t)(S(2).i32 + ip[3]) + ip[4];              \
+        if (UNLIKELY(ea + (n) > mem_size)) TRAP(TRAP_OOB_MEMORY);                 \
+        MT v; memcpy(&v, mem + ea, n); SET_##field(S(1), (ST)v); NEXT(5); }
+    LOADS(DO_LOADA)
+    CASE(XOP_copies) {
+        const code_t *p = ip + 2, *e = p + 2 * ip[1];
+        for (; p < e; p += 2)
+            fp[p[0]] = fp[p[1]];
+        ip = e;
+        DISPATCH();
+    }
+
+    /* SIMD: pure operations from simd.h. */
+#define SIMD_UN(id) CASE(OP_##id) { stv(&S(1), simd_##id(ldv(&S(2)))); NEXT(3); }
+#define SIMD_BIN(id) CASE(OP_##id) { stv(&S(1), simd_##id(ldv(&S(2)), ldv(&S(3)))); NEXT(4); }
+#define SIMD_TER(id) CASE(OP_##id) { stv(&S(1), simd_##id(ldv(&S(2)), ldv(&S(3)), ldv(&S(4)))); NEXT(5); }
+#define SIMD_SHIFT(id) CASE(OP_##id) { stv(&S(1), simd_##id(ldv(&S(2)), S(3).i32)); NEXT(4); }
+#define SIMD_TEST(id) CASE(OP_##id) { SET_i32(S(1), simd_##id(ldv(&S(2)))); NEXT(3); }
+#define SIMD_SPLAT(id, T) CASE(OP_##id) { T x; memcpy(&x, &S(2), sizeof x); stv(&S(1), simd_##id(x)); NEXT(3); }
+#define SIMD_EXTRACT(id, T) CASE(OP_##id) { T r = simd_##id(ldv(&S(2)), ip[3]); union slot o = {.i64 = 0}; memcpy(&o, &r, sizeof r); S(1) = o; NEXT(4); }
+#define SIMD_REPLACE(id, T) CASE(OP_##id) { T x; memcpy(&x, &S(3), sizeof x); stv(&S(1), simd_##id(ldv(&S(2)), x, ip[4])); NEXT(5); }
+#include "exec/simd_ops.def"
+
+    CASE(OP_v128_load) { EA(ea, 2, 3, 16); v128_t v; memcpy(&v, mem + ea, 16); stv(&S(1), v); NEXT(4); }
+    CASE(OP_v128_store) { EA(ea, 1, 3, 16); memcpy(mem + ea, &S(2), 16); NEXT(4); }
+#define DO_LOADX(op, fn) CASE(op) { EA(ea, 2, 3, 8); uint64_t v; memcpy(&v, mem + ea, 8); stv(&S(1), fn(v)); NEXT(4); }
+    DO_LOADX(OP_v128_load8x8_s, simd_load8x8_s)
+    DO_LOADX(OP_v128_load8x8_u, simd_load8x8_u)
+    DO_LOADX(OP_v128_load16x4_s, simd_load16x4_s)
+    DO_LOADX(OP_v128_load16x4_u, simd_load16x4_u)
+    DO_LOADX(OP_v128_load32x2_s, simd_load32x2_s)
+    DO_LOADX(OP_v128_load32x2_u, simd_load32x2_u)
+#define DO_SPLATLOAD(op, n, MT, CT, fn) CASE(op) { EA(ea, 2, 3, n); MT v; memcpy(&v, mem + ea, n); stv(&S(1), fn((CT)v)); NEXT(4); }
+    DO_SPLATLOAD(OP_v128_load8_splat, 1, uint8_t, uint32_t, simd_i8x16_splat)
+    DO_SPLATLOAD(OP_v128_load16_splat, 2, uint16_t, uint32_t, simd_i16x8_splat)
+    DO_SPLATLOAD(OP_v128_load32_splat, 4, uint32_t, uint32_t, simd_i32x4_splat)
+    DO_SPLATLOAD(OP_v128_load64_splat, 8, uint64_t, uint64_t, simd_i64x2_splat)
+#define DO_LOADZERO(op, n) CASE(op) { EA(ea, 2, 3, n); v128_t v; memset(&v, 0, 16); memcpy(&v, mem + ea, n); stv(&S(1), v); NEXT(4); }
+    DO_LOADZERO(OP_v128_load32_zero, 4)
+    DO_LOADZERO(OP_v128_load64_zero, 8)
+#define DO_LOADLANE(op, n) CASE(op) { EA(ea, 2, 4, n); v128_t v = ldv(&S(3)); memcpy(&v.u8[ip[5] * n], mem + ea, n); stv(&S(1), v); NEXT(6); }
+    DO_LOADLANE(OP_v128_load8_lane, 1)
+    DO_LOADLANE(OP_v128_load16_lane, 2)
+    DO_LOADLANE(OP_v128_load32_lane, 4)
+    DO_LOADLANE(OP_v128_load64_lane, 8)
+#define DO_STORELANE(op, n) CASE(op) { EA(ea, 1, 3, n); v128_t v = ldv(&S(2)); memcpy(mem + ea, &v.u8[ip[4] * n], n); NEXT(5); }
+    DO_STORELANE(OP_v128_store8_lane, 1)
+    DO_STORELANE(OP_v128_store16_lane, 2)
+    DO_STORELANE(OP_v128_store32_lane, 4)
+    DO_STORELANE(OP_v128_store64_lane, 8)
+    CASE(OP_i8x16_shuffle) {
+        uint8_t lanes[16];
+        memcpy(lanes, ip + 4, 16);
+        stv(&S(1), simd_i8x16_shuffle(ldv(&S(2)), ldv(&S(3)), lanes));
+        NEXT(8);
+    }
+
+    /* Integer division and float bits. */
+    CASE(OP_i32_div_s) {
+        int32_t a = (int32_t)S(2).i32, b = (int32_t)S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        if (UNLIKELY(a == INT32_MIN && b == -1)) TRAP(TRAP_INT_OVERFLOW);
+        SET_i32(S(1), (uint32_t)(a / b));
+        NEXT(4);
+    }
+    CASE(OP_i32_div_u) {
+        uint32_t a = S(2).i32, b = S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        SET_i32(S(1), a / b);
+        NEXT(4);
+    }
+    CASE(OP_i32_rem_s) {
+        int32_t a = (int32_t)S(2).i32, b = (int32_t)S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        SET_i32(S(1), b == -1 ? 0 : (uint32_t)(a % b));
+        NEXT(4);
+    }
+    CASE(OP_i32_rem_u) {
+        uint32_t a = S(2).i32, b = S(3).i32;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        SET_i32(S(1), a % b);
+        NEXT(4);
+    }
+    CASE(OP_i64_div_s) {
+        int64_t a = (int64_t)S(2).i64, b = (int64_t)S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        if (UNLIKELY(a == INT64_MIN && b == -1)) TRAP(TRAP_INT_OVERFLOW);
+        S(1).i64 = (uint64_t)(a / b);
+        NEXT(4);
+    }
+    CASE(OP_i64_div_u) {
+        uint64_t a = S(2).i64, b = S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        S(1).i64 = a / b;
+        NEXT(4);
+    }
+    CASE(OP_i64_rem_s) {
+        int64_t a = (int64_t)S(2).i64, b = (int64_t)S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        S(1).i64 = b == -1 ? 0 : (uint64_t)(a % b);
+        NEXT(4);
+    }
+    CASE(OP_i64_rem_u) {
+        uint64_t a = S(2).i64, b = S(3).i64;
+        if (UNLIKELY(b == 0)) TRAP(TRAP_DIV_ZERO);
+        S(1).i64 = a % b;
+        NEXT(4);
+    }
+    CASE(OP_f32_copysign) { SET_i32(S(1), (S(2).i32 & 0x7FFFFFFFu) | (S(3).i32 & 0x80000000u)); NEXT(4); }
+    CASE(OP_f64_copysign) {
+        S(1).i64 = (S(2).i64 & 0x7FFFFFFFFFFFFFFFull) | (S(3).i64 & 0x8000000000000000ull);
+        NEXT(4);
+    }
+#define DO_TRUNC(op, FT, ffield, IT, ifield, fn)                              \
+    CASE(op) {                                                                \
+        IT r;                                                                 \
+        int st = fn(S(2).ffield, &r);                                         \
+        if (UNLIKELY(st)) TRAP(st == 1 ? TRAP_INT_OVERFLOW : TRAP_INVALID_CONV); \
+        SET_##ifield(S(1), r);                                                      \
+        NEXT(3);                                                              \
+    }
+    DO_TRUNC(OP_i32_trunc_f32_s, float, f32, int32_t, i32, num_trunc_f32_i32_s)
+    DO_TRUNC(OP_i32_trunc_f32_u, float, f32, uint32_t, i32, num_trunc_f32_i32_u)
+    DO_TRUNC(OP_i32_trunc_f64_s, double, f64, int32_t, i32, num_trunc_f64_i32_s)
+    DO_TRUNC(OP_i32_trunc_f64_u, double, f64, uint32_t, i32, num_trunc_f64_i32_u)
+    DO_TRUNC(OP_i64_trunc_f32_s, float, f32, int64_t, i64, num_trunc_f32_i64_s)
+    DO_TRUNC(OP_i64_trunc_f32_u, float, f32, uint64_t, i64, num_trunc_f32_i64_u)
+    DO_TRUNC(OP_i64_trunc_f64_s, double, f64, int64_t, i64, num_trunc_f64_i64_s)
+    DO_TRUNC(OP_i64_trunc_f64_u, double, f64, uint64_t, i64, num_trunc_f64_i64_u)
+
+    /* Moves and constants. */
+    CASE(XOP_copy) { S(1) = S(2); NEXT(3); }
+    CASE(XOP_copy2) { union slot a = S(2), b = fp[ip[2] + 1]; S(1) = a; fp[ip[1] + 1] = b; NEXT(3); }
+    CASE(XOP_const32) { SET_i32(S(1), ip[2]); NEXT(3); }
+    CASE(XOP_const64) { S(1).i64 = ip[2] | (uint64_t)ip[3] << 32; NEXT(4); }
+    CASE(XOP_const128) {
+        S(1).i64 = ip[2] | (uint64_t)ip[3] << 32;
+        fp[ip[1] + 1].i64 = ip[4] | (uint64_t)ip[5] << 32;
+        NEXT(6);
+    }
+    CASE(OP_select) { S(1) = S(4).i32 ? S(2) : S(3); NEXT(5); }
+    CASE(XOP_select2) {
+        uint32_t src = S(4).i32 ? ip[2] : ip[3];
+        union slot a = fp[src], b = fp[src + 1];
+        S(1) = a;
+        fp[ip[1] + 1] = b;
+        NEXT(5);
+    }
+    CASE(OP_global_get) { S(1) = inst->globals[ip[2]]->val[0]; NEXT(3); }
+    CASE(OP_global_set) { inst->globals[ip[2]]->val[0] = S(1); NEXT(3); }
+    CASE(XOP_global_get2) {
+        struct rt_global *g = inst->globals[ip[2]];
+        S(1) = g->val[0];
+        fp[ip[1] + 1] = g->val[1];
+        NEXT(3);
+    }
+    CASE(XOP_global_set2) {
+        struct rt_global *g = inst->globals[ip[2]];
+        g->val[0] = S(1);
+        g->val[1] = fp[ip[1] + 1];
+        NEXT(3);
+    }
+    CASE(OP_ref_is_null) { SET_i32(S(1), S(2).ref == NULL); NEXT(3); }
+
+    /* Branches. */
+    CASE(XOP_br) { ip += (int32_t)ip[1]; DISPATCH(); }
+    CASE(XOP_br_nz) { if (S(1).i32) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
+    CASE(XOP_br_z) { if (!S(1).i32) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
+    CASE(XOP_br_table) {
+        uint32_t i = S(1).i32, n = ip[2];
+        ip += (int32_t)ip[3 + (i < n ? i : n)];
+        DISPATCH();
+    }
+
+    /* Calls and returns. */
+    CASE(XOP_call) {
+        callee = inst->funcs[ip[1]];
+        nfp = fp + ip[2];
+        ret_ip = ip + 3;
+        goto do_call;
+    }
+    CASE(XOP_call_indirect) {
+        struct rt_table *t = inst->tables[ip[2]];
+        uint32_t i = S(3).i32;
+        if (UNLIKELY(i >= t->size)) TRAP(TRAP_UNDEFINED_ELEM);
+        callee = t->elems[i];
+        if (UNLIKELY(!callee)) TRAP(TRAP_UNINIT_ELEM);
+        if (UNLIKELY(callee->type_id != ip[1])) TRAP(TRAP_INDIRECT_MISMATCH);
+        nfp = fp + ip[4];
+        ret_ip = ip + 5;
+        goto do_call;
+    }
+    CASE(XOP_ret1) { fp[0] = S(1); goto do_return; }
+    CASE(XOP_ret) {
+    do_return: {
+        struct frame *fr = --frp;
+        ip = fr->ip;
+        fp = fr->fp;
+        if (UNLIKELY(fr->func->inst != inst))
+            LOAD_INSTANCE(fr->func->inst);
+        func = fr->func;
+        mem_size = memobj->size; /* the callee may have grown it */
+        DISPATCH();
+    }
+    }
+    CASE(XOP_halt) {
+        return true;
+    }
+
+    /* Tables. */
+    CASE(OP_table_get) {
+        struct rt_table *t = inst->tables[ip[3]];
+        uint32_t i = S(2).i32;
+        if (UNLIKELY(i >= t->size)) TRAP(TRAP_OOB_TABLE);
+        S(1).ref = t->elems[i];
+        NEXT(4);
+    }
+    CASE(OP_table_set) {
+        struct rt_table *t = inst->tables[ip[3]];
+        uint32_t i = S(1).i32;
+        if (UNLIKELY(i >= t->size)) TRAP(TRAP_OOB_TABLE);
+        t->elems[i] = S(2).ref;
+        NEXT(4);
+    }
+    CASE(OP_table_size) { SET_i32(S(1), inst->tables[ip[2]]->size); NEXT(3); }
+    CASE(OP_table_grow) {
+        int64_t r = rt_table_grow(inst->tables[ip[4]], S(3).i32, S(2).ref);
+        SET_i32(S(1), (uint32_t)r);
+        NEXT(5);
+    }
+    CASE(OP_table_fill) {
+        struct rt_table *t = inst->tables[ip[4]];
+        uint64_t i = S(1).i32, n = S(3).i32;
+        void *v = S(2).ref;
+        if (UNLIKELY(i + n > t->size)) TRAP(TRAP_OOB_TABLE);
+        for (uint64_t k = 0; k < n; k++)
+            t->elems[i + k] = v;
+        NEXT(5);
+    }
+    CASE(OP_table_copy) {
+        struct rt_table *dt = inst->tables[ip[4]], *st = inst->tables[ip[5]];
+        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
+        if (UNLIKELY(d + n > dt->size || sx + n > st->size)) TRAP(TRAP_OOB_TABLE);
+        if (n)
+            memmove(dt->elems + d, st->elems + sx, n * sizeof *dt->elems);
+        NEXT(6);
+    }
+    CASE(OP_table_init) {
+        struct rt_elem *e = &inst->elems[ip[4]];
+        struct rt_table *t = inst->tables[ip[5]];
+        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
+        if (UNLIKELY(sx + n > e->count || d + n > t->size)) TRAP(TRAP_OOB_TABLE);
+        if (n)
+            memcpy(t->elems + d, e->items + sx, n * sizeof *t->elems);
+        NEXT(6);
+    }
+    CASE(OP_elem_drop) { inst->elems[ip[1]].count = 0; NEXT(2); }
+
+    /* Memory. */
+    CASE(OP_memory_size) { SET_i32(S(1), (uint32_t)(mem_size >> 16)); NEXT(2); }
+    CASE(OP_memory_grow) {
+        /* Validation guarantees a real memory here, never no_memory. */
+        int64_t r = rt_memory_grow((struct rt_memory *)memobj, S(2).i32);
+        SET_i32(S(1), (uint32_t)r);
+        mem = memobj->data;
+        mem_size = memobj->size;
+        NEXT(3);
+    }
+    CASE(OP_memory_fill) {
+        uint64_t d = S(1).i32, n = S(3).i32;
+        if (UNLIKELY(d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        memset(mem + d, (int)(uint8_t)S(2).i32, n);
+        NEXT(4);
+    }
+    CASE(OP_memory_copy) {
+        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
+        if (UNLIKELY(d + n > mem_size || sx + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        memmove(mem + d, mem + sx, n);
+        NEXT(4);
+    }
+    CASE(OP_memory_init) {
+        const struct rt_data *seg = &inst->datas[ip[4]];
+        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
+        if (UNLIKELY(sx + n > seg->len || d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        if (n)
+            memcpy(mem + d, seg->bytes + sx, n);
+        NEXT(5);
+    }
+    CASE(OP_data_drop) { inst->datas[ip[1]].len = 0; NEXT(2); }
+
+    CASE(OP_unreachable) { TRAP(TRAP_UNREACHABLE); }
+
+#if WISP_THREADED
+L_invalid:
+#else
+    default:
+    }
+#endif
+    /* An instruction the compiler never emits. */
+    TRAP(TRAP_UNREACHABLE);
+
+do_call:
+    if (callee->code) {
+        const struct rt_code *code = callee->code;
+        if (UNLIKELY(frp >= frames_end || nfp + code->frame_slots > stack_end))
+            TRAP(TRAP_STACK_EXHAUSTED);
+        *frp++ = (struct frame){ret_ip, fp, func};
+        fp = nfp;
+        func = callee;
+        zero_locals(fp, code->nparam_slots, code->nlocal_slots);
+        if (UNLIKELY(callee->inst != inst))
+            LOAD_INSTANCE(callee->inst);
+        ip = code->start;
+        DISPATCH();
+    }
+    {
+        /* A host function: it may call back into wasm above this frame. */
+        uint32_t room = callee->nparam_slots > callee->nresult_slots ? callee->nparam_slots : callee->nresult_slots;
+        if (UNLIKELY(frp >= frames_end || nfp + room > stack_end))
+            TRAP(TRAP_STACK_EXHAUSTED);
+        s->exec.top = (size_t)(nfp + room - s->exec.stack);
+        s->exec.depth = (uint32_t)(frp - frames);
+        struct rt_caller caller = {s, inst};
+        s->trap = TRAP_NONE;
+        bool ok = callee->host(&caller, callee->env, nfp);
+        s->exec.depth = (uint32_t)(frames0 - frames);
+        if (!ok) {
+            trap = s->trap != TRAP_NONE ? s->trap : TRAP_HOST;
+            s->ntrace = 0;
+            VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+            s->trace[s->ntrace++] = (struct rt_trace_frame){callee, UINT32_MAX};
+            goto trap_unwind;
+        }
+        mem_size = memobj->size;
+        ip = ret_ip;
+        DISPATCH();
+    }
+
+trap_exit:
+    s->ntrace = 0;
+trap_unwind:
+    VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+    s->trace[s->ntrace++] = (struct rt_trace_frame){func, rt_code_offset(func->code, ip)};
+    /* Innermost frames only: a runaway recursion would list thousands. */
+    for (struct frame *fr = frp; fr-- > frames0 + 1 && s->ntrace < RT_TRACE_MAX;) {
+        struct rt_func *fn = fr->func;
+        VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+        s->trace[s->ntrace++] = (struct rt_trace_frame){fn, rt_code_offset(fn->code, fr->ip - 1)};
+    }
+    s->trap = trap;
+    return false;
+}
+
+code_t rt_interp_handler(unsigned xop)
+{
+    code_t w;
+    interp(NULL, NULL, NULL, xop, &w);
+    return w;
+}
+
+static bool trap_error(struct rt_store *s, struct wisp_error *err)
+{
+    enum wisp_error_kind kind = WISP_ERR_TRAP;
+    if (s->trap == TRAP_STACK_EXHAUSTED)
+        kind = WISP_ERR_EXHAUSTION;
+    else if (s->trap == TRAP_EXIT)
+        kind = WISP_ERR_EXIT;
+    const char *msg = s->trap == TRAP_HOST ? s->trap_message : rt_trap_message(s->trap);
+    err_set(err, kind, -1, "%s", msg);
+    if (err)
+        err->exit_code = s->exit_code;
+    if (s->ntrace && err) {
+        struct rt_trace_frame *t = &s->trace[0];
+        err->offset = t->offset == UINT32_MAX ? -1 : (int64_t)t->offset;
+        char name[64];
+        err_set_func(err, t->func->inst ? (int64_t)t->func->index : -1, rt_func_describe(t->func, name, sizeof name));
+    }
+    return false;
+}
+
+bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err)
+{
+    struct rt_exec *x = &s->exec;
+    s->trap = TRAP_NONE;
+    s->ntrace = 0;
+    /* (Re)size the stacks at an outermost call, so limits set on the store
+     * after earlier calls take effect. */
+    if (!x->stack || (x->depth == 0 && (x->max_depth != s->max_call_depth ||
+                                        x->stack_slots != s->max_stack_slots))) {
+        free(x->stack);
+        free(x->frames);
+        x->stack_slots = s->max_stack_slots;
+        x->stack = malloc(x->stack_slots * sizeof *x->stack);
+        x->max_depth = s->max_call_depth;
+        x->frames = malloc(((size_t)x->max_depth + 2) * sizeof(struct frame));
+        if (!x->stack || !x->frames) {
+            free(x->stack);
+            free(x->frames);
+            x->stack = NULL;
+            x->frames = NULL;
+            s->trap = TRAP_OOM;
+            return trap_error(s, err);
+        }
+        x->halt[0] = rt_interp_handler(XOP_halt);
+        x->top = 0;
+        x->depth = 0;
+    }
+    if (!f->code) {
+        struct rt_caller caller = {s, NULL};
+        if (f->host(&caller, f->env, args_results))
+            return true;
+        if (s->trap == TRAP_NONE)
+            s->trap = TRAP_HOST;
+        s->ntrace = 0;
+        VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+        s->trace[s->ntrace++] = (struct rt_trace_frame){f, UINT32_MAX};
+        return trap_error(s, err);
+    }
+    size_t top = x->top;
+    if (x->depth + 1 >= x->max_depth || top + f->code->frame_slots > x->stack_slots) {
+        s->trap = TRAP_STACK_EXHAUSTED;
+        return trap_error(s, err);
+    }
+    union slot *fp = x->stack + top;
+    memcpy(fp, args_results, f->nparam_slots * sizeof *fp);
+    bool ok = interp(s, f, fp, 0, NULL);
+    x->top = top;
+    if (!ok)
+        return trap_error(s, err);
+    memcpy(args_results, fp, f->nresult_slots * sizeof *fp);
+    return true;
+}

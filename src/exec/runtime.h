@@ -1,0 +1,242 @@
+/* The runtime's objects: store, instances, functions, tables, memories,
+ * globals, and the linker that resolves imports by name. Everything a running
+ * program touches hangs off one store, so two stores in one process are
+ * independent. The interpreter (interp.c) and the compiler (compile.c) see the
+ * same structures; the public API in include/wisp.h wraps them. */
+#ifndef WISP_EXEC_RUNTIME_H
+#define WISP_EXEC_RUNTIME_H
+
+#include "base/common.h"
+#include "module.h"
+
+/* One 8-byte value cell. i32/f32 live in the low 4 bytes (wisp assumes a
+ * little-endian host); a v128 takes two consecutive slots; references are
+ * pointers (funcref: struct rt_func *, externref: the host's pointer, NULL is
+ * the null reference for both). */
+union slot {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+    void *ref;
+};
+
+/* How many slots values of these types take (v128 counts two). */
+uint32_t rt_slot_count(const valtype_t *types, uint32_t n);
+
+struct rt_store;
+struct rt_instance;
+struct rt_code; /* a compiled function body, private to compile.c/interp.c */
+
+/* Traps: the reason, worded as the spec test suite words it. */
+enum rt_trap {
+    TRAP_NONE,
+    TRAP_UNREACHABLE,        /* "unreachable" */
+    TRAP_DIV_ZERO,           /* "integer divide by zero" */
+    TRAP_INT_OVERFLOW,       /* "integer overflow" */
+    TRAP_INVALID_CONV,       /* "invalid conversion to integer" */
+    TRAP_OOB_MEMORY,         /* "out of bounds memory access" */
+    TRAP_OOB_TABLE,          /* "out of bounds table access" */
+    TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
+    TRAP_UNINIT_ELEM,        /* "uninitialized element" */
+    TRAP_UNDEFINED_ELEM,     /* "undefined element" */
+    TRAP_STACK_EXHAUSTED,    /* "call stack exhausted" */
+    TRAP_HOST,               /* a host function trapped: message in the store */
+    TRAP_EXIT,               /* a host function asked to end the program (proc_exit) */
+    TRAP_OOM,                /* "out of memory" (the host could not allocate) */
+};
+const char *rt_trap_message(enum rt_trap t);
+
+/* A host function. args_results holds the arguments as slots (in parameter
+ * order, v128 in two slots) and receives the results the same way; it has
+ * room for max(param slots, result slots). Return true on success; to trap,
+ * call rt_host_trap or rt_host_exit and return false. */
+struct rt_caller {
+    struct rt_store *store;
+    struct rt_instance *instance; /* the calling wasm instance, or NULL when
+                                     the host function was called directly */
+};
+typedef bool (*rt_host_fn)(struct rt_caller *caller, void *env, union slot *args_results);
+bool rt_host_trap(struct rt_caller *caller, const char *message);
+bool rt_host_exit(struct rt_caller *caller, int32_t code);
+
+struct rt_func {
+    uint32_t type_id;            /* interned in the store: equal ids <=> equal types */
+    const struct functype *type; /* the store's interned copy */
+    uint32_t nparam_slots, nresult_slots;
+    struct rt_instance *inst;    /* defining instance; NULL for host functions */
+    uint32_t index;              /* function index in inst's module */
+    struct rt_code *code;        /* compiled body (defined functions) */
+    rt_host_fn host;             /* host functions */
+    void *env;
+    char *host_name;             /* host functions: "module.name", for backtraces */
+};
+
+/* A table of references. elems has size entries. */
+struct rt_table {
+    valtype_t type;     /* VT_FUNCREF or VT_EXTERNREF */
+    uint32_t size;
+    uint32_t max;       /* UINT32_MAX when the type has no maximum */
+    bool has_max;       /* the type declares a maximum (import matching) */
+    void **elems;
+};
+
+/* A linear memory. data is reserved once (up to the maximum, or 4 GiB) so it
+ * never moves while the memory lives; size is the current size in bytes. */
+struct rt_memory {
+    uint8_t *data;
+    uint64_t size;      /* bytes, a multiple of 65536 */
+    uint64_t max_pages; /* the type's maximum, or 65536 */
+    bool has_max;       /* the type declares a maximum (import matching) */
+    size_t reserved;    /* bytes reserved at data */
+};
+
+struct rt_global {
+    valtype_t type;
+    bool mutable_;
+    union slot val[2];  /* v128 uses both */
+};
+
+struct rt_extern {
+    uint8_t kind; /* enum extern_kind */
+    union {
+        struct rt_func *func;
+        struct rt_table *table;
+        struct rt_memory *memory;
+        struct rt_global *global;
+    } u;
+};
+
+/* A passive element segment at run time; count becomes 0 when dropped. */
+struct rt_elem {
+    uint32_t count;
+    void **items;
+};
+/* A passive data segment; len becomes 0 when dropped. */
+struct rt_data {
+    uint32_t len;
+    const uint8_t *bytes; /* into the module's bytes */
+};
+
+struct rt_instance {
+    struct rt_store *store;
+    const struct module *module; /* must outlive the instance */
+    char *name;                  /* for backtraces: registered name, module name, or NULL */
+    uint32_t *type_ids;          /* module type index -> store type id */
+    struct rt_func **funcs;      /* module->nfuncs, imports first */
+    struct rt_table **tables;
+    struct rt_memory **memories;
+    struct rt_global **globals;
+    struct rt_elem *elems;       /* module->nelems */
+    struct rt_data *datas;       /* module->ndatas */
+    struct rt_code *codes;       /* compiled bodies, owned (compile.c) */
+};
+
+/* A frame of the backtrace after a trap, innermost first. */
+struct rt_trace_frame {
+    struct rt_func *func;
+    uint32_t offset; /* byte offset in the module of the instruction, or UINT32_MAX */
+};
+
+/* Execution state, owned by interp.c (fields are private to it). */
+struct rt_exec {
+    union slot *stack;      /* value stack: frames of slots */
+    size_t stack_slots;
+    void *frames;           /* call frames */
+    uint32_t max_depth;     /* call depth limit */
+    uint32_t depth;         /* frames in use (nested calls from host functions stack up) */
+    size_t top;             /* first free slot of the stack */
+    uint32_t halt[2];       /* the entry frame's return code */
+};
+
+struct rt_store {
+    /* Interned function types: id = index. */
+    uint32_t ntypes, types_cap;
+    struct functype *types;
+    /* Everything allocated in the store, freed with it. */
+    uint32_t nobjects, objects_cap;
+    struct rt_object { uint8_t kind; void *p; } *objects; /* kind: enum extern_kind, or 4 = instance */
+    /* The linker's definitions: (module, name) -> extern. */
+    uint32_t ndefs, defs_cap;
+    struct rt_def { char *module, *name; uint32_t module_len, name_len; struct rt_extern ext; } *defs;
+
+    struct rt_exec exec;
+    /* Limits (configurable through the public API). */
+    uint32_t max_call_depth;  /* default RT_DEFAULT_CALL_DEPTH */
+    size_t max_stack_slots;   /* default RT_DEFAULT_STACK_SLOTS */
+
+    /* The last trap: reason, host message, exit code, backtrace. */
+    enum rt_trap trap;
+    char trap_message[256];
+    int32_t exit_code;
+    uint32_t ntrace, trace_cap;
+    struct rt_trace_frame *trace;
+};
+
+#define RT_TRACE_MAX 64u /* frames kept in a backtrace, innermost first */
+#define RT_DEFAULT_CALL_DEPTH 10000u
+#define RT_DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of slots */
+
+struct rt_store *rt_store_new(void);
+void rt_store_free(struct rt_store *s);
+
+/* Intern a function type; returns its id. */
+uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t);
+
+/* Objects created outside an instance (host functions, the spectest module's
+ * table, memory and globals). Owned by the store. */
+struct rt_func *rt_func_new_host(struct rt_store *s, const struct functype *type, rt_host_fn fn,
+                                 void *env, const char *name);
+struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init);
+struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, struct wisp_error *err);
+struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *type, const union slot *init);
+
+/* Grow by delta pages/entries. Returns the old size, or -1 (and leaves the
+ * object unchanged) when the new size passes the maximum or cannot be
+ * allocated. */
+int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta);
+int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init);
+
+/* The linker: definitions by (module, name). A later definition of the same
+ * pair replaces the earlier one. */
+void rt_define(struct rt_store *s, const char *module, uint32_t module_len, const char *name,
+               uint32_t name_len, const struct rt_extern *ext);
+/* Define every export of inst under module name `module` (wast `register`). */
+void rt_define_instance(struct rt_store *s, const char *module, uint32_t module_len,
+                        struct rt_instance *inst);
+/* Look up every import of m. Fails with WISP_ERR_LINK "unknown import" naming
+ * the module and field. imports receives m->nimports entries. */
+bool rt_resolve_imports(struct rt_store *s, const struct module *m, struct rt_extern *imports,
+                        struct wisp_error *err);
+
+/* Instantiate m with resolved imports (m->nimports entries): check import
+ * types ("incompatible import type", WISP_ERR_LINK), create the module's
+ * functions, tables, memories and globals, compile the bodies, run element
+ * and data initialization in order with the 2.0 semantics (a trap leaves
+ * earlier writes in place and fails with WISP_ERR_TRAP), then the start
+ * function. m must outlive the instance. name may be NULL. */
+struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
+                                   const struct rt_extern *imports, const char *name,
+                                   struct wisp_error *err);
+/* Find an export by name; false when there is none. */
+bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32_t len,
+                        struct rt_extern *out);
+
+/* Call a function. args_results holds the arguments as slots and receives
+ * the results; it must have room for max(nparam_slots, nresult_slots). On a
+ * trap returns false with err set (WISP_ERR_TRAP with the reason as message,
+ * WISP_ERR_EXHAUSTION for "call stack exhausted", WISP_ERR_EXIT after
+ * rt_host_exit) and the backtrace in s->trace. */
+bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err);
+
+/* Compile every defined function of inst (compile.c); called by
+ * rt_instantiate once inst->funcs and inst->type_ids are filled. Frees with
+ * rt_codes_free. */
+bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err);
+void rt_codes_free(struct rt_instance *inst);
+
+/* The function's name for backtraces: "$name" from the name section, or the
+ * host name, else "func[N]". Writes into buf. */
+const char *rt_func_describe(const struct rt_func *f, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,482 @@
+/* The store: interned function types, the objects instances and the host
+ * create (functions, tables, memories, globals), growing them, the linker's
+ * (module, name) definitions, and the trap wording shared by every stage. */
+#include "exec/runtime.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#define PAGE_SIZE 65536u
+#define MAX_PAGES 65536u
+/* Tables past this many entries are refused rather than allowed to exhaust
+ * the host: no real program needs 80 MB of references. */
+#define TABLE_ENTRY_LIMIT 10000000u
+
+enum { OBJ_INSTANCE = 4 };
+
+/* The store as allocated: the public part first, then the lookup tables for
+ * interning and definitions, which no other file needs to see. Stores are
+ * only ever made by rt_store_new, so the cast back is safe. */
+struct store_impl {
+    struct rt_store pub;
+    uint32_t *type_slots; /* open addressing: type id + 1, 0 = empty */
+    uint32_t type_slots_cap;
+    uint32_t *def_slots;  /* def index + 1, 0 = empty */
+    uint32_t def_slots_cap;
+    /* s->types moves when it grows, but rt_func.type must not: each type also
+     * has a copy of its header here that stays put (sharing the valtypes). */
+    struct functype **stable;
+    uint32_t stable_cap;
+};
+
+static struct store_impl *impl(struct rt_store *s) { return (struct store_impl *)s; }
+
+uint32_t rt_slot_count(const valtype_t *types, uint32_t n)
+{
+    uint32_t slots = 0;
+    for (uint32_t i = 0; i < n; i++)
+        slots += types[i] == VT_V128 ? 2 : 1;
+    return slots;
+}
+
+static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static uint32_t hash_functype(const struct functype *t)
+{
+    uint32_t h = 2166136261u;
+    h = hash_bytes(h, &t->nparams, sizeof t->nparams);
+    h = hash_bytes(h, &t->nresults, sizeof t->nresults);
+    return hash_bytes(h, t->types, (size_t)t->nparams + t->nresults);
+}
+
+static uint32_t hash_def(const char *module, uint32_t module_len, const char *name, uint32_t name_len)
+{
+    uint32_t h = 2166136261u;
+    h = hash_bytes(h, module, module_len);
+    h = hash_bytes(h, "\xff", 1); /* never inside UTF-8, so ("ab","c") != ("a","bc") */
+    return hash_bytes(h, name, name_len);
+}
+
+struct rt_store *rt_store_new(void)
+{
+    struct store_impl *si = xcalloc(1, sizeof *si);
+    si->pub.max_call_depth = RT_DEFAULT_CALL_DEPTH;
+    si->pub.max_stack_slots = RT_DEFAULT_STACK_SLOTS;
+    return &si->pub;
+}
+
+/* Shared with instance.c, which records the instances and the objects it
+ * creates; not in runtime.h because nothing else should add objects. */
+void rt_store_record(struct rt_store *s, uint8_t kind, void *p);
+void rt_store_record(struct rt_store *s, uint8_t kind, void *p)
+{
+    VEC_GROW(s->objects, s->nobjects, s->objects_cap);
+    s->objects[s->nobjects++] = (struct rt_object){.kind = kind, .p = p};
+}
+
+static void instance_free(struct rt_instance *inst)
+{
+    const struct module *m = inst->module;
+    if (inst->elems)
+        for (uint32_t i = 0; i < m->nelems; i++)
+            free(inst->elems[i].items);
+    free(inst->elems);
+    free(inst->datas);
+    free(inst->type_ids);
+    free(inst->funcs);
+    free(inst->tables);
+    free(inst->memories);
+    free(inst->globals);
+    free(inst->name);
+    free(inst);
+}
+
+void rt_store_free(struct rt_store *s)
+{
+    if (!s)
+        return;
+    struct store_impl *si = impl(s);
+    /* Compiled code first, while every object it might look at still exists. */
+    for (uint32_t i = 0; i < s->nobjects; i++)
+        if (s->objects[i].kind == OBJ_INSTANCE)
+            rt_codes_free(s->objects[i].p);
+    for (uint32_t i = 0; i < s->nobjects; i++) {
+        void *p = s->objects[i].p;
+        switch (s->objects[i].kind) {
+        case EXT_FUNC:
+            free(((struct rt_func *)p)->host_name);
+            free(p);
+            break;
+        case EXT_TABLE:
+            free(((struct rt_table *)p)->elems);
+            free(p);
+            break;
+        case EXT_MEMORY: {
+            struct rt_memory *mem = p;
+            if (mem->reserved)
+                munmap(mem->data, mem->reserved);
+            free(p);
+            break;
+        }
+        case EXT_GLOBAL:
+            free(p);
+            break;
+        case OBJ_INSTANCE:
+            instance_free(p);
+            break;
+        }
+    }
+    free(s->objects);
+    for (uint32_t i = 0; i < s->ntypes; i++)
+        free(s->types[i].types);
+    free(s->types);
+    for (uint32_t i = 0; i < s->ndefs; i++) {
+        free(s->defs[i].module);
+        free(s->defs[i].name);
+    }
+    free(s->defs);
+    /* The interpreter allocates these with malloc/calloc. */
+    free(s->exec.stack);
+    free(s->exec.frames);
+    free(s->trace);
+    for (uint32_t i = 0; i < s->ntypes; i++)
+        free(si->stable[i]);
+    free(si->stable);
+    free(si->type_slots);
+    free(si->def_slots);
+    free(si);
+}
+
+/* ---- Type interning ---- */
+
+static void rehash_types(struct store_impl *si)
+{
+    uint32_t cap = si->type_slots_cap ? si->type_slots_cap * 2 : 64;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    for (uint32_t id = 0; id < si->pub.ntypes; id++) {
+        uint32_t j = hash_functype(&si->pub.types[id]) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = id + 1;
+    }
+    free(si->type_slots);
+    si->type_slots = slots;
+    si->type_slots_cap = cap;
+}
+
+uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t)
+{
+    struct store_impl *si = impl(s);
+    if ((uint64_t)(s->ntypes + 1) * 2 > si->type_slots_cap)
+        rehash_types(si);
+    uint32_t mask = si->type_slots_cap - 1;
+    uint32_t j = hash_functype(t) & mask;
+    for (; si->type_slots[j]; j = (j + 1) & mask) {
+        uint32_t id = si->type_slots[j] - 1;
+        if (functype_equal(&s->types[id], t))
+            return id;
+    }
+    uint32_t id = s->ntypes;
+    VEC_GROW(s->types, s->ntypes, s->types_cap);
+    struct functype *copy = &s->types[s->ntypes++];
+    size_t n = (size_t)t->nparams + t->nresults;
+    copy->nparams = t->nparams;
+    copy->nresults = t->nresults;
+    copy->types = xmalloc(n);
+    if (n)
+        memcpy(copy->types, t->types, n);
+    si->type_slots[j] = id + 1;
+    if (s->types_cap > si->stable_cap) {
+        si->stable = xrealloc(si->stable, s->types_cap * sizeof *si->stable);
+        si->stable_cap = s->types_cap;
+    }
+    si->stable[id] = xmalloc(sizeof **si->stable);
+    *si->stable[id] = *copy;
+    return id;
+}
+
+/* The interned type with this id, at an address that never changes.
+ * instance.c declares this too; it is not part of runtime.h because only
+ * object creation needs it (everyone else reads rt_func.type). */
+const struct functype *rt_store_type(struct rt_store *s, uint32_t id);
+const struct functype *rt_store_type(struct rt_store *s, uint32_t id)
+{
+    return impl(s)->stable[id];
+}
+
+/* ---- Objects ---- */
+
+struct rt_func *rt_func_new_host(struct rt_store *s, const struct functype *type, rt_host_fn fn,
+                                 void *env, const char *name)
+{
+    struct rt_func *f = xcalloc(1, sizeof *f);
+    f->type_id = rt_store_intern_type(s, type);
+    f->type = rt_store_type(s, f->type_id);
+    f->nparam_slots = rt_slot_count(functype_params(type), type->nparams);
+    f->nresult_slots = rt_slot_count(functype_results(type), type->nresults);
+    f->host = fn;
+    f->env = env;
+    f->host_name = name ? xstrndup(name, strlen(name)) : NULL;
+    rt_store_record(s, EXT_FUNC, f);
+    return f;
+}
+
+/* NULL when the initial size is past TABLE_ENTRY_LIMIT (instantiation then
+ * fails with "out of memory"); runtime.h has no error out-parameter here. */
+struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init)
+{
+    if (type->limits.min > TABLE_ENTRY_LIMIT)
+        return NULL;
+    struct rt_table *t = xcalloc(1, sizeof *t);
+    t->type = type->elem;
+    t->size = (uint32_t)type->limits.min;
+    t->has_max = type->limits.has_max;
+    t->max = type->limits.has_max && type->limits.max < UINT32_MAX ? (uint32_t)type->limits.max
+                                                                   : UINT32_MAX;
+    t->elems = xcalloc(t->size ? t->size : 1, sizeof *t->elems);
+    for (uint32_t i = 0; i < t->size; i++)
+        t->elems[i] = init;
+    rt_store_record(s, EXT_TABLE, t);
+    return t;
+}
+
+struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, struct wisp_error *err)
+{
+    uint64_t min = type->limits.min;
+    uint64_t max = type->limits.has_max ? type->limits.max : MAX_PAGES;
+    if (min > MAX_PAGES || (type->limits.has_max && type->limits.max > MAX_PAGES)) {
+        err_set(err, WISP_ERR_INVALID, -1, "memory size must be at most 65536 pages (4GiB)");
+        return NULL;
+    }
+    if (min > max) {
+        err_set(err, WISP_ERR_INVALID, -1, "size minimum must not be greater than maximum");
+        return NULL;
+    }
+    struct rt_memory *mem = xcalloc(1, sizeof *mem);
+    mem->max_pages = max;
+    mem->has_max = type->limits.has_max;
+    /* Reserve the whole range once so data never moves. When the address
+     * space will not give us that much, settle for the initial size: growing
+     * past it then fails like any other refused grow. */
+    size_t want = (size_t)(max * PAGE_SIZE);
+    size_t floor = (size_t)(min * PAGE_SIZE);
+    void *p = MAP_FAILED;
+    if (want)
+        p = mmap(NULL, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED && floor) {
+        want = floor;
+        p = mmap(NULL, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    }
+    if (p != MAP_FAILED && floor && mprotect(p, floor, PROT_READ | PROT_WRITE) != 0) {
+        munmap(p, want);
+        p = MAP_FAILED;
+    }
+    if (p == MAP_FAILED && floor) {
+        free(mem);
+        s->trap = TRAP_OOM;
+        err_set(err, WISP_ERR_TRAP, -1, "%s: cannot map %zu bytes for a memory",
+                rt_trap_message(TRAP_OOM), floor);
+        return NULL;
+    }
+    if (p != MAP_FAILED) {
+        mem->data = p;
+        mem->reserved = want;
+    }
+    mem->size = floor;
+    rt_store_record(s, EXT_MEMORY, mem);
+    return mem;
+}
+
+struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *type, const union slot *init)
+{
+    struct rt_global *g = xcalloc(1, sizeof *g);
+    g->type = type->type;
+    g->mutable_ = type->mutable_;
+    if (init) {
+        g->val[0] = init[0];
+        if (type->type == VT_V128)
+            g->val[1] = init[1];
+    }
+    rt_store_record(s, EXT_GLOBAL, g);
+    return g;
+}
+
+int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta)
+{
+    uint64_t old = m->size / PAGE_SIZE;
+    if (delta > MAX_PAGES)
+        return -1;
+    uint64_t pages = old + delta;
+    if (pages > m->max_pages || pages > MAX_PAGES)
+        return -1;
+    uint64_t bytes = pages * PAGE_SIZE;
+    if (bytes > m->reserved)
+        return -1;
+    if (bytes > m->size &&
+        mprotect(m->data + m->size, (size_t)(bytes - m->size), PROT_READ | PROT_WRITE) != 0)
+        return -1;
+    m->size = bytes;
+    return (int64_t)old;
+}
+
+int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init)
+{
+    uint64_t old = t->size;
+    uint64_t size = old + delta;
+    if (delta > UINT32_MAX || size > t->max || size > TABLE_ENTRY_LIMIT)
+        return -1;
+    if (size > old) {
+        void **elems = realloc(t->elems, (size_t)size * sizeof *elems);
+        if (!elems)
+            return -1;
+        for (uint64_t i = old; i < size; i++)
+            elems[i] = init;
+        t->elems = elems;
+        t->size = (uint32_t)size;
+    }
+    return (int64_t)old;
+}
+
+/* ---- The linker ---- */
+
+static void rehash_defs(struct store_impl *si)
+{
+    uint32_t cap = si->def_slots_cap ? si->def_slots_cap * 2 : 64;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    for (uint32_t i = 0; i < si->pub.ndefs; i++) {
+        const struct rt_def *d = &si->pub.defs[i];
+        uint32_t j = hash_def(d->module, d->module_len, d->name, d->name_len) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = i + 1;
+    }
+    free(si->def_slots);
+    si->def_slots = slots;
+    si->def_slots_cap = cap;
+}
+
+/* The slot where (module, name) is or would go. The table always has a free
+ * slot, so the probe ends. */
+static uint32_t *def_slot(struct store_impl *si, const char *module, uint32_t module_len,
+                          const char *name, uint32_t name_len)
+{
+    uint32_t mask = si->def_slots_cap - 1;
+    uint32_t j = hash_def(module, module_len, name, name_len) & mask;
+    for (; si->def_slots[j]; j = (j + 1) & mask) {
+        const struct rt_def *d = &si->pub.defs[si->def_slots[j] - 1];
+        if (d->module_len == module_len && d->name_len == name_len &&
+            memcmp(d->module, module, module_len) == 0 && memcmp(d->name, name, name_len) == 0)
+            break;
+    }
+    return &si->def_slots[j];
+}
+
+void rt_define(struct rt_store *s, const char *module, uint32_t module_len, const char *name,
+               uint32_t name_len, const struct rt_extern *ext)
+{
+    struct store_impl *si = impl(s);
+    if ((uint64_t)(s->ndefs + 1) * 2 > si->def_slots_cap)
+        rehash_defs(si);
+    uint32_t *slot = def_slot(si, module, module_len, name, name_len);
+    if (*slot) {
+        s->defs[*slot - 1].ext = *ext;
+        return;
+    }
+    VEC_GROW(s->defs, s->ndefs, s->defs_cap);
+    struct rt_def *d = &s->defs[s->ndefs++];
+    d->module = xstrndup(module, module_len);
+    d->module_len = module_len;
+    d->name = xstrndup(name, name_len);
+    d->name_len = name_len;
+    d->ext = *ext;
+    *slot = s->ndefs;
+}
+
+void rt_define_instance(struct rt_store *s, const char *module, uint32_t module_len,
+                        struct rt_instance *inst)
+{
+    const struct module *m = inst->module;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const struct export *e = &m->exports[i];
+        struct rt_extern ext;
+        if (rt_instance_export(inst, e->name.str, e->name.len, &ext))
+            rt_define(s, module, module_len, e->name.str, e->name.len, &ext);
+    }
+}
+
+bool rt_resolve_imports(struct rt_store *s, const struct module *m, struct rt_extern *imports,
+                        struct wisp_error *err)
+{
+    struct store_impl *si = impl(s);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const struct import *im = &m->imports[i];
+        uint32_t *slot = si->def_slots_cap ? def_slot(si, im->module.str, im->module.len,
+                                                      im->field.str, im->field.len)
+                                           : NULL;
+        if (!slot || !*slot)
+            return err_set(err, WISP_ERR_LINK, im->offset, "unknown import: \"%.*s\" \"%.*s\"",
+                           (int)im->module.len, im->module.str, (int)im->field.len, im->field.str);
+        imports[i] = s->defs[*slot - 1].ext;
+    }
+    return true;
+}
+
+/* ---- Traps and names ---- */
+
+const char *rt_trap_message(enum rt_trap t)
+{
+    switch (t) {
+    case TRAP_NONE: return "no trap";
+    case TRAP_UNREACHABLE: return "unreachable";
+    case TRAP_DIV_ZERO: return "integer divide by zero";
+    case TRAP_INT_OVERFLOW: return "integer overflow";
+    case TRAP_INVALID_CONV: return "invalid conversion to integer";
+    case TRAP_OOB_MEMORY: return "out of bounds memory access";
+    case TRAP_OOB_TABLE: return "out of bounds table access";
+    case TRAP_INDIRECT_MISMATCH: return "indirect call type mismatch";
+    case TRAP_UNINIT_ELEM: return "uninitialized element";
+    case TRAP_UNDEFINED_ELEM: return "undefined element";
+    case TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case TRAP_HOST: return "host trap";
+    case TRAP_EXIT: return "exit";
+    case TRAP_OOM: return "out of memory";
+    }
+    return "trap";
+}
+
+bool rt_host_trap(struct rt_caller *caller, const char *message)
+{
+    struct rt_store *s = caller->store;
+    s->trap = TRAP_HOST;
+    snprintf(s->trap_message, sizeof s->trap_message, "%s", message ? message : "host trap");
+    return false;
+}
+
+bool rt_host_exit(struct rt_caller *caller, int32_t code)
+{
+    struct rt_store *s = caller->store;
+    s->trap = TRAP_EXIT;
+    s->exit_code = code;
+    return false;
+}
+
+const char *rt_func_describe(const struct rt_func *f, char *buf, size_t size)
+{
+    if (!size)
+        return buf;
+    const struct name *n = f->inst ? module_func_name(f->inst->module, f->index) : NULL;
+    if (n && n->str)
+        snprintf(buf, size, "$%s", n->str);
+    else if (f->host_name)
+        snprintf(buf, size, "%s", f->host_name);
+    else
+        snprintf(buf, size, "func[%u]", f->index);
+    return buf;
+}

@@ -1,0 +1,4 @@
+;; A start function that traps: instantiation fails with the trap.
+(module
+  (func $boom (unreachable))
+  (start $boom))
