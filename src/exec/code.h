@@ -40,6 +40,14 @@ typedef uint32_t code_t;
     X(OP_i64_load16_s, 2, int16_t, i64, uint64_t) X(OP_i64_load16_u, 2, uint16_t, i64, uint64_t) \
     X(OP_i64_load32_s, 4, int32_t, i64, uint64_t) X(OP_i64_load32_u, 4, uint32_t, i64, uint64_t)
 
+/* i32 binary operations whose right operand is a shift or rotate by a
+ * constant, fused: X(op, shift) -> XOP_i32_<op>_<shift>: d a x k. */
+#define XOP_SHIFT_FUSIONS(X) \
+    X(add, rotl) X(add, shl) X(add, shr_u) X(xor, rotl) X(xor, shl) X(xor, shr_u) \
+    X(or, rotl) X(or, shl) X(or, shr_u) X(and, rotl) X(and, shl) X(and, shr_u)
+/* f64 arithmetic whose right operand is loaded from memory: d a addr off. */
+#define XOP_LOAD_FUSIONS(X) X(add) X(sub) X(mul)
+
 /* Slots zeroed unconditionally past the params on entry (frames are padded). */
 #define RT_ZERO_PAD 2
 
@@ -70,6 +78,12 @@ enum xop {
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */
     LOADS(X)
+#undef X
+#define X(op, sh) XOP_i32_##op##_##sh,
+    XOP_SHIFT_FUSIONS(X)
+#undef X
+#define X(op) XOP_f64_##op##_load,
+    XOP_LOAD_FUSIONS(X)
 #undef X
     XOP_COUNT
 };

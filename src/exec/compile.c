@@ -537,6 +537,19 @@ static void emit_plain(struct compiler *c, const struct instr *in, unsigned xop,
         push_result(c, result, at + 1);
 }
 
+/* Fused forms of a binary operation whose right operand the instruction
+ * just emitted produced (see XOP_SHIFT_FUSIONS, XOP_LOAD_FUSIONS), or 0. */
+static unsigned fused_with_last(struct compiler *c, unsigned op)
+{
+#define X(o, sh) if (op == OP_i32_##o && c->last_xop == XOP_i32_##sh##_imm) return XOP_i32_##o##_##sh;
+    XOP_SHIFT_FUSIONS(X)
+#undef X
+#define X(o) if (op == OP_f64_##o && c->last_xop == OP_f64_load) return XOP_f64_##o##_load;
+    XOP_LOAD_FUSIONS(X)
+#undef X
+    return 0;
+}
+
 static void emit_sig(struct compiler *c, const struct instr *in)
 {
     const char *sig = opcode_table[in->op].sig;
@@ -545,7 +558,24 @@ static void emit_sig(struct compiler *c, const struct instr *in)
         nparams++;
     valtype_t result = sig[nparams] == ':' ? sig_type(sig[nparams + 1]) : 0;
 
-    unsigned imm;
+    unsigned imm, fused;
+    if (nparams == 2 && top_is_last_result(c) && (fused = fused_with_last(c, in->op)) != 0) {
+        /* The right operand's producer folds in: its operands (x, k) or
+         * (addr, offset) become this instruction's last two words. Removing
+         * it is safe: its result slot was only read by this instruction. */
+        code_t x = c->code[c->last_instr + 2], k = c->code[c->last_instr + 3];
+        unemit_last(c);
+        c->nents--;
+        uint32_t a = operand_slot(c, &c->ents[c->nents - 1]);
+        c->nents--;
+        uint32_t at = emit_op(c, fused);
+        emit_word(c, 0);
+        emit_word(c, a);
+        emit_word(c, x);
+        emit_word(c, k);
+        push_result(c, result, at + 1);
+        return;
+    }
     if (nparams == 2 && c->ents[c->nents - 1].kind == E_CONST && (imm = imm_binop(in->op)) != 0) {
         struct ent k = c->ents[--c->nents];
         uint32_t a = operand_slot(c, &c->ents[c->nents - 1]);

@@ -255,6 +255,12 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
 #define LABEL_OF_LOADA(x, ...) [XOP_##x##_add] = &&L_XOP_##x##_add, [XOP_##x##_addi] = &&L_XOP_##x##_addi,
         LOADS(LABEL_OF_LOADA)
 #undef LABEL_OF_LOADA
+#define LABEL_OF_SHIFT(o, sh) [XOP_i32_##o##_##sh] = &&L_XOP_i32_##o##_##sh,
+        XOP_SHIFT_FUSIONS(LABEL_OF_SHIFT)
+#undef LABEL_OF_SHIFT
+#define LABEL_OF_FLOAD(o) [XOP_f64_##o##_load] = &&L_XOP_f64_##o##_load,
+        XOP_LOAD_FUSIONS(LABEL_OF_FLOAD)
+#undef LABEL_OF_FLOAD
 #define SIMD_UN(id) [OP_##id] = &&L_OP_##id,
 #define SIMD_BIN SIMD_UN
 #define SIMD_TER SIMD_UN
@@ -356,6 +362,30 @@ dispatch:
         if (UNLIKELY(ea + (n) > mem_size)) TRAP(TRAP_OOB_MEMORY);                 \
         MT v; memcpy(&v, mem + ea, n); SET_##field(S(1), (ST)v); NEXT(5); }
     LOADS(DO_LOADA)
+    /* An operation on a shifted or rotated value, and f64 arithmetic on a
+     * loaded value: two wasm instructions, one dispatch. */
+#define SHIFT_rotl(x, k) rotl32(x, k)
+#define SHIFT_shl(x, k) ((x) << ((k) & 31))
+#define SHIFT_shr_u(x, k) ((x) >> ((k) & 31))
+#define BINOP_add(a, b) ((a) + (b))
+#define BINOP_xor(a, b) ((a) ^ (b))
+#define BINOP_or(a, b) ((a) | (b))
+#define BINOP_and(a, b) ((a) & (b))
+#define DO_SHIFTF(o, sh) CASE(XOP_i32_##o##_##sh) {                                 \
+        uint32_t a = S(2).i32, x = S(3).i32;                                        \
+        SET_i32(S(1), BINOP_##o(a, SHIFT_##sh(x, ip[4])));                          \
+        NEXT(5); }
+    XOP_SHIFT_FUSIONS(DO_SHIFTF)
+#define FOP_add(a, b) ((a) + (b))
+#define FOP_sub(a, b) ((a) - (b))
+#define FOP_mul(a, b) ((a) * (b))
+#define DO_FLOAD(o) CASE(XOP_f64_##o##_load) {                                      \
+        EA(ea, 3, 4, 8);                                                            \
+        double a = S(2).f64, b;                                                     \
+        memcpy(&b, mem + ea, 8);                                                    \
+        S(1).f64 = FOP_##o(a, b);                                                   \
+        NEXT(5); }
+    XOP_LOAD_FUSIONS(DO_FLOAD)
     CASE(XOP_copies) {
         const code_t *p = ip + 2, *e = p + 2 * ip[1];
         for (; p < e; p += 2)

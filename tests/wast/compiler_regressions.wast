@@ -96,3 +96,30 @@
 (assert_trap (invoke "offset-does-not-wrap" (i32.const 0xFFFFFFFC)) "out of bounds memory access")
 (assert_return (invoke "last-word" (i32.const 0)) (i32.const 0))
 (assert_trap (invoke "last-word" (i32.const 1)) "out of bounds memory access")
+
+;; Fused pairs: an i32 operation on a shifted/rotated value, and f64
+;; arithmetic on a loaded value (the load's bounds check still applies).
+(module
+  (memory 1)
+  (data (i32.const 8) "\00\00\00\00\00\00\08\40") ;; 3.0
+  (func (export "xor-rotl") (param i32 i32) (result i32)
+    (i32.xor (local.get 1) (i32.rotl (local.get 0) (i32.const 5))))
+  (func (export "add-rotl") (param i32 i32) (result i32)
+    (i32.add (local.get 1) (i32.rotl (local.get 0) (i32.const 13))))
+  (func (export "and-shr_u") (param i32 i32) (result i32)
+    (i32.and (local.get 1) (i32.shr_u (local.get 0) (i32.const 36))))  ;; count mod 32
+  (func (export "or-shl") (param i32 i32) (result i32)
+    (i32.or (local.get 1) (i32.shl (local.get 0) (i32.const 8))))
+  (func (export "mul-load") (param f64 i32) (result f64)
+    (f64.mul (local.get 0) (f64.load (local.get 1))))
+  (func (export "sub-load") (param f64 i32) (result f64)
+    (f64.sub (local.get 0) (f64.load offset=8 (local.get 1))))
+)
+(assert_return (invoke "xor-rotl" (i32.const 0x12345678) (i32.const 0xF0F0F0F0)) (i32.const 0xb67a3ff2))
+(assert_return (invoke "add-rotl" (i32.const 0x12345678) (i32.const 0x11111111)) (i32.const 0x9be01357))
+(assert_return (invoke "and-shr_u" (i32.const 0x12345678) (i32.const 0x0000FFFF)) (i32.const 0x4567))
+(assert_return (invoke "or-shl" (i32.const 0x12345678) (i32.const 0x80000000)) (i32.const 0xb4567800))
+(assert_return (invoke "mul-load" (f64.const 2.5) (i32.const 8)) (f64.const 7.5))
+(assert_return (invoke "sub-load" (f64.const 2.5) (i32.const 0)) (f64.const -0.5))
+(assert_trap (invoke "mul-load" (f64.const 1) (i32.const 65529)) "out of bounds memory access")
+(assert_trap (invoke "sub-load" (f64.const 1) (i32.const -8)) "out of bounds memory access")
