@@ -5,6 +5,7 @@ set -u
 need=()
 command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v wasm-opt >/dev/null 2>&1 || need+=(binaryen)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v clang >/dev/null 2>&1 || need+=(clang)
 command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
 [ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)

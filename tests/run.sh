@@ -45,6 +45,7 @@ suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh
 for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .sh)" bash "$t"; done
 suite "text vs wabt" bash tests/tools/compare_wabt.sh
+suite "execution vs V8 (random modules)" bash tests/tools/exec_diff.sh
 
 echo "== spec test suite (wisp wast)"
 if [ -d "$WISP_SPEC_DIR" ]; then

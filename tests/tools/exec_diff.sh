@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Differential execution test: random valid modules from binaryen's
+# `wasm-opt -ttf` (seeded, so every run checks the same modules) are run by
+# wisp (exec_diff.c, through the public API) and by node's V8
+# (exec_diff.mjs); every call, log, result and trap must agree.
+# EXEC_DIFF_COUNT sets how many modules (default 40).
+set -u
+cd "$(dirname "$0")/../.."
+n=${EXEC_DIFF_COUNT:-40}
+for tool in wasm-opt node; do
+  command -v $tool >/dev/null 2>&1 || { echo "SKIP exec diff: $tool not installed"; exit 0; }
+done
+d="${TMPROOT:-/tmp}/exec_diff"; mkdir -p "$d"
+flags=""; [ "${SAN:-0}" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
+if ! ${CC:-cc} -std=c11 -O1 -g $flags -Iinclude tests/tools/exec_diff.c "$BUILD/libwisp.a" -lm -o "$d/exec_diff" 2>"$d/build.log"; then
+  echo "FAIL exec diff: harness does not build: $(head -3 "$d/build.log")"; exit 0
+fi
+for i in $(seq 1 "$n"); do
+  # A deterministic seed per module: the bytes of a counter, hashed.
+  printf 'wisp-exec-diff-%05d' "$i" | sha256sum | cut -c1-64 | \
+    { while read -r h; do for _ in $(seq 1 32); do printf '%s' "$h"; done; done; } > "$d/seed$i"
+  if ! wasm-opt -ttf "$d/seed$i" -o "$d/m$i.wasm" 2>/dev/null; then
+    echo "SKIP exec diff module $i: wasm-opt could not make it"; continue
+  fi
+  "$d/exec_diff" "$d/m$i.wasm" > "$d/wisp$i.out" 2>&1
+  node "tests/tools/exec_diff.mjs" "$d/m$i.wasm" > "$d/node$i.out" 2>&1
+  if cmp -s "$d/wisp$i.out" "$d/node$i.out"; then
+    echo "PASS exec diff module $i ($(grep -c '^call' "$d/wisp$i.out") calls)"
+  else
+    echo "FAIL exec diff module $i: wisp and V8 disagree (kept in $d/m$i.wasm): $(diff "$d/wisp$i.out" "$d/node$i.out" | head -4 | tr '\n' ' ')"
+  fi
+done
