@@ -580,6 +580,12 @@ static void emit_sig(struct compiler *c, const struct instr *in)
         struct ent k = c->ents[--c->nents];
         uint32_t a = operand_slot(c, &c->ents[c->nents - 1]);
         c->nents--;
+        /* x - C is x + (-C) modulo 2^n: one form, so address arithmetic
+         * like `p - 48` also fuses into the load that uses it. */
+        if (in->op == OP_i32_sub || in->op == OP_i64_sub) {
+            imm = in->op == OP_i32_sub ? XOP_i32_add_imm : XOP_i64_add_imm;
+            k.c[0] = 0 - k.c[0];
+        }
         uint32_t at = emit_op(c, imm);
         emit_word(c, 0);
         emit_word(c, a);

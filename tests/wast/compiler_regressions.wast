@@ -123,3 +123,20 @@
 (assert_return (invoke "sub-load" (f64.const 2.5) (i32.const 0)) (f64.const -0.5))
 (assert_trap (invoke "mul-load" (f64.const 1) (i32.const 65529)) "out of bounds memory access")
 (assert_trap (invoke "sub-load" (f64.const 1) (i32.const -8)) "out of bounds memory access")
+
+;; x - C compiles as x + (-C): same results, and the sum still wraps before
+;; the load adds its offset.
+(module
+  (memory 1)
+  (data (i32.const 0) "\2a\00\00\00")
+  (func (export "load-sub") (param i32) (result i32)
+    (i32.load (i32.sub (local.get 0) (i32.const 4))))
+  (func (export "i64-sub") (param i64) (result i64)
+    (i64.sub (local.get 0) (i64.const 0x8000000000000000)))
+  (func (export "i32-sub-min") (param i32) (result i32)
+    (i32.sub (local.get 0) (i32.const 0x80000000)))
+)
+(assert_return (invoke "load-sub" (i32.const 4)) (i32.const 42))
+(assert_trap (invoke "load-sub" (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "i64-sub" (i64.const 1)) (i64.const 0x8000000000000001))
+(assert_return (invoke "i32-sub-min" (i32.const 5)) (i32.const 0x80000005))
