@@ -877,15 +877,9 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         emit_word(c, in->a);
         return true;
     }
-    case OP_table_get: {
-        uint32_t s = pop_slot(c);
-        uint32_t at = emit_op(c, OP_table_get);
-        emit_word(c, 0);
-        emit_word(c, s);
-        emit_word(c, in->a);
-        push_result(c, c->m->tables[in->a].elem, at + 1);
+    case OP_table_get:
+        emit_plain(c, in, OP_table_get, 1, c->m->tables[in->a].elem);
         return true;
-    }
     case OP_table_set:
         emit_plain(c, in, OP_table_set, 2, 0);
         return true;
