@@ -28,16 +28,7 @@ struct wisp_store {
     /* Adapters handed to rt_func_new_host as env; the store owns them. */
     uint32_t nhosts, hosts_cap;
     struct api_host **hosts;
-    /* Host functions may call back into wasm, and each such round trip
-     * nests C frames. The runtime bounds wasm call depth, not C stack, so
-     * the API measures the C stack from the outermost call (0: no call in
-     * progress) and refuses to nest past a budget. */
-    uintptr_t stack_base;
 };
-
-/* C stack that nested host -> wasm -> host calls may use, measured from the
- * outermost call into the store. */
-#define API_NESTED_STACK_BUDGET ((uintptr_t)2 << 20)
 
 /* What a host function sees as its caller: the runtime's caller plus whether
  * the function already recorded a trap (so a bare `return false` still

@@ -88,27 +88,6 @@ static uint32_t slots_to_val(valtype_t t, const union slot *s, wisp_val *v)
     return 1;
 }
 
-/* Enter a call into the store: false when this is a nested call (from a
- * host function) and the C stack used since the outermost one is past the
- * budget. *outermost says whether to call leave_call afterwards. */
-static bool enter_call(wisp_store *store, bool *outermost)
-{
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    *outermost = store->stack_base == 0;
-    if (*outermost) {
-        store->stack_base = here;
-        return true;
-    }
-    uintptr_t used = store->stack_base > here ? store->stack_base - here : here - store->stack_base;
-    return used <= API_NESTED_STACK_BUDGET;
-}
-
-static void leave_call(wisp_store *store, bool outermost)
-{
-    if (outermost)
-        store->stack_base = 0;
-}
-
 /* ---- Stores ---- */
 
 wisp_store *wisp_store_new(wisp_engine *engine)
@@ -267,14 +246,10 @@ wisp_instance *wisp_instance_new(wisp_store *store, const wisp_module *module, w
 {
     const struct module *m = &module->m;
     struct rt_extern *imports = xcalloc(m->nimports, sizeof *imports);
-    store->rt->ntrace = 0;
+    store->rt->ntrace = 0; /* a link error leaves no backtrace behind */
     struct rt_instance *inst = NULL;
-    bool outermost;
-    if (!enter_call(store, &outermost))
-        err_set(err, WISP_ERR_EXHAUSTION, -1, "call stack exhausted");
-    else if (rt_resolve_imports(store->rt, m, imports, err))
+    if (rt_resolve_imports(store->rt, m, imports, err))
         inst = rt_instantiate(store->rt, m, imports, NULL, err);
-    leave_call(store, outermost);
     free(imports);
     return (wisp_instance *)inst;
 }
@@ -357,20 +332,13 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
                            valtype_name(params[i]));
     }
 
-    bool outermost;
-    if (!enter_call(store, &outermost)) {
-        /* Deep host -> wasm -> host recursion; fail before the C stack does. */
-        return err_set(err, WISP_ERR_EXHAUSTION, -1, "call stack exhausted");
-    }
     size_t nslots = f->nparam_slots > f->nresult_slots ? f->nparam_slots : f->nresult_slots;
     union slot small[SMALL_SLOTS];
     union slot *slots = nslots <= SMALL_SLOTS ? small : xmalloc(nslots * sizeof *slots);
     uint32_t pos = 0;
     for (size_t i = 0; i < nargs; i++)
         pos += val_to_slots(&args[i], slots + pos);
-    store->rt->ntrace = 0;
     bool ok = rt_call(store->rt, f, slots, err);
-    leave_call(store, outermost);
     if (ok) {
         const valtype_t *rtypes = functype_results(t);
         pos = 0;

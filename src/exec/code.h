@@ -23,11 +23,18 @@
 
 typedef uint32_t code_t;
 
-/* Integer comparisons that fuse with br_if/if. */
-#define XOP_CMPS(X) X(eq) X(ne) X(lt_s) X(lt_u) X(gt_s) X(gt_u) X(le_s) X(le_u) X(ge_s) X(ge_u)
-/* Binary i32/i64 operations that take a constant right operand. */
-#define XOP_IMM_BINOPS(X) X(add) X(sub) X(mul) X(and) X(or) X(xor) X(shl) X(shr_s) X(shr_u) X(rotl) X(rotr) \
-    X(eq) X(ne) X(lt_s) X(lt_u) X(gt_s) X(gt_u) X(le_s) X(le_u) X(ge_s) X(ge_u)
+/* Integer operations by name, with their meaning on operands a and b of
+ * unsigned type UT, signed type ST and width W (set by each handler). The
+ * interpreter builds every i32/i64 form from these lists (slot operands,
+ * constant right operand, fused compare-and-branch); the compiler needs
+ * only the names. Each also has a form with a constant right operand. */
+#define INT_ARITH(X) X(add, a + b) X(sub, a - b) X(mul, a * b) X(and, a & b) X(or, a | b) \
+    X(xor, a ^ b) X(shl, a << (b & (W - 1))) X(shr_s, (UT)((ST)a >> (b & (W - 1)))) \
+    X(shr_u, a >> (b & (W - 1))) X(rotl, INT_ROTL(a, b)) X(rotr, INT_ROTR(a, b))
+/* Comparisons; these also fuse with br_if/if. */
+#define INT_CMPS(X) X(eq, a == b) X(ne, a != b) X(lt_s, (ST)a < (ST)b) X(lt_u, a < b) \
+    X(gt_s, (ST)a > (ST)b) X(gt_u, a > b) X(le_s, (ST)a <= (ST)b) X(le_u, a <= b) \
+    X(ge_s, (ST)a >= (ST)b) X(ge_u, a >= b)
 
 /* Loads: X(op, bytes, memory type, slot field, slot type). Each also has
  * two fused forms whose address is a sum (a + b, or a + constant). */
@@ -63,11 +70,12 @@ enum xop {
     XOP_br_nz,     /* cond rel: branch when the i32 is not zero */
     XOP_br_z,      /* cond rel: branch when it is zero */
     XOP_br_table,  /* idx n rel0 .. rel(n-1) reldefault */
-#define X(c) XOP_br_i32_##c, XOP_br_i32_##c##_imm, XOP_br_i64_##c,
-    XOP_CMPS(X)    /* a b rel / a imm rel / a b rel */
+#define X(c, ...) XOP_br_i32_##c, XOP_br_i32_##c##_imm, XOP_br_i64_##c,
+    INT_CMPS(X)    /* a b rel / a imm rel / a b rel */
 #undef X
-#define X(o) XOP_i32_##o##_imm, XOP_i64_##o##_imm,
-    XOP_IMM_BINOPS(X) /* d a imm (i64: d a lo hi) */
+#define X(o, ...) XOP_i32_##o##_imm, XOP_i64_##o##_imm,
+    INT_ARITH(X)   /* d a imm (i64: d a lo hi) */
+    INT_CMPS(X)
 #undef X
     XOP_ret,       /* results are already in place */
     XOP_ret1,      /* s: copy one slot to the result position, return */

@@ -387,9 +387,9 @@ static unsigned negate_cmp(unsigned x)
 static unsigned fused_branch(unsigned op)
 {
     switch (op) {
-#define X(cc) case OP_i32_##cc: return XOP_br_i32_##cc; case XOP_i32_##cc##_imm: return XOP_br_i32_##cc##_imm; \
-              case OP_i64_##cc: return XOP_br_i64_##cc;
-    XOP_CMPS(X)
+#define X(cc, ...) case OP_i32_##cc: return XOP_br_i32_##cc; case XOP_i32_##cc##_imm: return XOP_br_i32_##cc##_imm; \
+                   case OP_i64_##cc: return XOP_br_i64_##cc;
+    INT_CMPS(X)
 #undef X
     }
     return 0;
@@ -446,8 +446,9 @@ static void emit_cond_branch(struct compiler *c, bool when_zero, uint32_t materi
 static unsigned imm_binop(unsigned op)
 {
     switch (op) {
-#define X(o) case OP_i32_##o: return XOP_i32_##o##_imm; case OP_i64_##o: return XOP_i64_##o##_imm;
-    XOP_IMM_BINOPS(X)
+#define X(o, ...) case OP_i32_##o: return XOP_i32_##o##_imm; case OP_i64_##o: return XOP_i64_##o##_imm;
+    INT_ARITH(X)
+    INT_CMPS(X)
 #undef X
     }
     return 0;
@@ -490,6 +491,29 @@ static void emit_imms(struct compiler *c, const struct instr *in)
     }
 }
 
+/* Fold away the instruction just emitted, whose result is the top entry:
+ * pop that entry and hand back the producer's two operand words. Safe
+ * because its result slot was read by nothing but the instruction that now
+ * takes its place. */
+static void take_last(struct compiler *c, code_t *x, code_t *y)
+{
+    *x = c->code[c->last_instr + 2];
+    *y = c->code[c->last_instr + 3];
+    unemit_last(c);
+    c->nents--;
+}
+
+/* [xop] [dst] w1 w2 w3, pushing its result. */
+static void emit_result3(struct compiler *c, unsigned xop, valtype_t result, code_t w1, code_t w2, code_t w3)
+{
+    uint32_t at = emit_op(c, xop);
+    emit_word(c, 0);
+    emit_word(c, w1);
+    emit_word(c, w2);
+    emit_word(c, w3);
+    push_result(c, result, at + 1);
+}
+
 /* The fused forms of a load whose address is a sum, or 0. */
 static unsigned load_add_form(unsigned op, bool imm)
 {
@@ -511,15 +535,9 @@ static void emit_plain(struct compiler *c, const struct instr *in, unsigned xop,
         (fused = load_add_form(xop, c->last_xop == XOP_i32_add_imm)) != 0) {
         /* The address was computed by the instruction just emitted: compute
          * it inside the load instead (same wrap-around, one dispatch). */
-        code_t a = c->code[c->last_instr + 2], b = c->code[c->last_instr + 3];
-        unemit_last(c);
-        c->nents--;
-        uint32_t at = emit_op(c, fused);
-        emit_word(c, 0);
-        emit_word(c, a);
-        emit_word(c, b);
-        emit_word(c, (code_t)in->memarg.offset);
-        push_result(c, result, at + 1);
+        code_t a, b;
+        take_last(c, &a, &b);
+        emit_result3(c, fused, result, a, b, (code_t)in->memarg.offset);
         return;
     }
     uint32_t slots[3];
@@ -561,19 +579,12 @@ static void emit_sig(struct compiler *c, const struct instr *in)
     unsigned imm, fused;
     if (nparams == 2 && top_is_last_result(c) && (fused = fused_with_last(c, in->op)) != 0) {
         /* The right operand's producer folds in: its operands (x, k) or
-         * (addr, offset) become this instruction's last two words. Removing
-         * it is safe: its result slot was only read by this instruction. */
-        code_t x = c->code[c->last_instr + 2], k = c->code[c->last_instr + 3];
-        unemit_last(c);
-        c->nents--;
+         * (addr, offset) become this instruction's last two words. */
+        code_t x, k;
+        take_last(c, &x, &k);
         uint32_t a = operand_slot(c, &c->ents[c->nents - 1]);
         c->nents--;
-        uint32_t at = emit_op(c, fused);
-        emit_word(c, 0);
-        emit_word(c, a);
-        emit_word(c, x);
-        emit_word(c, k);
-        push_result(c, result, at + 1);
+        emit_result3(c, fused, result, a, x, k);
         return;
     }
     if (nparams == 2 && c->ents[c->nents - 1].kind == E_CONST && (imm = imm_binop(in->op)) != 0) {
@@ -691,14 +702,7 @@ static void do_br_if(struct compiler *c, uint32_t depth)
         }
     }
     emit_cond_branch(c, true, c->nents, &instr, &word);
-    if (k->kind == OP_COUNT) {
-        emit_return(c);
-    } else {
-        emit_carry(c, k);
-        uint32_t at = emit_op(c, XOP_br);
-        emit_word(c, 0);
-        target_label(c, k, at, at + 1);
-    }
+    emit_br(c, depth);
     patch_here(c, instr, word);
     set_barrier(c);
 }

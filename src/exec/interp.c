@@ -17,15 +17,6 @@ struct frame {
     struct rt_func *func; /* the caller */
 };
 
-static inline uint32_t rotl32(uint32_t a, uint32_t b) { b &= 31; return b ? (a << b) | (a >> (32 - b)) : a; }
-static inline uint32_t rotr32(uint32_t a, uint32_t b) { b &= 31; return b ? (a >> b) | (a << (32 - b)) : a; }
-static inline uint64_t rotl64(uint64_t a, uint64_t b) { b &= 63; return b ? (a << b) | (a >> (64 - b)) : a; }
-static inline uint64_t rotr64(uint64_t a, uint64_t b) { b &= 63; return b ? (a >> b) | (a << (64 - b)) : a; }
-static inline uint32_t clz32(uint32_t a) { return a ? (uint32_t)__builtin_clz(a) : 32; }
-static inline uint32_t ctz32(uint32_t a) { return a ? (uint32_t)__builtin_ctz(a) : 32; }
-static inline uint64_t clz64(uint64_t a) { return a ? (uint64_t)__builtin_clzll(a) : 64; }
-static inline uint64_t ctz64(uint64_t a) { return a ? (uint64_t)__builtin_ctzll(a) : 64; }
-
 /* Zero a function's declared locals. An opaque zero keeps the compiler
  * from turning this short loop into a memset call, whose register spills
  * cost more than the few stores a typical function needs. */
@@ -65,73 +56,22 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 
 /* ---- the handler lists (threaded dispatch builds its table from them) ---- */
 
-#define I32_BINOPS(X)                                                                          \
-    X(OP_i32_add, a + b) X(OP_i32_sub, a - b) X(OP_i32_mul, a * b) X(OP_i32_and, a & b)       \
-    X(OP_i32_or, a | b) X(OP_i32_xor, a ^ b) X(OP_i32_shl, a << (b & 31))                      \
-    X(OP_i32_shr_s, (uint32_t)((int32_t)a >> (b & 31))) X(OP_i32_shr_u, a >> (b & 31))         \
-    X(OP_i32_rotl, rotl32(a, b)) X(OP_i32_rotr, rotr32(a, b))                                  \
-    X(OP_i32_eq, a == b) X(OP_i32_ne, a != b) X(OP_i32_lt_s, (int32_t)a < (int32_t)b)          \
-    X(OP_i32_lt_u, a < b) X(OP_i32_gt_s, (int32_t)a > (int32_t)b) X(OP_i32_gt_u, a > b)        \
-    X(OP_i32_le_s, (int32_t)a <= (int32_t)b) X(OP_i32_le_u, a <= b)                            \
-    X(OP_i32_ge_s, (int32_t)a >= (int32_t)b) X(OP_i32_ge_u, a >= b)
-#define I64_BINOPS(X)                                                                          \
-    X(OP_i64_add, a + b) X(OP_i64_sub, a - b) X(OP_i64_mul, a * b) X(OP_i64_and, a & b)       \
-    X(OP_i64_or, a | b) X(OP_i64_xor, a ^ b) X(OP_i64_shl, a << (b & 63))                      \
-    X(OP_i64_shr_s, (uint64_t)((int64_t)a >> (b & 63))) X(OP_i64_shr_u, a >> (b & 63))         \
-    X(OP_i64_rotl, rotl64(a, b)) X(OP_i64_rotr, rotr64(a, b))
-#define I64_CMPS(X)                                                                            \
-    X(OP_i64_eq, a == b) X(OP_i64_ne, a != b) X(OP_i64_lt_s, (int64_t)a < (int64_t)b)          \
-    X(OP_i64_lt_u, a < b) X(OP_i64_gt_s, (int64_t)a > (int64_t)b) X(OP_i64_gt_u, a > b)        \
-    X(OP_i64_le_s, (int64_t)a <= (int64_t)b) X(OP_i64_le_u, a <= b)                            \
-    X(OP_i64_ge_s, (int64_t)a >= (int64_t)b) X(OP_i64_ge_u, a >= b)
-/* The same operations with a constant right operand. */
-#define I32_IMMOPS(X)                                                                          \
-    X(XOP_i32_add_imm, a + b) X(XOP_i32_sub_imm, a - b) X(XOP_i32_mul_imm, a * b)              \
-    X(XOP_i32_and_imm, a & b) X(XOP_i32_or_imm, a | b) X(XOP_i32_xor_imm, a ^ b)               \
-    X(XOP_i32_shl_imm, a << (b & 31)) X(XOP_i32_shr_s_imm, (uint32_t)((int32_t)a >> (b & 31))) \
-    X(XOP_i32_shr_u_imm, a >> (b & 31))                                                        \
-    X(XOP_i32_rotl_imm, rotl32(a, b)) X(XOP_i32_rotr_imm, rotr32(a, b))                        \
-    X(XOP_i32_eq_imm, a == b) X(XOP_i32_ne_imm, a != b)                                        \
-    X(XOP_i32_lt_s_imm, (int32_t)a < (int32_t)b) X(XOP_i32_lt_u_imm, a < b)                    \
-    X(XOP_i32_gt_s_imm, (int32_t)a > (int32_t)b) X(XOP_i32_gt_u_imm, a > b)                    \
-    X(XOP_i32_le_s_imm, (int32_t)a <= (int32_t)b) X(XOP_i32_le_u_imm, a <= b)                  \
-    X(XOP_i32_ge_s_imm, (int32_t)a >= (int32_t)b) X(XOP_i32_ge_u_imm, a >= b)
-#define I64_IMMOPS(X)                                                                          \
-    X(XOP_i64_add_imm, a + b) X(XOP_i64_sub_imm, a - b) X(XOP_i64_mul_imm, a * b)              \
-    X(XOP_i64_and_imm, a & b) X(XOP_i64_or_imm, a | b) X(XOP_i64_xor_imm, a ^ b)               \
-    X(XOP_i64_shl_imm, a << (b & 63)) X(XOP_i64_shr_s_imm, (uint64_t)((int64_t)a >> (b & 63))) \
-    X(XOP_i64_shr_u_imm, a >> (b & 63))                                                        \
-    X(XOP_i64_rotl_imm, rotl64(a, b)) X(XOP_i64_rotr_imm, rotr64(a, b))
-#define I64_IMMCMPS(X)                                                                         \
-    X(XOP_i64_eq_imm, a == b) X(XOP_i64_ne_imm, a != b)                                        \
-    X(XOP_i64_lt_s_imm, (int64_t)a < (int64_t)b) X(XOP_i64_lt_u_imm, a < b)                    \
-    X(XOP_i64_gt_s_imm, (int64_t)a > (int64_t)b) X(XOP_i64_gt_u_imm, a > b)                    \
-    X(XOP_i64_le_s_imm, (int64_t)a <= (int64_t)b) X(XOP_i64_le_u_imm, a <= b)                  \
-    X(XOP_i64_ge_s_imm, (int64_t)a >= (int64_t)b) X(XOP_i64_ge_u_imm, a >= b)
-#define BR_I32(X)                                                                              \
-    X(XOP_br_i32_eq, a == b) X(XOP_br_i32_ne, a != b) X(XOP_br_i32_lt_s, (int32_t)a < (int32_t)b) \
-    X(XOP_br_i32_lt_u, a < b) X(XOP_br_i32_gt_s, (int32_t)a > (int32_t)b) X(XOP_br_i32_gt_u, a > b) \
-    X(XOP_br_i32_le_s, (int32_t)a <= (int32_t)b) X(XOP_br_i32_le_u, a <= b)                    \
-    X(XOP_br_i32_ge_s, (int32_t)a >= (int32_t)b) X(XOP_br_i32_ge_u, a >= b)
-#define BR_I32_IMM(X)                                                                          \
-    X(XOP_br_i32_eq_imm, a == b) X(XOP_br_i32_ne_imm, a != b)                                  \
-    X(XOP_br_i32_lt_s_imm, (int32_t)a < (int32_t)b) X(XOP_br_i32_lt_u_imm, a < b)              \
-    X(XOP_br_i32_gt_s_imm, (int32_t)a > (int32_t)b) X(XOP_br_i32_gt_u_imm, a > b)              \
-    X(XOP_br_i32_le_s_imm, (int32_t)a <= (int32_t)b) X(XOP_br_i32_le_u_imm, a <= b)            \
-    X(XOP_br_i32_ge_s_imm, (int32_t)a >= (int32_t)b) X(XOP_br_i32_ge_u_imm, a >= b)
-#define BR_I64(X)                                                                              \
-    X(XOP_br_i64_eq, a == b) X(XOP_br_i64_ne, a != b) X(XOP_br_i64_lt_s, (int64_t)a < (int64_t)b) \
-    X(XOP_br_i64_lt_u, a < b) X(XOP_br_i64_gt_s, (int64_t)a > (int64_t)b) X(XOP_br_i64_gt_u, a > b) \
-    X(XOP_br_i64_le_s, (int64_t)a <= (int64_t)b) X(XOP_br_i64_le_u, a <= b)                    \
-    X(XOP_br_i64_ge_s, (int64_t)a >= (int64_t)b) X(XOP_br_i64_ge_u, a >= b)
+/* The integer operations' types per width, for INT_ARITH and INT_CMPS. */
+#define INT_TYPES_32 typedef uint32_t UT; typedef int32_t ST __attribute__((unused)); enum { W = 32 };
+#define INT_TYPES_64 typedef uint64_t UT; typedef int64_t ST __attribute__((unused)); enum { W = 64 };
+#define INT_ROTL(a, b) (W == 32 ? num_rotl32((uint32_t)(a), (uint32_t)(b)) : num_rotl64((a), (b)))
+#define INT_ROTR(a, b) (W == 32 ? num_rotr32((uint32_t)(a), (uint32_t)(b)) : num_rotr64((a), (b)))
+/* A constant operand: one word for i32, two for i64. */
+#define IMM_32(k) ip[k]
+#define IMM_64(k) (ip[k] | (uint64_t)ip[(k) + 1] << 32)
 
 /* Unary operations: X(op, dst field, src type, src field, expr of a). */
 #define UNOPS(X)                                                                               \
     X(OP_i32_eqz, i32, uint32_t, i32, a == 0) X(OP_i64_eqz, i32, uint64_t, i64, a == 0)        \
-    X(OP_i32_clz, i32, uint32_t, i32, clz32(a)) X(OP_i32_ctz, i32, uint32_t, i32, ctz32(a))    \
-    X(OP_i32_popcnt, i32, uint32_t, i32, (uint32_t)__builtin_popcount(a))                      \
-    X(OP_i64_clz, i64, uint64_t, i64, clz64(a)) X(OP_i64_ctz, i64, uint64_t, i64, ctz64(a))    \
-    X(OP_i64_popcnt, i64, uint64_t, i64, (uint64_t)__builtin_popcountll(a))                    \
+    X(OP_i32_clz, i32, uint32_t, i32, num_clz32(a)) X(OP_i32_ctz, i32, uint32_t, i32, num_ctz32(a))    \
+    X(OP_i32_popcnt, i32, uint32_t, i32, num_popcnt32(a))                      \
+    X(OP_i64_clz, i64, uint64_t, i64, num_clz64(a)) X(OP_i64_ctz, i64, uint64_t, i64, num_ctz64(a))    \
+    X(OP_i64_popcnt, i64, uint64_t, i64, num_popcnt64(a))                    \
     X(OP_f32_abs, i32, uint32_t, i32, a & 0x7FFFFFFFu) X(OP_f32_neg, i32, uint32_t, i32, a ^ 0x80000000u) \
     X(OP_f64_abs, i64, uint64_t, i64, a & 0x7FFFFFFFFFFFFFFFull)                               \
     X(OP_f64_neg, i64, uint64_t, i64, a ^ 0x8000000000000000ull)                               \
@@ -240,6 +180,8 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
         mem_size = memobj->size;                                                 \
     } while (0)
 
+static void trace_host(struct rt_store *s, struct rt_func *f);
+
 /* Runs f, whose arguments are in fp, until it returns (true) or traps
  * (false, with s->trap and the backtrace set). With word_out set, only
  * reports the handler word for xop `query` instead. */
@@ -248,9 +190,14 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
 #if WISP_THREADED
 #define LABEL_OF(x, ...) [x] = &&L_##x,
     static const void *const labels[XOP_COUNT] = {
-        I32_BINOPS(LABEL_OF) I64_BINOPS(LABEL_OF) I64_CMPS(LABEL_OF) I32_IMMOPS(LABEL_OF)
-        I64_IMMOPS(LABEL_OF) I64_IMMCMPS(LABEL_OF) BR_I32(LABEL_OF) BR_I32_IMM(LABEL_OF)
-        BR_I64(LABEL_OF) UNOPS(LABEL_OF) FBINOPS(LABEL_OF) LOADS(LABEL_OF) STORES(LABEL_OF)
+#define LABEL_OF_ARITH(n, ...) LABEL_OF(OP_i32_##n) LABEL_OF(OP_i64_##n) LABEL_OF(XOP_i32_##n##_imm) \
+                               LABEL_OF(XOP_i64_##n##_imm)
+#define LABEL_OF_CMP(n, ...) LABEL_OF_ARITH(n) LABEL_OF(XOP_br_i32_##n) LABEL_OF(XOP_br_i32_##n##_imm) \
+                             LABEL_OF(XOP_br_i64_##n)
+        INT_ARITH(LABEL_OF_ARITH) INT_CMPS(LABEL_OF_CMP)
+#undef LABEL_OF_CMP
+#undef LABEL_OF_ARITH
+        UNOPS(LABEL_OF) FBINOPS(LABEL_OF) LOADS(LABEL_OF) STORES(LABEL_OF)
         MISC_OPS(LABEL_OF)
 #define LABEL_OF_LOADA(x, ...) [XOP_##x##_add] = &&L_XOP_##x##_add, [XOP_##x##_addi] = &&L_XOP_##x##_addi,
         LOADS(LABEL_OF_LOADA)
@@ -324,29 +271,33 @@ dispatch:
     switch (*ip) {
 #endif
 
-#define DO_BIN32(op, expr) CASE(op) { uint32_t a = S(2).i32, b = S(3).i32; SET_i32(S(1), expr); NEXT(4); }
-#define DO_BIN64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = S(3).i64; S(1).i64 = (uint64_t)(expr); NEXT(4); }
-#define DO_CMP64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = S(3).i64; SET_i32(S(1), expr); NEXT(4); }
-#define DO_IMM32(op, expr) CASE(op) { uint32_t a = S(2).i32, b = ip[3]; SET_i32(S(1), expr); NEXT(4); }
-#define DO_IMM64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = ip[3] | (uint64_t)ip[4] << 32; S(1).i64 = (uint64_t)(expr); NEXT(5); }
-#define DO_IMMCMP64(op, expr) CASE(op) { uint64_t a = S(2).i64, b = ip[3] | (uint64_t)ip[4] << 32; SET_i32(S(1), expr); NEXT(5); }
-#define DO_BR32(op, expr) CASE(op) { uint32_t a = S(1).i32, b = S(2).i32; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
-#define DO_BR32I(op, expr) CASE(op) { uint32_t a = S(1).i32, b = ip[2]; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
-#define DO_BR64(op, expr) CASE(op) { uint64_t a = S(1).i64, b = S(2).i64; if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+/* Integer operations for width w: slot operands, constant right operand,
+ * and (comparisons) compare-and-branch. */
+#define DO_ARITH(w, n, expr)                                                              \
+    CASE(OP_i##w##_##n) { INT_TYPES_##w UT a = S(2).i##w, b = S(3).i##w; SET_i##w(S(1), expr); NEXT(4); } \
+    CASE(XOP_i##w##_##n##_imm) { INT_TYPES_##w UT a = S(2).i##w, b = IMM_##w(3); SET_i##w(S(1), expr); \
+                                 NEXT(3 + W / 32); }
+#define DO_CMP(w, n, expr)                                                                \
+    CASE(OP_i##w##_##n) { INT_TYPES_##w UT a = S(2).i##w, b = S(3).i##w; SET_i32(S(1), expr); NEXT(4); } \
+    CASE(XOP_i##w##_##n##_imm) { INT_TYPES_##w UT a = S(2).i##w, b = IMM_##w(3); SET_i32(S(1), expr); \
+                                 NEXT(3 + W / 32); }                                       \
+    CASE(XOP_br_i##w##_##n) { INT_TYPES_##w UT a = S(1).i##w, b = S(2).i##w;               \
+                              if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+#define DO_ARITH32(n, expr) DO_ARITH(32, n, expr)
+#define DO_ARITH64(n, expr) DO_ARITH(64, n, expr)
+#define DO_CMP32(n, expr) DO_CMP(32, n, expr)                                             \
+    CASE(XOP_br_i32_##n##_imm) { INT_TYPES_32 UT a = S(1).i32, b = ip[2];                  \
+                                 if (expr) { ip += (int32_t)ip[3]; DISPATCH(); } NEXT(4); }
+#define DO_CMP64(n, expr) DO_CMP(64, n, expr)
 #define DO_UN(op, dfield, T, sfield, expr) CASE(op) { T a = S(2).sfield; SET_##dfield(S(1), expr); NEXT(3); }
 #define DO_FBIN(op, T, field, rfield, expr) CASE(op) { T a = S(2).field, b = S(3).field; SET_##rfield(S(1), expr); NEXT(4); }
 #define DO_LOAD(op, n, MT, field, ST) CASE(op) { EA(ea, 2, 3, n); MT v; memcpy(&v, mem + ea, n); SET_##field(S(1), (ST)v); NEXT(4); }
 #define DO_STORE(op, n, MT, field) CASE(op) { EA(ea, 1, 3, n); MT v = (MT)S(2).field; memcpy(mem + ea, &v, n); NEXT(4); }
 
-    I32_BINOPS(DO_BIN32)
-    I64_BINOPS(DO_BIN64)
-    I64_CMPS(DO_CMP64)
-    I32_IMMOPS(DO_IMM32)
-    I64_IMMOPS(DO_IMM64)
-    I64_IMMCMPS(DO_IMMCMP64)
-    BR_I32(DO_BR32)
-    BR_I32_IMM(DO_BR32I)
-    BR_I64(DO_BR64)
+    INT_ARITH(DO_ARITH32)
+    INT_ARITH(DO_ARITH64)
+    INT_CMPS(DO_CMP32)
+    INT_CMPS(DO_CMP64)
     UNOPS(DO_UN)
     FBINOPS(DO_FBIN)
     LOADS(DO_LOAD)
@@ -364,7 +315,7 @@ dispatch:
     LOADS(DO_LOADA)
     /* An operation on a shifted or rotated value, and f64 arithmetic on a
      * loaded value: two wasm instructions, one dispatch. */
-#define SHIFT_rotl(x, k) rotl32(x, k)
+#define SHIFT_rotl(x, k) num_rotl32(x, k)
 #define SHIFT_shl(x, k) ((x) << ((k) & 31))
 #define SHIFT_shr_u(x, k) ((x) >> ((k) & 31))
 #define BINOP_add(a, b) ((a) + (b))
@@ -710,9 +661,7 @@ do_call:
         s->exec.depth = (uint32_t)(frames0 - frames);
         if (!ok) {
             trap = s->trap != TRAP_NONE ? s->trap : TRAP_HOST;
-            s->ntrace = 0;
-            VEC_GROW(s->trace, s->ntrace, s->trace_cap);
-            s->trace[s->ntrace++] = (struct rt_trace_frame){callee, UINT32_MAX};
+            trace_host(s, callee);
             goto trap_unwind;
         }
         mem_size = memobj->size;
@@ -762,11 +711,17 @@ static bool trap_error(struct rt_store *s, struct wisp_error *err)
     return false;
 }
 
-bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err)
+/* The backtrace of a host function that trapped: that function alone. */
+static void trace_host(struct rt_store *s, struct rt_func *f)
+{
+    s->ntrace = 0;
+    VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+    s->trace[s->ntrace++] = (struct rt_trace_frame){f, UINT32_MAX};
+}
+
+static bool call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err)
 {
     struct rt_exec *x = &s->exec;
-    s->trap = TRAP_NONE;
-    s->ntrace = 0;
     /* (Re)size the stacks at an outermost call, so limits set on the store
      * after earlier calls take effect. */
     if (!x->stack || (x->depth == 0 && (x->max_depth != s->max_call_depth ||
@@ -795,9 +750,7 @@ bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, st
             return true;
         if (s->trap == TRAP_NONE)
             s->trap = TRAP_HOST;
-        s->ntrace = 0;
-        VEC_GROW(s->trace, s->ntrace, s->trace_cap);
-        s->trace[s->ntrace++] = (struct rt_trace_frame){f, UINT32_MAX};
+        trace_host(s, f);
         return trap_error(s, err);
     }
     size_t top = x->top;
@@ -813,4 +766,26 @@ bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, st
         return trap_error(s, err);
     memcpy(args_results, fp, f->nresult_slots * sizeof *fp);
     return true;
+}
+
+bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err)
+{
+    struct rt_exec *x = &s->exec;
+    s->trap = TRAP_NONE;
+    s->ntrace = 0;
+    /* wasm calls never use the C stack, but a host function calling back
+     * into wasm nests C frames: measure them from the outermost call and
+     * refuse to nest past RT_NESTED_C_STACK. */
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    bool outermost = x->c_stack_base == 0;
+    if (outermost) {
+        x->c_stack_base = here;
+    } else if ((x->c_stack_base > here ? x->c_stack_base - here : here - x->c_stack_base) > RT_NESTED_C_STACK) {
+        s->trap = TRAP_STACK_EXHAUSTED;
+        return trap_error(s, err);
+    }
+    bool ok = call(s, f, args_results, err);
+    if (outermost)
+        x->c_stack_base = 0;
+    return ok;
 }

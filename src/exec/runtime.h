@@ -146,6 +146,7 @@ struct rt_exec {
     uint32_t max_depth;     /* call depth limit */
     uint32_t depth;         /* frames in use (nested calls from host functions stack up) */
     size_t top;             /* first free slot of the stack */
+    uintptr_t c_stack_base; /* C stack position of the outermost rt_call, 0 when none */
     uint32_t halt[2];       /* the entry frame's return code */
 };
 
@@ -176,6 +177,8 @@ struct rt_store {
 #define RT_TRACE_MAX 64u /* frames kept in a backtrace, innermost first */
 #define RT_DEFAULT_CALL_DEPTH 10000u
 #define RT_DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of slots */
+/* C stack that host -> wasm -> host call nesting may use. */
+#define RT_NESTED_C_STACK ((uintptr_t)2 << 20)
 
 struct rt_store *rt_store_new(void);
 void rt_store_free(struct rt_store *s);
