@@ -49,6 +49,8 @@ $(BUILD)/obj/%.o: %.c
 
 # WASI: witx files and the generator that turns them into C.
 -include tools/witxgen/witxgen.mk
+# The generated glue is part of the library.
+$(LIB): $(WITX_GEN_OBJ)
 
 test: all
 	@CC="$(CC)" SAN=$(SAN) BUILD=$(BUILD) bash tests/run.sh
@@ -63,12 +65,13 @@ clean:
 # `make fuzz` builds them; `make fuzz-run FUZZ_SECONDS=600` runs each one.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iinclude -Isrc
+FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iinclude -Isrc -Ibuild/fuzz/gen
 FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat
 fuzz: $(FUZZ_TARGETS)
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) -lm
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def) $(WITX_DEPS) | $(WITXGEN)
+	@mkdir -p $(dir $@) build/fuzz/gen
+	$(WITXGEN) --out build/fuzz/gen $(WITX_ALL)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/fuzz/gen/wasi_glue.c build/fuzz/gen/wasi_trace.c -lm
 # The text fuzzer's dictionary: every instruction name plus the keywords.
 build/fuzz/wat.dict: src/binary/opcodes.def tests/fuzz/keywords.txt
 	@mkdir -p $(dir $@)

@@ -10,3 +10,4 @@ show "$wisp" wat2wasm examples/fib.wat -o "$build/fib.wasm"
 show "$wisp" info "$build/fib.wasm"
 echo "\$ wisp run $build/fib.wasm --invoke fib -1   # recursion 4 billion deep"
 "$wisp" run "$build/fib.wasm" --invoke fib -1 || echo "(exit status $?)"
+show "$wisp" run examples/greeting.wat

@@ -178,6 +178,46 @@ typedef struct wisp_frame {
 size_t wisp_store_backtrace_len(const wisp_store *store);
 bool wisp_store_backtrace_frame(const wisp_store *store, size_t i, wisp_frame *frame);
 
+/* ---- WASI preview1 ----
+ *
+ * A wisp_wasi_config collects what the program is granted; wisp_store_add_wasi
+ * then defines every "wasi_snapshot_preview1" function (and wisp's
+ * extensions, such as print_greeting) in a store, with a WASI context built
+ * from the config. The guest sees only what the config grants: its own fd
+ * table with stdio at 0-2, then each preopen in the order added. Paths never
+ * resolve outside a preopened directory.
+ *
+ * A program that calls proc_exit makes wisp_func_call fail with WISP_ERR_EXIT
+ * and err->exit_code set; one that raises a fatal signal exits with 128 + the
+ * signal number and a message naming it. */
+typedef struct wisp_wasi_config wisp_wasi_config;
+
+wisp_wasi_config *wisp_wasi_config_new(void);
+void wisp_wasi_config_free(wisp_wasi_config *config);
+/* Program arguments, argv[0] (the program's name) first. Copied. */
+bool wisp_wasi_config_push_arg(wisp_wasi_config *config, const char *arg);
+/* One environment variable (none are inherited). A later value for the same
+ * name replaces the earlier one. Fails on an empty name or one with '='. */
+bool wisp_wasi_config_push_env(wisp_wasi_config *config, const char *name, const char *value,
+                               wisp_error *err);
+/* Grant the directory host_path to the guest under the name guest_path
+ * (host_path when NULL). The directory is opened now, so a bad path is
+ * reported here. read_only grants looking, not changing: no writes,
+ * truncation, creation, removal, renames or links under it. */
+bool wisp_wasi_config_preopen_dir(wisp_wasi_config *config, const char *host_path,
+                                  const char *guest_path, bool read_only, wisp_error *err);
+/* Hand an open host socket (listening or connected) to the guest; the
+ * config keeps its own duplicate, so the caller may close host_fd. */
+bool wisp_wasi_config_preopen_socket(wisp_wasi_config *config, int host_fd, wisp_error *err);
+/* Host fds behind the guest's fds 0, 1 and 2 (default 0, 1, 2). They stay
+ * the embedder's: the guest closing them only closes its own fd numbers. */
+void wisp_wasi_config_set_stdio(wisp_wasi_config *config, int in, int out, int err);
+/* Trace every WASI call, its arguments and results to out (NULL: off). */
+void wisp_wasi_config_set_trace(wisp_wasi_config *config, FILE *out);
+/* Build the WASI context from config (which the caller still owns and may
+ * free) and define its functions in store. Once per store. */
+bool wisp_store_add_wasi(wisp_store *store, const wisp_wasi_config *config, wisp_error *err);
+
 /* .wast spec scripts. */
 typedef struct wisp_wast_result {
     uint32_t passed, failed, skipped;

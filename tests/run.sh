@@ -44,6 +44,8 @@ suite "embedding" bash tests/embed/run.sh
 suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh
 for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .sh)" bash "$t"; done
+suite "WASI programs" bash tests/wasi/run.sh
+suite "WASI sockets from the host" bash tests/wasi/sock/run.sh
 suite "text vs wabt" bash tests/tools/compare_wabt.sh
 suite "execution vs V8 (random modules)" bash tests/tools/exec_diff.sh
 

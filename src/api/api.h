@@ -28,6 +28,10 @@ struct wisp_store {
     /* Adapters handed to rt_func_new_host as env; the store owns them. */
     uint32_t nhosts, hosts_cap;
     struct api_host **hosts;
+    /* WASI, once wisp_store_add_wasi ran (src/api/wasi.c); freed with the
+     * store, after the runtime. */
+    struct api_wasi *wasi;
+    void (*wasi_free)(struct api_wasi *);
 };
 
 /* What a host function sees as its caller: the runtime's caller plus whether

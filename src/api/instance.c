@@ -108,6 +108,8 @@ void wisp_store_free(wisp_store *store)
         free(store->hosts[i]);
     }
     free(store->hosts);
+    if (store->wasi)
+        store->wasi_free(store->wasi);
     free(store);
 }
 

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +24,25 @@ static const char usage[] =
     "  wast [-v] FILE...           run .wast spec scripts; prints N passed, N failed, N skipped\n"
     "  info FILE                   list a module's imports and exports\n"
     "  run [OPTIONS] FILE [--invoke NAME] [ARGS...]\n"
-    "                              run a .wasm/.wat module: call its export NAME with\n"
-    "                              ARGS and print the results one per line, or without\n"
-    "                              --invoke call _start\n"
+    "                              run a .wasm/.wat module with WASI preview1: call\n"
+    "                              _start with ARGS as the program's arguments, or call\n"
+    "                              export NAME with ARGS and print its results\n"
     "\n"
     "run options (before FILE; --invoke NAME may also directly follow FILE):\n"
     "  --invoke NAME               the export to call\n"
     "  --max-call-depth N          deepest wasm call nesting before \"call stack exhausted\"\n"
     "                              (default 10000)\n"
+    "  --dir HOST[::GUEST]         let the program use directory HOST, named GUEST\n"
+    "                              (default: HOST); repeatable. Nothing else of the\n"
+    "                              host file system is reachable.\n"
+    "  --dir-ro HOST[::GUEST]      the same, read-only: no writes, truncation, creation,\n"
+    "                              removal, renames or links under it\n"
+    "  --env NAME=VALUE            set an environment variable for the program (none\n"
+    "                              is inherited); --env NAME passes wisp's own NAME\n"
+    "  --tcplisten ADDR:PORT       listen on a TCP socket and hand it to the program\n"
+    "                              as its next fd (after stdio and the --dirs)\n"
+    "  --trace-wasi                print every WASI call and its result on stderr\n"
+    "                              (also WISP_LOG=wasi=trace)\n"
     "  --                          end of options\n"
     "run arguments: i32/i64 as decimal or 0x hex; f32/f64 as decimal, hex float,\n"
     "inf, -inf, nan or nan:0xPAYLOAD; v128 as 0x and 32 hex digits (one 128-bit\n"
@@ -488,6 +502,9 @@ static int run_failure(const wisp_store *store, wisp_error *err, const char *fil
         print_trap(store, err);
         return EXIT_TRAP;
     case WISP_ERR_EXIT:
+        /* A plain exit is the program's business; an exit by signal says so. */
+        if (strcmp(err->message, "exit") != 0)
+            fprintf(stderr, "wisp: %s\n", err->message);
         return err->exit_code;
     default:
         print_error(err);
@@ -569,9 +586,96 @@ out:
     return status;
 }
 
+/* WISP_LOG holds comma-separated TARGET=LEVEL items; wasi=trace is the
+ * one wisp knows today. */
+static bool log_wants_wasi_trace(const char *spec)
+{
+    if (!spec)
+        return false;
+    const char *p = spec;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 10 && memcmp(p, "wasi=trace", 10) == 0)
+            return true;
+        p += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* "HOST[::GUEST]": split at the first "::". */
+static bool add_dir(wisp_wasi_config *cfg, const char *spec, bool read_only)
+{
+    const char *sep = strstr(spec, "::");
+    char *host = sep ? strndup(spec, (size_t)(sep - spec)) : strdup(spec);
+    const char *guest = sep ? sep + 2 : spec;
+    wisp_error err;
+    bool ok = host && wisp_wasi_config_preopen_dir(cfg, host, guest, read_only, &err);
+    if (!ok && host)
+        fprintf(stderr, "wisp: run: %s %s: %s\n", read_only ? "--dir-ro" : "--dir", spec, err.message);
+    free(host);
+    return ok;
+}
+
+static bool add_env(wisp_wasi_config *cfg, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    char *name = eq ? strndup(spec, (size_t)(eq - spec)) : strdup(spec);
+    const char *value = eq ? eq + 1 : getenv(spec);
+    wisp_error err;
+    bool ok = name && value && wisp_wasi_config_push_env(cfg, name, value, &err);
+    if (!ok && name)
+        fprintf(stderr, "wisp: run: --env %s: %s\n", spec,
+                value ? err.message : "not set in wisp's environment");
+    free(name);
+    return ok;
+}
+
+/* --tcplisten ADDR:PORT: a listening socket the program accepts on. */
+static bool add_tcplisten(wisp_wasi_config *cfg, const char *spec)
+{
+    const char *colon = strrchr(spec, ':');
+    if (!colon || colon == spec || !colon[1]) {
+        fprintf(stderr, "wisp: run: --tcplisten %s: expected ADDR:PORT\n", spec);
+        return false;
+    }
+    char *host = strndup(spec, (size_t)(colon - spec));
+    if (host && host[0] == '[' && host[strlen(host) - 1] == ']') { /* [::1]:8080 */
+        memmove(host, host + 1, strlen(host));
+        host[strlen(host) - 1] = 0;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    int rc = host ? getaddrinfo(host, colon + 1, &hints, &res) : EAI_MEMORY;
+    free(host);
+    if (rc != 0) {
+        fprintf(stderr, "wisp: run: --tcplisten %s: %s\n", spec, gai_strerror(rc));
+        return false;
+    }
+    int fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
+    int one = 1;
+    bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+              bind(fd, res->ai_addr, res->ai_addrlen) == 0 && listen(fd, 128) == 0;
+    freeaddrinfo(res);
+    wisp_error err;
+    if (ok && !wisp_wasi_config_preopen_socket(cfg, fd, &err)) {
+        fprintf(stderr, "wisp: run: --tcplisten %s: %s\n", spec, err.message);
+        close(fd);
+        return false;
+    }
+    if (!ok)
+        fprintf(stderr, "wisp: run: --tcplisten %s: %s\n", spec, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *invoke = NULL;
+    bool trace = log_wants_wasi_trace(getenv("WISP_LOG"));
+    wisp_wasi_config *cfg = wisp_wasi_config_new();
+    int status;
     uint32_t max_depth = 0;
     bool set_depth = false;
     int i = 0;
@@ -581,51 +685,91 @@ static int cmd_run(int argc, char **argv)
             i++;
             break;
         } else if (strcmp(a, "--invoke") == 0) {
-            if (i + 1 >= argc)
+            if (i + 1 >= argc) {
+                wisp_wasi_config_free(cfg);
                 return usage_error("run: %s", "--invoke needs an export name");
+            }
             invoke = argv[++i];
         } else if (strcmp(a, "--max-call-depth") == 0) {
-            if (i + 1 >= argc)
+            if (i + 1 >= argc) {
+                wisp_wasi_config_free(cfg);
                 return usage_error("run: %s", "--max-call-depth needs a number");
+            }
             const char *n = argv[++i];
             char *end;
             errno = 0;
             unsigned long long v = isdigit((unsigned char)n[0]) ? strtoull(n, &end, 10) : 0;
-            if (!isdigit((unsigned char)n[0]) || errno || *end || v == 0 || v > UINT32_MAX)
+            if (!isdigit((unsigned char)n[0]) || errno || *end || v == 0 || v > UINT32_MAX) {
+                wisp_wasi_config_free(cfg);
                 return usage_error("run: --max-call-depth: '%s' is not a number from 1 to 4294967295", n);
+            }
             max_depth = (uint32_t)v;
             set_depth = true;
+        } else if (strcmp(a, "--dir") == 0 || strcmp(a, "--dir-ro") == 0 || strcmp(a, "--env") == 0 ||
+                   strcmp(a, "--tcplisten") == 0) {
+            if (i + 1 >= argc) {
+                wisp_wasi_config_free(cfg);
+                return usage_error("run: %s needs an argument", a);
+            }
+            const char *v = argv[++i];
+            bool ok = a[2] == 'd' ? add_dir(cfg, v, a[5] == '-')
+                    : a[2] == 'e' ? add_env(cfg, v)
+                                  : add_tcplisten(cfg, v);
+            if (!ok) {
+                wisp_wasi_config_free(cfg);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--trace-wasi") == 0) {
+            trace = true;
         } else if (a[0] == '-' && a[1]) {
+            wisp_wasi_config_free(cfg);
             return usage_error("run: unknown option '%s'", a);
         } else {
             break;
         }
     }
-    if (i >= argc)
+    if (i >= argc) {
+        wisp_wasi_config_free(cfg);
         return usage_error("run: %s", "no input file; usage: wisp run [OPTIONS] FILE [--invoke NAME] [ARGS...]");
+    }
     const char *file = argv[i++];
     /* The synopsis puts --invoke after FILE; accept it there too, but only
      * right after FILE: later words are the program's. */
     if (!invoke && i < argc && strcmp(argv[i], "--invoke") == 0) {
-        if (i + 1 >= argc)
+        if (i + 1 >= argc) {
+            wisp_wasi_config_free(cfg);
             return usage_error("run: %s", "--invoke needs an export name");
+        }
         invoke = argv[i + 1];
         i += 2;
     }
+    /* The program's argv: its own name, then the words after FILE (when
+     * they are not --invoke's typed arguments). */
+    wisp_wasi_config_push_arg(cfg, file);
+    if (!invoke)
+        for (int k = i; k < argc; k++)
+            wisp_wasi_config_push_arg(cfg, argv[k]);
+    if (trace)
+        wisp_wasi_config_set_trace(cfg, stderr);
 
     wisp_engine *engine = wisp_engine_new();
     wisp_error err;
-    int status;
     wisp_module *m = wisp_module_load_file(engine, file, &err);
     if (!m) {
         print_error(&err);
         wisp_engine_free(engine);
+        wisp_wasi_config_free(cfg);
         return is_io_error(&err) ? EXIT_USAGE : 1;
     }
     wisp_store *store = wisp_store_new(engine);
     if (set_depth)
         wisp_store_set_max_call_depth(store, max_depth);
-    wisp_instance *inst = wisp_instance_new(store, m, &err);
+    wisp_instance *inst = NULL;
+    if (!wisp_store_add_wasi(store, cfg, &err))
+        print_error(&err);
+    else
+        inst = wisp_instance_new(store, m, &err);
+    wisp_wasi_config_free(cfg);
     if (!inst)
         status = run_failure(store, &err, file);
     else

@@ -698,7 +698,8 @@ static bool trap_error(struct rt_store *s, struct wisp_error *err)
         kind = WISP_ERR_EXHAUSTION;
     else if (s->trap == TRAP_EXIT)
         kind = WISP_ERR_EXIT;
-    const char *msg = s->trap == TRAP_HOST ? s->trap_message : rt_trap_message(s->trap);
+    const char *msg = s->trap == TRAP_HOST || (s->trap == TRAP_EXIT && s->trap_message[0])
+                          ? s->trap_message : rt_trap_message(s->trap);
     err_set(err, kind, -1, "%s", msg);
     if (err)
         err->exit_code = s->exit_code;

@@ -464,6 +464,7 @@ bool rt_host_exit(struct rt_caller *caller, int32_t code)
     struct rt_store *s = caller->store;
     s->trap = TRAP_EXIT;
     s->exit_code = code;
+    s->trap_message[0] = 0; /* the caller may describe the exit here */
     return false;
 }
 

@@ -143,7 +143,51 @@ check "run: bad --max-call-depth: exit 2" test "$rc" = 2
 run "$WISP" run run_start_trap.wat
 check "run: a trap in the start function exits 134" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: unreachable"
 run "$WISP" run run_wasi.wat
-check "run: an unknown import: exit 1, one line naming it" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1 -a -n "$(echo "$err" | grep -F 'unknown import' | grep -F proc_exit)"
+check "run: WASI fd_write reaches stdout, proc_exit's status is wisp's" test "$rc" = 3 -a "$out" = "Hello, World" -a -z "$err"
+run "$WISP" run --trace-wasi run_wasi.wat
+check "run: --trace-wasi shows each call with decoded arguments, then its results and errno" test "$rc" = 3 -a "$err" = "$(printf '%s\n' '> fd_write(fd=1, iovs=*guest 0x1000/2)' '< nwritten=13 errno=success (No error occurred; the call completed successfully.)' '> proc_exit(rval=3)')"
+export WISP_LOG=wasi=trace
+run "$WISP" run run_wasi.wat
+check "run: WISP_LOG=wasi=trace turns the trace on" test "$rc" = 3 -a "$(echo "$err" | head -1)" = '> fd_write(fd=1, iovs=*guest 0x1000/2)'
+export WISP_LOG=other=debug,wasi=trace
+run "$WISP" run run_wasi.wat
+check "run: WISP_LOG with several items" test "$(echo "$err" | wc -l)" = 3
+export WISP_LOG=wasi=info
+run "$WISP" run run_wasi.wat
+check "run: WISP_LOG without wasi=trace: no trace" test "$rc" = 3 -a -z "$err"
+unset WISP_LOG
+run "$WISP" run ../../examples/greeting.wat
+check "run: examples/greeting.wat prints the greeting" test "$rc" = 0 -a "$out" = "Hello World from the new print_greeting syscall in WASI" -a -z "$err"
+run env WISP_LOG=wasi=trace "$WISP" run ../../examples/greeting.wat
+check "run: the greeting's trace" test "$err" = "$(printf '%s\n' '> print_greeting()' '< errno=success (No error occurred; the call completed successfully.)')"
+run "$WISP" run run_wasi_unknown.wat
+check "run: an unknown WASI import: exit 1, one line naming it" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1 -a -n "$(echo "$err" | grep -F 'unknown import' | grep -F no_such_call)"
+run "$WISP" run run_wasi_wrong_type.wat
+check "run: a WASI import of the wrong type fails at instantiation, naming both types" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'incompatible import type: "wasi_snapshot_preview1" "fd_write": expected func (i32 i32) -> (i32), got func (i32 i32 i32 i32) -> (i32)')"
+run "$WISP" run --dir "$T/does-not-exist" run_wasi.wat
+check "run: --dir of a missing directory: exit 2, says why" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'does-not-exist' | grep -F 'No such file or directory')"
+run "$WISP" run --dir run_ops.wat run_wasi.wat
+check "run: --dir of a file: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'Not a directory')"
+run "$WISP" run --env =oops run_wasi.wat
+check "run: --env with an empty name: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F -- '--env =oops')"
+run env -u WISP_TEST_UNSET_VAR "$WISP" run --env WISP_TEST_UNSET_VAR run_wasi.wat
+check "run: --env NAME that wisp itself lacks: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'not set')"
+run "$WISP" run --tcplisten nonsense run_wasi.wat
+check "run: --tcplisten without a port: exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'ADDR:PORT')"
+run "$WISP" run --dir
+check "run: --dir without its argument: exit 2" test "$rc" = 2
+exec 7>"$T/flags.out"
+before=$(awk '/^flags/ {print $2}' /proc/$$/fdinfo/7)
+"$WISP" run run_wasi_setflags.wat >&7; rc=$?
+after=$(awk '/^flags/ {print $2}' /proc/$$/fdinfo/7)
+exec 7>&-
+check "run: stdio flags the guest sets (append, nonblock) are undone when wisp ends (regression)" test "$rc" = 0 -a -n "$before" -a "$before" = "$after"
+run "$WISP" run --tcplisten 127.0.0.1:0 run_wasi_fdtype.wat
+check "run: --tcplisten hands the guest a stream socket as fd 3" test "$rc" = 6
+run "$WISP" run --dir . run_wasi_fdtype.wat
+check "run: --dir is fd 3, a directory" test "$rc" = 3
+run "$WISP" run run_wasi_fdtype.wat
+check "run: without preopens fd 3 is not open (badf)" test "$rc" = 108
 run "$WISP" run type_mismatch.wat
 check "run: invalid module: exit 1" test "$rc" = 1
 run "$WISP" run missing.wasm

@@ -4,8 +4,7 @@
 #
 #   $(WITXGEN)          the tool                          ($(BUILD)/witxgen)
 #   witx-gen            generate $(WITX_GEN_DIR)/*        ($(BUILD)/gen)
-#   $(WITX_GEN_OBJ)     wasi_glue.o and wasi_trace.o, for libwisp once
-#                       src/wasi/ implements every wasi_impl_* function
+#   $(WITX_GEN_OBJ)     wasi_glue.o and wasi_trace.o, part of libwisp
 
 BUILD ?= build
 CC ?= cc
