@@ -88,6 +88,29 @@ void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out)
     out->ctim = ts_ns(st->st_ctim);
 }
 
+static struct timespec host_time(wasi_timestamp_t t, bool given, bool now)
+{
+    struct timespec ts = {0, UTIME_OMIT};
+    if (now) {
+        ts.tv_nsec = UTIME_NOW;
+    } else if (given) {
+        ts.tv_sec = (time_t)(t / 1000000000u);
+        ts.tv_nsec = (long)(t % 1000000000u);
+    }
+    return ts;
+}
+
+wasi_errno_t wasi_host_times(wasi_timestamp_t atim, wasi_timestamp_t mtim, wasi_fstflags_t fst_flags,
+                             struct timespec ts[2])
+{
+    if (((fst_flags & WASI_FSTFLAGS_ATIM) && (fst_flags & WASI_FSTFLAGS_ATIM_NOW)) ||
+        ((fst_flags & WASI_FSTFLAGS_MTIM) && (fst_flags & WASI_FSTFLAGS_MTIM_NOW)))
+        return WASI_ERRNO_INVAL;
+    ts[0] = host_time(atim, fst_flags & WASI_FSTFLAGS_ATIM, fst_flags & WASI_FSTFLAGS_ATIM_NOW);
+    ts[1] = host_time(mtim, fst_flags & WASI_FSTFLAGS_MTIM, fst_flags & WASI_FSTFLAGS_MTIM_NOW);
+    return WASI_ERRNO_SUCCESS;
+}
+
 wasi_rights_t wasi_rights_for_type(wasi_filetype_t type)
 {
     switch (type) {

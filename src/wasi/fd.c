@@ -462,19 +462,6 @@ wasi_errno_t wasi_impl_fd_filestat_set_size(struct wasi_ctx *ctx, const struct w
     return r == 0 ? WASI_ERRNO_SUCCESS : wasi_errno_from_host(errno);
 }
 
-/* One timestamp for futimens: a given time, now, or left alone. */
-static struct timespec host_time(wasi_timestamp_t t, bool set, bool now)
-{
-    struct timespec ts = {0, UTIME_OMIT};
-    if (now) {
-        ts.tv_nsec = UTIME_NOW;
-    } else if (set) {
-        ts.tv_sec = (time_t)(t / 1000000000u);
-        ts.tv_nsec = (long)(t % 1000000000u);
-    }
-    return ts;
-}
-
 wasi_errno_t wasi_impl_fd_filestat_set_times(struct wasi_ctx *ctx, const struct wasi_guest_memory *mem,
     wasi_fd_t fd, wasi_timestamp_t atim, wasi_timestamp_t mtim, wasi_fstflags_t fst_flags)
 {
@@ -483,14 +470,9 @@ wasi_errno_t wasi_impl_fd_filestat_set_times(struct wasi_ctx *ctx, const struct 
     wasi_errno_t err = wasi_fd_lookup(ctx, fd, WASI_RIGHTS_FD_FILESTAT_SET_TIMES, &f);
     if (err)
         return err;
-    /* A given time and "now" for the same stamp contradict each other. */
-    if (((fst_flags & WASI_FSTFLAGS_ATIM) && (fst_flags & WASI_FSTFLAGS_ATIM_NOW)) ||
-        ((fst_flags & WASI_FSTFLAGS_MTIM) && (fst_flags & WASI_FSTFLAGS_MTIM_NOW)))
-        return WASI_ERRNO_INVAL;
-    const struct timespec ts[2] = {
-        host_time(atim, fst_flags & WASI_FSTFLAGS_ATIM, fst_flags & WASI_FSTFLAGS_ATIM_NOW),
-        host_time(mtim, fst_flags & WASI_FSTFLAGS_MTIM, fst_flags & WASI_FSTFLAGS_MTIM_NOW),
-    };
+    struct timespec ts[2];
+    if ((err = wasi_host_times(atim, mtim, fst_flags, ts)))
+        return err;
     return futimens(f->host, ts) == 0 ? WASI_ERRNO_SUCCESS : wasi_errno_from_host(errno);
 }
 

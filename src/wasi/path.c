@@ -110,19 +110,6 @@ wasi_errno_t wasi_impl_path_filestat_get(struct wasi_ctx *ctx, const struct wasi
     return err;
 }
 
-static struct timespec set_time(wasi_fstflags_t fst, wasi_fstflags_t given, wasi_fstflags_t now,
-                                wasi_timestamp_t t)
-{
-    struct timespec ts = {0, UTIME_OMIT};
-    if (fst & given) {
-        ts.tv_sec = (time_t)(t / 1000000000u);
-        ts.tv_nsec = (long)(t % 1000000000u);
-    } else if (fst & now) {
-        ts.tv_nsec = UTIME_NOW;
-    }
-    return ts;
-}
-
 wasi_errno_t wasi_impl_path_filestat_set_times(struct wasi_ctx *ctx, const struct wasi_guest_memory *mem,
     wasi_fd_t fd, wasi_lookupflags_t flags, const char *path, uint32_t path_len, wasi_timestamp_t atim, wasi_timestamp_t mtim, wasi_fstflags_t fst_flags)
 {
@@ -133,15 +120,11 @@ wasi_errno_t wasi_impl_path_filestat_set_times(struct wasi_ctx *ctx, const struc
     wasi_errno_t err = dir_lookup(ctx, fd, WASI_RIGHTS_PATH_FILESTAT_SET_TIMES, &d);
     if (err)
         return err;
-    if (((fst_flags & WASI_FSTFLAGS_ATIM) && (fst_flags & WASI_FSTFLAGS_ATIM_NOW)) ||
-        ((fst_flags & WASI_FSTFLAGS_MTIM) && (fst_flags & WASI_FSTFLAGS_MTIM_NOW)))
-        return WASI_ERRNO_INVAL;
+    struct timespec ts[2];
+    if ((err = wasi_host_times(atim, mtim, fst_flags, ts)))
+        return err;
     if ((err = wasi_path_resolve(d, path, flags & WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, &r)))
         return err;
-    const struct timespec ts[2] = {
-        set_time(fst_flags, WASI_FSTFLAGS_ATIM, WASI_FSTFLAGS_ATIM_NOW, atim),
-        set_time(fst_flags, WASI_FSTFLAGS_MTIM, WASI_FSTFLAGS_MTIM_NOW, mtim),
-    };
     if (utimensat(r.dirfd, r.name, ts, AT_SYMLINK_NOFOLLOW) != 0)
         err = host_err();
     wasi_resolved_free(&r);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "wasi/abi.h"
 #include "wasi_types.h"
@@ -126,6 +127,11 @@ wasi_filetype_t wasi_filetype_from_mode(mode_t mode);
 /* The filetype of an open host fd (socket kinds distinguished). */
 wasi_filetype_t wasi_filetype_of_fd(int host);
 void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out);
+/* The two timestamps for futimens/utimensat from preview1's fst_flags: a
+ * given time, now, or left alone. A given time and "now" for the same stamp
+ * contradict each other: inval. */
+wasi_errno_t wasi_host_times(wasi_timestamp_t atim, wasi_timestamp_t mtim, wasi_fstflags_t fst_flags,
+                             struct timespec ts[2]);
 /* The largest set of base rights an fd of this type can hold. */
 wasi_rights_t wasi_rights_for_type(wasi_filetype_t type);
 
