@@ -163,7 +163,7 @@ static bool check_import(struct rt_store *s, const uint32_t *type_ids, const str
     describe_import(s, type_ids, im, want, sizeof want);
     describe_extern(ext, got, sizeof got);
     return err_set(err, WISP_ERR_LINK, im->offset,
-                   "incompatible import type: \"%.*s\" \"%.*s\": expected %s, got %s",
+                   "incompatible import type: \"%.*s\" \"%.*s\": the module imports %s, but it is defined as %s",
                    (int)im->module.len, im->module.str, (int)im->field.len, im->field.str, want, got);
 }
 

@@ -163,7 +163,7 @@ check "run: the greeting's trace" test "$err" = "$(printf '%s\n' '> print_greeti
 run "$WISP" run run_wasi_unknown.wat
 check "run: an unknown WASI import: exit 1, one line naming it" test "$rc" = 1 -a "$(echo "$err" | wc -l)" = 1 -a -n "$(echo "$err" | grep -F 'unknown import' | grep -F no_such_call)"
 run "$WISP" run run_wasi_wrong_type.wat
-check "run: a WASI import of the wrong type fails at instantiation, naming both types" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'incompatible import type: "wasi_snapshot_preview1" "fd_write": expected func (i32 i32) -> (i32), got func (i32 i32 i32 i32) -> (i32)')"
+check "run: a WASI import of the wrong type fails at instantiation, naming both types" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'incompatible import type: "wasi_snapshot_preview1" "fd_write": the module imports func (i32 i32) -> (i32), but it is defined as func (i32 i32 i32 i32) -> (i32)')"
 run "$WISP" run --dir "$T/does-not-exist" run_wasi.wat
 check "run: --dir of a missing directory: exit 2, says why" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'does-not-exist' | grep -F 'No such file or directory')"
 run "$WISP" run --dir run_ops.wat run_wasi.wat
