@@ -82,11 +82,6 @@ static ssize_t writev_nosigpipe(int fd, const struct iovec *v, int n)
 
 enum xfer { XFER_READ, XFER_WRITE, XFER_PREAD, XFER_PWRITE };
 
-static bool is_socket(wasi_filetype_t t)
-{
-    return t == WASI_FILETYPE_SOCKET_STREAM || t == WASI_FILETYPE_SOCKET_DGRAM;
-}
-
 /* Move bytes between f and the guest buffers, one host call per IOV_MAX
  * buffers. Regular files and block devices go on to the next batch while
  * each one completes; anything else stops after one call, because a second
@@ -125,7 +120,7 @@ static wasi_errno_t transfer(const struct wasi_guest_memory *mem, struct wasi_fd
                 got = pwritev(f->host, v, k, at);
                 break;
             default:
-                if (is_socket(f->type)) {
+                if (wasi_is_socket(f->type)) {
                     struct msghdr msg = {.msg_iov = v, .msg_iovlen = (size_t)k};
                     got = sendmsg(f->host, &msg, MSG_NOSIGNAL);
                 } else if (f->type == WASI_FILETYPE_UNKNOWN) {
@@ -440,7 +435,7 @@ wasi_errno_t wasi_impl_fd_filestat_get(struct wasi_ctx *ctx, const struct wasi_g
     wasi_filestat_from_stat(&st, stat);
     /* The mode cannot tell a datagram socket from a stream one; the entry
      * knows (fd_fdstat_get agrees). */
-    if (is_socket(f->type))
+    if (wasi_is_socket(f->type))
         stat->filetype = f->type;
     return WASI_ERRNO_SUCCESS;
 }

@@ -12,11 +12,6 @@
 #include "wasi/wasi.h"
 #include "wasi_impl.h"
 
-static bool is_socket(wasi_filetype_t t)
-{
-    return t == WASI_FILETYPE_SOCKET_STREAM || t == WASI_FILETYPE_SOCKET_DGRAM;
-}
-
 /* A socket operation on something else is notsock whatever its rights,
  * the answer POSIX gives and the one that tells the guest why. */
 static wasi_errno_t lookup_socket(struct wasi_ctx *ctx, wasi_fd_t fd, wasi_rights_t need,
@@ -26,7 +21,7 @@ static wasi_errno_t lookup_socket(struct wasi_ctx *ctx, wasi_fd_t fd, wasi_right
     wasi_errno_t err = wasi_fd_lookup(ctx, fd, 0, &f);
     if (err)
         return err;
-    if (!is_socket(f->type))
+    if (!wasi_is_socket(f->type))
         return WASI_ERRNO_NOTSOCK;
     if ((f->base & need) != need)
         return WASI_ERRNO_NOTCAPABLE;

@@ -132,6 +132,10 @@ void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out);
  * contradict each other: inval. */
 wasi_errno_t wasi_host_times(wasi_timestamp_t atim, wasi_timestamp_t mtim, wasi_fstflags_t fst_flags,
                              struct timespec ts[2]);
+static inline bool wasi_is_socket(wasi_filetype_t t)
+{
+    return t == WASI_FILETYPE_SOCKET_STREAM || t == WASI_FILETYPE_SOCKET_DGRAM;
+}
 /* The largest set of base rights an fd of this type can hold. */
 wasi_rights_t wasi_rights_for_type(wasi_filetype_t type);
 
