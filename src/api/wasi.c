@@ -193,7 +193,7 @@ static bool wasi_host_call(struct rt_caller *caller, void *env, union slot *args
     struct wasi_guest_memory mem = {m ? m->data : NULL, m ? m->size : 0};
 
     /* Every preview1 parameter is an i32 or i64 and takes one slot. */
-    uint64_t args[16];
+    uint64_t args[WASI_IMPORT_MAX_VALUES];
     for (uint32_t i = 0; i < imp->nparams; i++)
         args[i] = imp->params[i] == WASI_VALTYPE_I32 ? (uint64_t)args_results[i].i32 : args_results[i].i64;
     uint64_t ret = imp->glue(w->ctx, &mem, &w->trace, args);
@@ -244,7 +244,7 @@ bool wisp_store_add_wasi(wisp_store *store, const wisp_wasi_config *c, wisp_erro
 
     for (uint32_t i = 0; i < WASI_IMPORT_COUNT; i++) {
         const struct wasi_import *imp = &wasi_import_table[i];
-        valtype_t types[32];
+        valtype_t types[WASI_IMPORT_MAX_VALUES];
         for (uint32_t k = 0; k < imp->nparams; k++)
             types[k] = (valtype_t)imp->params[k];
         for (uint32_t k = 0; k < imp->nresults; k++)

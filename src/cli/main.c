@@ -675,9 +675,15 @@ static int cmd_run(int argc, char **argv)
     const char *invoke = NULL;
     bool trace = log_wants_wasi_trace(getenv("WISP_LOG"));
     wisp_wasi_config *cfg = wisp_wasi_config_new();
-    int status;
+    int status = EXIT_USAGE;
     uint32_t max_depth = 0;
     bool set_depth = false;
+/* A usage error while cfg is held: report, then release it once, below. */
+#define RUN_USAGE(fmt, arg)                \
+    do {                                   \
+        status = usage_error(fmt, arg);    \
+        goto done_options;                 \
+    } while (0)
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -685,64 +691,50 @@ static int cmd_run(int argc, char **argv)
             i++;
             break;
         } else if (strcmp(a, "--invoke") == 0) {
-            if (i + 1 >= argc) {
-                wisp_wasi_config_free(cfg);
-                return usage_error("run: %s", "--invoke needs an export name");
-            }
+            if (i + 1 >= argc)
+                RUN_USAGE("run: %s", "--invoke needs an export name");
             invoke = argv[++i];
         } else if (strcmp(a, "--max-call-depth") == 0) {
-            if (i + 1 >= argc) {
-                wisp_wasi_config_free(cfg);
-                return usage_error("run: %s", "--max-call-depth needs a number");
-            }
+            if (i + 1 >= argc)
+                RUN_USAGE("run: %s", "--max-call-depth needs a number");
             const char *n = argv[++i];
             char *end;
             errno = 0;
             unsigned long long v = isdigit((unsigned char)n[0]) ? strtoull(n, &end, 10) : 0;
-            if (!isdigit((unsigned char)n[0]) || errno || *end || v == 0 || v > UINT32_MAX) {
-                wisp_wasi_config_free(cfg);
-                return usage_error("run: --max-call-depth: '%s' is not a number from 1 to 4294967295", n);
-            }
+            if (!isdigit((unsigned char)n[0]) || errno || *end || v == 0 || v > UINT32_MAX)
+                RUN_USAGE("run: --max-call-depth: '%s' is not a number from 1 to 4294967295", n);
             max_depth = (uint32_t)v;
             set_depth = true;
         } else if (strcmp(a, "--dir") == 0 || strcmp(a, "--dir-ro") == 0 || strcmp(a, "--env") == 0 ||
                    strcmp(a, "--tcplisten") == 0) {
-            if (i + 1 >= argc) {
-                wisp_wasi_config_free(cfg);
-                return usage_error("run: %s needs an argument", a);
-            }
+            if (i + 1 >= argc)
+                RUN_USAGE("run: %s needs an argument", a);
             const char *v = argv[++i];
             bool ok = a[2] == 'd' ? add_dir(cfg, v, a[5] == '-')
                     : a[2] == 'e' ? add_env(cfg, v)
                                   : add_tcplisten(cfg, v);
-            if (!ok) {
-                wisp_wasi_config_free(cfg);
-                return EXIT_USAGE;
-            }
+            if (!ok)
+                goto done_options; /* the add_* function said why */
         } else if (strcmp(a, "--trace-wasi") == 0) {
             trace = true;
         } else if (a[0] == '-' && a[1]) {
-            wisp_wasi_config_free(cfg);
-            return usage_error("run: unknown option '%s'", a);
+            RUN_USAGE("run: unknown option '%s'", a);
         } else {
             break;
         }
     }
-    if (i >= argc) {
-        wisp_wasi_config_free(cfg);
-        return usage_error("run: %s", "no input file; usage: wisp run [OPTIONS] FILE [--invoke NAME] [ARGS...]");
-    }
+    if (i >= argc)
+        RUN_USAGE("run: %s", "no input file; usage: wisp run [OPTIONS] FILE [--invoke NAME] [ARGS...]");
     const char *file = argv[i++];
     /* The synopsis puts --invoke after FILE; accept it there too, but only
      * right after FILE: later words are the program's. */
     if (!invoke && i < argc && strcmp(argv[i], "--invoke") == 0) {
-        if (i + 1 >= argc) {
-            wisp_wasi_config_free(cfg);
-            return usage_error("run: %s", "--invoke needs an export name");
-        }
+        if (i + 1 >= argc)
+            RUN_USAGE("run: %s", "--invoke needs an export name");
         invoke = argv[i + 1];
         i += 2;
     }
+#undef RUN_USAGE
     /* The program's argv: its own name, then the words after FILE (when
      * they are not --invoke's typed arguments). */
     wisp_wasi_config_push_arg(cfg, file);
@@ -757,19 +749,16 @@ static int cmd_run(int argc, char **argv)
     wisp_module *m = wisp_module_load_file(engine, file, &err);
     if (!m) {
         print_error(&err);
+        status = is_io_error(&err) ? EXIT_USAGE : 1;
         wisp_engine_free(engine);
-        wisp_wasi_config_free(cfg);
-        return is_io_error(&err) ? EXIT_USAGE : 1;
+        goto done_options;
     }
     wisp_store *store = wisp_store_new(engine);
     if (set_depth)
         wisp_store_set_max_call_depth(store, max_depth);
     wisp_instance *inst = NULL;
-    if (!wisp_store_add_wasi(store, cfg, &err))
-        print_error(&err);
-    else
+    if (wisp_store_add_wasi(store, cfg, &err))
         inst = wisp_instance_new(store, m, &err);
-    wisp_wasi_config_free(cfg);
     if (!inst)
         status = run_failure(store, &err, file);
     else
@@ -777,6 +766,8 @@ static int cmd_run(int argc, char **argv)
     wisp_store_free(store);
     wisp_module_free(m);
     wisp_engine_free(engine);
+done_options:
+    wisp_wasi_config_free(cfg);
     return status;
 }
 

@@ -70,11 +70,6 @@ wasi_filetype_t wasi_filetype_of_fd(int host)
     return wasi_filetype_from_mode(st.st_mode);
 }
 
-static wasi_timestamp_t ts_ns(struct timespec t)
-{
-    return (wasi_timestamp_t)t.tv_sec * 1000000000u + (wasi_timestamp_t)t.tv_nsec;
-}
-
 void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -83,9 +78,9 @@ void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out)
     out->filetype = wasi_filetype_from_mode(st->st_mode);
     out->nlink = (wasi_linkcount_t)st->st_nlink;
     out->size = (wasi_filesize_t)st->st_size;
-    out->atim = ts_ns(st->st_atim);
-    out->mtim = ts_ns(st->st_mtim);
-    out->ctim = ts_ns(st->st_ctim);
+    out->atim = wasi_timestamp_from(st->st_atim);
+    out->mtim = wasi_timestamp_from(st->st_mtim);
+    out->ctim = wasi_timestamp_from(st->st_ctim);
 }
 
 static struct timespec host_time(wasi_timestamp_t t, bool given, bool now)

@@ -76,11 +76,6 @@ static clockid_t host_clock(wasi_clockid_t id)
     }
 }
 
-static wasi_timestamp_t to_ns(struct timespec t)
-{
-    return (wasi_timestamp_t)t.tv_sec * 1000000000u + (wasi_timestamp_t)t.tv_nsec;
-}
-
 wasi_errno_t wasi_impl_clock_res_get(struct wasi_ctx *ctx, const struct wasi_guest_memory *mem,
     wasi_clockid_t id, wasi_timestamp_t *resolution)
 {
@@ -88,7 +83,7 @@ wasi_errno_t wasi_impl_clock_res_get(struct wasi_ctx *ctx, const struct wasi_gue
     struct timespec t;
     if (clock_getres(host_clock(id), &t) != 0)
         return wasi_errno_from_host(errno);
-    *resolution = to_ns(t);
+    *resolution = wasi_timestamp_from(t);
     if (*resolution == 0)
         *resolution = 1; /* the witx promises a non-zero resolution */
     return WASI_ERRNO_SUCCESS;
@@ -101,7 +96,7 @@ wasi_errno_t wasi_impl_clock_time_get(struct wasi_ctx *ctx, const struct wasi_gu
     struct timespec t;
     if (clock_gettime(host_clock(id), &t) != 0)
         return wasi_errno_from_host(errno);
-    *time = to_ns(t);
+    *time = wasi_timestamp_from(t);
     return WASI_ERRNO_SUCCESS;
 }
 

@@ -31,7 +31,7 @@ static wasi_timestamp_t now_ns(clockid_t c)
     struct timespec t;
     if (clock_gettime(c, &t) != 0)
         return 0;
-    return (wasi_timestamp_t)t.tv_sec * 1000000000u + (wasi_timestamp_t)t.tv_nsec;
+    return wasi_timestamp_from(t);
 }
 
 /* A regular file is always ready; what remains to read is its size past

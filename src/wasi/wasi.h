@@ -127,6 +127,12 @@ wasi_filetype_t wasi_filetype_from_mode(mode_t mode);
 /* The filetype of an open host fd (socket kinds distinguished). */
 wasi_filetype_t wasi_filetype_of_fd(int host);
 void wasi_filestat_from_stat(const struct stat *st, wasi_filestat_t *out);
+/* A host time as preview1 nanoseconds (host times are never negative here:
+ * clocks since boot or the epoch, file times). */
+static inline wasi_timestamp_t wasi_timestamp_from(struct timespec t)
+{
+    return (wasi_timestamp_t)t.tv_sec * 1000000000u + (wasi_timestamp_t)t.tv_nsec;
+}
 /* The two timestamps for futimens/utimensat from preview1's fst_flags: a
  * given time, now, or left alone. A given time and "now" for the same stamp
  * contradict each other: inval. */

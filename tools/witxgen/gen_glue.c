@@ -710,8 +710,19 @@ bool gen_glue(const struct witx *w, struct out *h, struct out *c, struct diag *d
                      " * import table an instantiator matches a module's imports against.");
     out_printf(h, "#ifndef WISP_GEN_WASI_GLUE_H\n#define WISP_GEN_WASI_GLUE_H\n\n"
                   "#include \"wasi/abi.h\"\n\n");
+    /* The most wasm parameters plus results of any function, so callers can
+     * size argument arrays without guessing. */
+    uint32_t max_values = 1;
+    for (uint32_t m = 0; m < w->nmodules; m++)
+        for (uint32_t i = 0; i < w->modules[m]->nfuncs; i++) {
+            const struct func *f = w->modules[m]->funcs[i];
+            if (f->nwparams + f->nwresults > max_values)
+                max_values = f->nwparams + f->nwresults;
+        }
     out_printf(h, "#define WASI_IMPORT_COUNT %uu\nextern const struct wasi_import "
-                  "wasi_import_table[WASI_IMPORT_COUNT];\n\n", nfuncs);
+                  "wasi_import_table[WASI_IMPORT_COUNT];\n", nfuncs);
+    out_printf(h, "/* No import has more wasm parameters plus results than this. */\n"
+                  "#define WASI_IMPORT_MAX_VALUES %uu\n\n", max_values);
     out_printf(h, "/* The entry for module.name, or NULL. */\nconst struct wasi_import "
                   "*wasi_import_find(const char *module, const char *name);\n\n");
 
