@@ -17,7 +17,7 @@ endif
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra \
               -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
-LDLIBS := -lm
+LDLIBS := -lm -pthread
 
 LIB_SRC := $(sort $(wildcard src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c \
                              src/wast/*.c src/compile/*.c src/exec/*.c src/wasi/*.c src/api/*.c))
@@ -71,7 +71,7 @@ fuzz: $(FUZZ_TARGETS)
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def) $(WITX_DEPS) | $(WITXGEN)
 	@mkdir -p $(dir $@) build/fuzz/gen
 	$(WITXGEN) --out build/fuzz/gen $(WITX_ALL)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/fuzz/gen/wasi_glue.c build/fuzz/gen/wasi_trace.c -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/fuzz/gen/wasi_glue.c build/fuzz/gen/wasi_trace.c -lm -pthread
 # The text fuzzer's dictionary: every instruction name plus the keywords.
 build/fuzz/wat.dict: src/binary/opcodes.def tests/fuzz/keywords.txt
 	@mkdir -p $(dir $@)

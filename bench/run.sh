@@ -15,6 +15,9 @@ node=${BENCH_NODE:-node}
 # single long run() call would otherwise be timed in the baseline compiler.
 node_flags=${BENCH_NODE_FLAGS:---no-liftoff --no-wasm-lazy-compilation}
 tmo=${BENCH_TIMEOUT:-300}
+# The "limits" column runs wisp again with fuel and a timeout on, so the cost
+# of the check points shows beside the run without them. Empty: no column.
+limits=${BENCH_LIMITS-"-W fuel=9000000000000000000,timeout=1h"}
 here=$(cd "$(dirname "$0")" && pwd)
 errf=$(mktemp)
 trap 'rm -f "$errf"' EXIT
@@ -50,7 +53,8 @@ one_node() {
 one_wisp() {
     local out rc t0 t1 ck
     t0=$EPOCHREALTIME
-    out=$(timeout "$tmo" "$wisp" run "$dir/$1.wasm" --invoke run 2>"$errf")
+    # shellcheck disable=SC2086  # $wisp_flags is a list of words
+    out=$(timeout "$tmo" "$wisp" run ${wisp_flags:-} "$dir/$1.wasm" --invoke run 2>"$errf")
     rc=$?
     t1=$EPOCHREALTIME
     if [ "$rc" = 2 ] && grep -qi 'unknown command' "$errf"; then
@@ -111,18 +115,26 @@ status=0
         else
             wsp="n/a -"
         fi
-        echo "$k $nat $nod $wsp"
+        lim="n/a -"
+        if [ "$have_wisp" = 1 ] && [ -n "$limits" ]; then
+            lim=$(wisp_flags=$limits best_of wisp "$k")
+        fi
+        echo "$k $nat $nod $wsp $lim"
     done
 } | awk '
 function ratio(t, base) { return (t ~ /^[0-9.]+$/ && base > 0) ? t / base : "" }
 function fmt_t(t) { return t ~ /^[0-9.]+$/ ? sprintf("%.3f", t) : t }
 function fmt_r(r) { return r == "" ? "" : sprintf("%.1fx", r) }
 BEGIN {
-    printf "%-10s %-10s %-8s %-8s %-12s %-12s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "checksum"
+    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %-10s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "limits(s)", "limits/wisp", "checksum"
     bad = 0
 }
 {
-    k = $1; nt = $2; nck = $3; ot = $4; ock = $5; wt = $6; wck = $7
+    k = $1; nt = $2; nck = $3; ot = $4; ock = $5; wt = $6; wck = $7; lt = $8; lck = $9
+    rl = (wt ~ /^[0-9.]+$/) ? ratio(lt, wt + 0) : ""
+    if (rl != "") { ll += log(rl); nl++ }
+    if (lt == "err") wt = "err"
+    if (lck != "-" && lck != nck) wck = lck
     base = nt ~ /^[0-9.]+$/ ? nt + 0 : 0
     ro = ratio(ot, base); rw = ratio(wt, base)
     if (ro != "") { lo += log(ro); no++ }
@@ -136,11 +148,11 @@ BEGIN {
     } else {
         cs = "ok"
     }
-    printf "%-10s %-10s %-8s %-8s %-12s %-12s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), cs
+    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %-10s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), fmt_t(lt), rl == "" ? "" : sprintf("%.2fx", rl), cs
     fflush()
 }
 END {
-    printf "%-10s %-10s %-8s %-8s %-12s %s\n", "geomean", "", "", "", no ? sprintf("%.1fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a"
+    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %s\n", "geomean", "", "", "", no ? sprintf("%.1fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a", "", nl ? sprintf("%.2fx", exp(ll / nl)) : "n/a"
     exit bad
 }' || status=1
 exit "$status"

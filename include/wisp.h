@@ -24,11 +24,12 @@ enum wisp_error_kind {
     WISP_ERR_MALFORMED,   /* binary or text that does not parse */
     WISP_ERR_INVALID,     /* a module that parses but does not validate */
     WISP_ERR_LINK,        /* imports that do not resolve or do not match */
-    WISP_ERR_TRAP,        /* a trap during execution */
+    WISP_ERR_TRAP,        /* a trap during execution (also "all fuel consumed", "interrupt") */
     WISP_ERR_EXHAUSTION,  /* call stack exhausted */
     WISP_ERR_IO,          /* a file could not be read or written */
     WISP_ERR_UNSUPPORTED, /* a feature wisp does not implement yet */
     WISP_ERR_EXIT,        /* the program asked to exit (WASI proc_exit): see exit_code */
+    WISP_ERR_LIMIT,       /* the module passes an implementation limit (message names it) */
 };
 
 typedef struct wisp_error {
@@ -50,7 +51,12 @@ const char *wisp_error_kind_name(enum wisp_error_kind kind);
 /* Release memory that wisp allocated and handed to the caller. */
 void wisp_free(void *p);
 
-/* Read a whole file. */
+/* Read a whole file into *data, NUL-terminated (*len excludes the NUL;
+ * free with wisp_free). path "-" reads standard input ("<stdin>" in
+ * errors). Every source (files, pipes, devices) is read in chunks and
+ * refused past the module size limit, 1 GiB (1,073,741,824 bytes), with
+ * WISP_ERR_LIMIT naming the file and the limit, so /dev/zero or an endless
+ * pipe fails at once. WISP_ERR_IO when it cannot be opened or read. */
 bool wisp_read_file(const char *path, uint8_t **data, size_t *len, wisp_error *err);
 
 /* True when data starts with the binary module magic "\0asm". */
@@ -67,11 +73,30 @@ typedef struct wisp_module wisp_module;
 wisp_engine *wisp_engine_new(void);
 void wisp_engine_free(wisp_engine *engine);
 
+/* An engine's configuration: what the code compiled in its stores carries.
+ * Off by default, and then execution costs exactly what it did without
+ * them. With either on, every function entry and loop header gets a check
+ * point (a few instructions; `make bench` shows the cost). */
+typedef struct wisp_config wisp_config;
+wisp_config *wisp_config_new(void);
+void wisp_config_free(wisp_config *config);
+/* Fuel: a deterministic budget that execution consumes (see
+ * wisp_store_set_fuel). */
+void wisp_config_consume_fuel(wisp_config *config, bool enable);
+/* Interrupts and timeouts (wisp_store_interrupt, wisp_store_set_timeout). */
+void wisp_config_interruptible(wisp_config *config, bool enable);
+/* Takes ownership of config (may be NULL for the defaults). */
+wisp_engine *wisp_engine_new_with_config(wisp_config *config);
+
 /* Decode and validate a binary module. The bytes are copied. source names
  * the module in errors (may be NULL). */
 wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
                              const char *source, wisp_error *err);
-/* Load a .wasm or .wat file (told apart by content). */
+/* Load a module from a file; the name says its format: *.wasm (any case)
+ * is binary, *.wat and *.wast are text. Other names and "-" (standard
+ * input) are told apart by content: "\0asm" first means binary, else text.
+ * So an empty x.wasm is a malformed binary ("unexpected end" at byte 0).
+ * Reading is bounded as in wisp_read_file. */
 wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_error *err);
 void wisp_module_free(wisp_module *module);
 
@@ -118,10 +143,51 @@ typedef struct wisp_val {
 
 wisp_store *wisp_store_new(wisp_engine *engine);
 void wisp_store_free(wisp_store *store);
-/* The deepest wasm call nesting allowed; deeper calls trap with "call stack
- * exhausted". Default 10000. Takes effect at the next call made from the
- * host (not from inside a host function called by wasm). */
+/* ---- Limits ----
+ *
+ * Each bounds what a guest may consume; each is per store and may be set
+ * at any time, taking effect as described.
+ *
+ * Stack. Two limits, both enforced, each trapping with "call stack
+ * exhausted" and a message naming the one that ran out:
+ * - the call depth, the deepest wasm call nesting (default 10000);
+ * - the wasm stack, the bytes of wisp's own value stack: every active wasm
+ *   call holds its parameters, locals and operand stack there, 8 bytes a
+ *   value (16 for v128) (default 8 MiB, 128 bytes to 64 GiB).
+ * Whichever is reached first applies: raise both for deep recursion. wasm
+ * calls never use the C stack; both stacks are reserved address space that
+ * is committed as it is used. Both take effect at the next call made from
+ * the host (not from inside a host function called by wasm). */
 void wisp_store_set_max_call_depth(wisp_store *store, uint32_t depth);
+bool wisp_store_set_max_wasm_stack(wisp_store *store, uint64_t bytes, wisp_error *err);
+/* Memories and tables. A memory may not grow past `bytes` (rounded down to
+ * 64 KiB pages) and a table past `elements`: memory.grow and table.grow
+ * then return -1, as the spec allows. Instantiating a module whose memory
+ * or table minimum is past the limit fails with WISP_ERR_LINK. Applies to
+ * memories and tables created after the call. Default: only the types'
+ * own maxima (and wisp's 10,000,000-element table bound). */
+void wisp_store_set_max_memory_size(wisp_store *store, uint64_t bytes);
+void wisp_store_set_max_table_elements(wisp_store *store, uint64_t elements);
+/* Fuel (engines with wisp_config_consume_fuel; otherwise these fail with
+ * WISP_ERR_UNSUPPORTED, and get returns false). A store starts with none.
+ * Each function entry and loop header charges the number of instructions
+ * from it to the next one in the body; when fuel would go below zero the
+ * call traps with "all fuel consumed" and the fuel left is 0. The same
+ * program with the same fuel always stops at the same place. */
+bool wisp_store_set_fuel(wisp_store *store, uint64_t fuel, wisp_error *err);
+bool wisp_store_add_fuel(wisp_store *store, uint64_t fuel, wisp_error *err);
+bool wisp_store_get_fuel(const wisp_store *store, uint64_t *fuel);
+/* Interrupt the store's running wasm code: it traps with "interrupt" at its
+ * next function entry or loop header. Safe from any thread and from a
+ * signal handler, while the store exists. When no wasm code is running,
+ * the next call traps at its first check point. Returns false (and has no
+ * effect on running code) unless the engine is interruptible. */
+bool wisp_store_interrupt(wisp_store *store);
+/* Each call from the host may run at most this long (0: no limit, the
+ * default); then it traps with "interrupt: the time limit of ... was
+ * reached". Needs an interruptible engine (else WISP_ERR_UNSUPPORTED). The
+ * first timed call starts one watchdog thread for the store. */
+bool wisp_store_set_timeout(wisp_store *store, uint64_t nanoseconds, wisp_error *err);
 
 /* A host function: read args, write results, return true. To trap, return
  * wisp_caller_trap(caller, "message"). */

@@ -7,7 +7,7 @@ B=${BUILD:-build}/bench/load
 mkdir -p "$B"
 CC=${CC:-cc}
 WASI_CC="clang --target=wasm32-wasi --sysroot=/usr"
-$CC -std=gnu11 -O2 -Iinclude bench/load/load_speed.c "${BUILD:-build}/libwisp.a" -lm -o "$B/load_speed"
+$CC -std=gnu11 -O2 -Iinclude bench/load/load_speed.c "${BUILD:-build}/libwisp.a" -lm -pthread -o "$B/load_speed"
 $CC -O2 bench/load/gen_program.c -o "$B/gen_program"
 # 1. wisp itself, compiled to wasm: a real C program of ~15k lines.
 srcs=$(ls src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c src/wast/*.c src/api/*.c src/cli/*.c)

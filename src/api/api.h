@@ -6,8 +6,15 @@
 #include "exec/runtime.h"
 #include "module.h"
 
+/* What an engine's configuration fixes for the code its stores compile
+ * (src/api/limits.c). All false by default: no check points, no cost. */
+struct wisp_config {
+    bool consume_fuel;
+    bool interruptible;
+};
+
 struct wisp_engine {
-    int reserved; /* configuration lands here (call depth limit, ...) */
+    struct wisp_config config;
 };
 
 struct wisp_module {

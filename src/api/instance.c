@@ -92,9 +92,13 @@ static uint32_t slots_to_val(valtype_t t, const union slot *s, wisp_val *v)
 
 wisp_store *wisp_store_new(wisp_engine *engine)
 {
-    (void)engine;
     wisp_store *s = xcalloc(1, sizeof *s);
     s->rt = rt_store_new();
+    /* Fuel starts at 0 where it is metered: the embedder grants it. */
+    s->rt->checks = engine->config.consume_fuel || engine->config.interruptible;
+    s->rt->fuel_enabled = engine->config.consume_fuel;
+    if (s->rt->fuel_enabled)
+        s->rt->fuel = 0;
     return s;
 }
 

@@ -1,10 +1,17 @@
 /* The public engine and module objects: wrap decode + validate behind the API
  * in include/wisp.h, and read files. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/api.h"
+#include "binary/limits.h"
 
 wisp_engine *wisp_engine_new(void)
 {
@@ -19,35 +26,146 @@ bool wisp_is_binary(const uint8_t *data, size_t len)
     return len >= 4 && memcmp(data, "\0asm", 4) == 0;
 }
 
+/* Reading is bounded by the module size limit whatever the source: a
+ * regular file's size is only a hint (it may grow while read, and devices,
+ * pipes and /proc files report 0 or nothing), so the bytes are read in
+ * chunks and reading stops as soon as there is one byte too many. */
+#define READ_LIMIT ((size_t)LIMIT_MODULE_SIZE)
+#define READ_CHUNK ((size_t)1 << 16)
+
+/* size: the input's size when known, else 0 (reading went past the limit). */
+static bool too_large(wisp_error *err, const char *source, uint64_t size)
+{
+    if (size)
+        err_set(err, WISP_ERR_LIMIT, -1,
+                "input too large: %llu bytes, past the module size limit of %zu bytes (1 GiB)",
+                (unsigned long long)size, READ_LIMIT);
+    else
+        err_set(err, WISP_ERR_LIMIT, -1,
+                "input too large: read past the module size limit of %zu bytes (1 GiB)", READ_LIMIT);
+    err_set_source(err, source);
+    return false;
+}
+
+static bool read_failed(wisp_error *err, const char *source, int e)
+{
+    err_set(err, WISP_ERR_IO, -1, "cannot read: %s", strerror(e));
+    err_set_source(err, source);
+    return false;
+}
+
+/* Large read buffers ask for transparent huge pages: filling 1 GiB one
+ * 4 KiB page fault at a time takes seconds on some hosts (3 s here, against
+ * under 1 s with huge pages), and reading /dev/zero should fail at once. */
+static uint8_t *read_buffer(size_t cap)
+{
+    uint8_t *p = xmalloc(cap);
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + cap) & ~(huge - 1);
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Read fd to its end into a NUL-terminated buffer of at most READ_LIMIT
+ * bytes. size_hint (a regular file's size, or 0) sizes the first buffer.
+ * Bytes go into chunks that double in size and are never moved while
+ * reading, so input past the limit costs no copying; input that needed
+ * more than one chunk is joined at the end. At most READ_LIMIT + 1 bytes
+ * are ever held: that many means the input is too large. */
+static bool read_fd(int fd, size_t size_hint, const char *source, uint8_t **data, size_t *len,
+                    wisp_error *err)
+{
+    struct { uint8_t *p; size_t len, cap; } chunk[64];
+    int nchunks = 0;
+    size_t total = 0; /* bytes read so far, over all chunks */
+    size_t next = size_hint ? size_hint + 1 : READ_CHUNK;
+    bool ok = true;
+    for (;;) {
+        if (nchunks == 0 || chunk[nchunks - 1].len == chunk[nchunks - 1].cap) {
+            if (total == READ_LIMIT + 1) {
+                ok = too_large(err, source, 0);
+                break;
+            }
+            if (next > READ_LIMIT + 1 - total)
+                next = READ_LIMIT + 1 - total;
+            chunk[nchunks].p = read_buffer(next);
+            chunk[nchunks].len = 0;
+            chunk[nchunks].cap = next;
+            nchunks++;
+            next = next < READ_CHUNK ? READ_CHUNK : next * 2;
+        }
+        uint8_t *at = chunk[nchunks - 1].p + chunk[nchunks - 1].len;
+        size_t room = chunk[nchunks - 1].cap - chunk[nchunks - 1].len;
+        ssize_t got = read(fd, at, room < ((size_t)1 << 30) ? room : (size_t)1 << 30);
+        if (got > 0) {
+            chunk[nchunks - 1].len += (size_t)got;
+            total += (size_t)got;
+            continue;
+        }
+        if (got == 0)
+            break;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            /* A non-blocking stdin: wait for data rather than fail. */
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+                continue;
+        }
+        ok = read_failed(err, source, errno);
+        break;
+    }
+    uint8_t *buf = NULL;
+    if (ok && nchunks == 1) {
+        buf = chunk[0].p; /* the last read found room left for the NUL */
+        nchunks = 0;
+    } else if (ok) {
+        buf = read_buffer(total + 1);
+        size_t n = 0;
+        for (int i = 0; i < nchunks; i++) {
+            memcpy(buf + n, chunk[i].p, chunk[i].len);
+            n += chunk[i].len;
+        }
+    }
+    for (int i = 0; i < nchunks; i++)
+        free(chunk[i].p);
+    if (!ok)
+        return false;
+    buf[total] = 0; /* keep text NUL-terminated for convenience */
+    *data = buf;
+    *len = total;
+    return true;
+}
+
 bool wisp_read_file(const char *path, uint8_t **data, size_t *len, wisp_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    bool from_stdin = strcmp(path, "-") == 0;
+    const char *source = from_stdin ? "<stdin>" : path;
+    int fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         err_set(err, WISP_ERR_IO, -1, "cannot open: %s", strerror(errno));
-        err_set_source(err, path);
+        err_set_source(err, source);
         return false;
     }
-    struct buf b = {0};
-    for (;;) {
-        buf_reserve(&b, 1 << 16);
-        size_t n = fread(b.data + b.len, 1, b.cap - b.len, f);
-        b.len += n;
-        if (n == 0)
-            break;
+    size_t hint = 0;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        /* A regular file already past the limit is refused without reading
+         * it; a smaller one may still grow, which the read loop bounds. */
+        if ((uint64_t)st.st_size > READ_LIMIT) {
+            if (!from_stdin)
+                close(fd);
+            return too_large(err, source, (uint64_t)st.st_size);
+        }
+        hint = (size_t)st.st_size;
     }
-    bool bad = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (bad) {
-        buf_free(&b);
-        err_set(err, WISP_ERR_IO, -1, "cannot read: %s", strerror(saved));
-        err_set_source(err, path);
-        return false;
-    }
-    buf_byte(&b, 0); /* keep text NUL-terminated for convenience */
-    *data = b.data;
-    *len = b.len - 1;
-    return true;
+    bool ok = read_fd(fd, hint, source, data, len, err);
+    if (!from_stdin)
+        close(fd);
+    return ok;
 }
 
 wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
@@ -64,23 +182,46 @@ wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t l
     return mod;
 }
 
+/* What a file name says its content is: a binary module (*.wasm), text
+ * (*.wat, *.wast), or nothing (any other name, and standard input). */
+enum file_kind { KIND_SNIFF, KIND_BINARY, KIND_TEXT };
+
+static bool has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    return n >= k && strcasecmp(path + n - k, suffix) == 0;
+}
+
+static enum file_kind kind_of_name(const char *path)
+{
+    if (has_suffix(path, ".wasm"))
+        return KIND_BINARY;
+    if (has_suffix(path, ".wat") || has_suffix(path, ".wast"))
+        return KIND_TEXT;
+    return KIND_SNIFF;
+}
+
 wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_error *err)
 {
     uint8_t *data;
     size_t len;
     if (!wisp_read_file(path, &data, &len, err))
         return NULL;
+    const char *source = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    enum file_kind kind = kind_of_name(path);
+    if (kind == KIND_SNIFF)
+        kind = wisp_is_binary(data, len) ? KIND_BINARY : KIND_TEXT;
     wisp_module *mod;
-    if (wisp_is_binary(data, len)) {
-        mod = wisp_module_new(engine, data, len, path, err);
+    if (kind == KIND_BINARY) {
+        mod = wisp_module_new(engine, data, len, source, err);
     } else {
         uint8_t *wasm;
         size_t wasm_len;
-        if (!wisp_wat_to_wasm((const char *)data, len, path, &wasm, &wasm_len, err)) {
+        if (!wisp_wat_to_wasm((const char *)data, len, source, &wasm, &wasm_len, err)) {
             free(data);
             return NULL;
         }
-        mod = wisp_module_new(engine, wasm, wasm_len, path, err);
+        mod = wisp_module_new(engine, wasm, wasm_len, source, err);
         free(wasm);
     }
     free(data);

@@ -8,6 +8,7 @@
  * when the section or function is done. That is what makes a missing `end`
  * or a wrong count come out with the same error as in the spec test suite. */
 #include "binary/instr.h"
+#include "binary/limits.h"
 #include "binary/reader.h"
 
 #include <stdlib.h>
@@ -30,6 +31,21 @@ struct decoder {
 
 #define FAIL_AT(d, at, ...) \
     RD_ERR((d)->err, WISP_ERR_MALFORMED, rd_offset(&(d)->r, (at)), __VA_ARGS__)
+#define LIMIT_AT(d, at, ...) \
+    RD_ERR((d)->err, WISP_ERR_LIMIT, rd_offset(&(d)->r, (at)), __VA_ARGS__)
+
+/* An implementation limit (limits.h) on a count, checked after the count
+ * has passed rd_len, so that a count too large for the input keeps the spec
+ * suite's "length out of bounds" or "unexpected end". `n` is 64 bits so a
+ * count added to what imports already declared cannot wrap. */
+static bool check_count(struct decoder *d, const uint8_t *at, uint64_t n, uint32_t limit,
+                        const char *what)
+{
+    if (LIKELY(n <= limit))
+        return true;
+    return LIMIT_AT(d, at, "too many %s: %llu declared, the limit is %u", what,
+                    (unsigned long long)n, limit);
+}
 
 /* Make room for item `index` of a growing array, zeroing new slots. */
 static void *grow(void *items, uint32_t *cap, uint32_t index, size_t item_size)
@@ -164,9 +180,21 @@ static bool read_limits(struct decoder *d, struct limits *out)
     return true;
 }
 
+/* Only the initial size is limited (see LIMIT_TABLE_MIN). A minimum above
+ * the maximum is left to the validator, which words it as the spec suite
+ * expects ("size minimum must not be greater than maximum"). */
 static bool read_tabletype(struct decoder *d, struct tabletype *out)
 {
-    return rd_reftype(&d->r, &out->elem, d->err) && read_limits(d, &out->limits);
+    if (!rd_reftype(&d->r, &out->elem, d->err))
+        return false;
+    const uint8_t *at = d->r.p;
+    if (!read_limits(d, &out->limits))
+        return false;
+    const struct limits *l = &out->limits;
+    if (UNLIKELY(l->min > LIMIT_TABLE_MIN) && !(l->has_max && l->min > l->max))
+        return LIMIT_AT(d, at, "table too large: initial size %llu elements, the limit is %u",
+                        (unsigned long long)l->min, LIMIT_TABLE_MIN);
+    return true;
 }
 
 static bool read_globaltype(struct decoder *d, struct globaltype *out)
@@ -182,9 +210,11 @@ static bool read_globaltype(struct decoder *d, struct globaltype *out)
 
 /* A vector of value types; they are one byte each, so the caller can copy
  * them from *first once they are all known to be good. */
-static bool read_valtypes(struct decoder *d, uint32_t *count, const uint8_t **first)
+static bool read_valtypes(struct decoder *d, uint32_t *count, const uint8_t **first,
+                          uint32_t limit, const char *what)
 {
-    if (!rd_len(&d->r, count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, count, d->err) || !check_count(d, at, *count, limit, what))
         return false;
     *first = d->r.p;
     for (uint32_t i = 0; i < *count; i++) {
@@ -199,7 +229,8 @@ static bool read_type_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at_count = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) || !check_count(d, at_count, count, LIMIT_TYPES, "types"))
         return false;
     m->types = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->types);
     for (uint32_t i = 0; i < count; i++) {
@@ -214,7 +245,8 @@ static bool read_type_section(struct decoder *d)
         }
         uint32_t np, nr;
         const uint8_t *params, *results;
-        if (!read_valtypes(d, &np, &params) || !read_valtypes(d, &nr, &results))
+        if (!read_valtypes(d, &np, &params, LIMIT_PARAMS, "parameters") ||
+            !read_valtypes(d, &nr, &results, LIMIT_RESULTS, "results"))
             return false;
         GROW(m->types, cap, i);
         struct functype *t = &m->types[m->ntypes++];
@@ -268,7 +300,9 @@ static bool read_import_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at_count = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at_count, count, LIMIT_IMPORTS, "imports"))
         return false;
     m->imports = alloc_items(&cap, initial_cap(d, count, 4), sizeof *m->imports);
     for (uint32_t i = 0; i < count; i++) {
@@ -279,27 +313,37 @@ static bool read_import_section(struct decoder *d)
             return false;
         if (!rd_byte(&d->r, &im->kind, d->err))
             return false;
+        /* Imports count towards their index space's limit one by one. */
+        const uint8_t *at = d->r.start + im->offset;
         switch (im->kind) {
         case EXT_FUNC:
-            if (!rd_u32(&d->r, &im->desc.func_type, d->err))
+            if (!rd_u32(&d->r, &im->desc.func_type, d->err) ||
+                !check_count(d, at, (uint64_t)m->nfuncs + 1, LIMIT_FUNCTIONS,
+                             "functions (imported and defined)"))
                 return false;
             add_func(d, im->desc.func_type, im->offset);
             m->nfunc_imports++;
             break;
         case EXT_TABLE:
-            if (!read_tabletype(d, &im->desc.table))
+            if (!read_tabletype(d, &im->desc.table) ||
+                !check_count(d, at, (uint64_t)m->ntables + 1, LIMIT_TABLES,
+                             "tables (imported and defined)"))
                 return false;
             add_table(d, &im->desc.table, im->offset);
             m->ntable_imports++;
             break;
         case EXT_MEMORY:
-            if (!read_limits(d, &im->desc.memory.limits))
+            if (!read_limits(d, &im->desc.memory.limits) ||
+                !check_count(d, at, (uint64_t)m->nmemories + 1, LIMIT_MEMORIES,
+                             "memories (imported and defined)"))
                 return false;
             add_memory(d, &im->desc.memory, im->offset);
             m->nmemory_imports++;
             break;
         case EXT_GLOBAL:
-            if (!read_globaltype(d, &im->desc.global))
+            if (!read_globaltype(d, &im->desc.global) ||
+                !check_count(d, at, (uint64_t)m->nglobals + 1, LIMIT_GLOBALS,
+                             "globals (imported and defined)"))
                 return false;
             add_global(d, &(struct global){.type = im->desc.global, .offset = im->offset});
             m->nglobal_imports++;
@@ -314,7 +358,10 @@ static bool read_import_section(struct decoder *d)
 static bool read_function_section(struct decoder *d)
 {
     uint32_t count;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, (uint64_t)d->m->nfuncs + count, LIMIT_FUNCTIONS,
+                     "functions (imported and defined)"))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t type, offset = here(d);
@@ -328,7 +375,10 @@ static bool read_function_section(struct decoder *d)
 static bool read_table_section(struct decoder *d)
 {
     uint32_t count;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, (uint64_t)d->m->ntables + count, LIMIT_TABLES,
+                     "tables (imported and defined)"))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct tabletype t;
@@ -343,7 +393,10 @@ static bool read_table_section(struct decoder *d)
 static bool read_memory_section(struct decoder *d)
 {
     uint32_t count;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, (uint64_t)d->m->nmemories + count, LIMIT_MEMORIES,
+                     "memories (imported and defined)"))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct memtype t;
@@ -358,7 +411,10 @@ static bool read_memory_section(struct decoder *d)
 static bool read_global_section(struct decoder *d)
 {
     uint32_t count;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, (uint64_t)d->m->nglobals + count, LIMIT_GLOBALS,
+                     "globals (imported and defined)"))
         return false;
     for (uint32_t i = 0; i < count; i++) {
         struct global g = {.offset = here(d)};
@@ -373,7 +429,8 @@ static bool read_export_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) || !check_count(d, at, count, LIMIT_EXPORTS, "exports"))
         return false;
     m->exports = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->exports);
     for (uint32_t i = 0; i < count; i++) {
@@ -440,7 +497,9 @@ static bool read_elem(struct decoder *d, struct elem *e)
             return false;
     }
     uint32_t count;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at_count = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at_count, count, LIMIT_ELEM_ITEMS, "elements in a segment"))
         return false;
     if (exprs) {
         uint32_t cap = initial_cap(d, count, 1);
@@ -471,7 +530,9 @@ static bool read_elem_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, count, LIMIT_ELEM_SEGMENTS, "element segments"))
         return false;
     m->elems = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->elems);
     for (uint32_t i = 0; i < count; i++) {
@@ -518,7 +579,9 @@ static bool read_data_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, count, LIMIT_DATA_SEGMENTS, "data segments"))
         return false;
     m->datas = alloc_items(&cap, initial_cap(d, count, 2), sizeof *m->datas);
     for (uint32_t i = 0; i < count; i++) {
@@ -531,13 +594,16 @@ static bool read_data_section(struct decoder *d)
 
 static bool read_data_count_section(struct decoder *d)
 {
+    const uint8_t *at = d->r.p;
     d->m->has_data_count = true;
-    return rd_u32(&d->r, &d->m->data_count, d->err);
+    return rd_u32(&d->r, &d->m->data_count, d->err) &&
+           check_count(d, at, d->m->data_count, LIMIT_DATA_SEGMENTS, "data segments");
 }
 
 /* ---- Code ---- */
 
-static bool read_locals(struct decoder *d, struct code *c)
+/* nparams: the function's parameters, which count towards LIMIT_LOCALS. */
+static bool read_locals(struct decoder *d, struct code *c, uint32_t nparams)
 {
     const uint8_t *at = d->r.p;
     uint32_t ngroups;
@@ -554,8 +620,18 @@ static bool read_locals(struct decoder *d, struct code *c)
         c->ngroups++;
         total += g->count;
     }
+    /* More than 2^32-1 is malformed by the spec (its suite says "too many
+     * locals"); past LIMIT_LOCALS, parameters included, it is ours. */
     if (total > UINT32_MAX)
-        return FAIL_AT(d, at, "too many locals: %llu", (unsigned long long)total);
+        return FAIL_AT(d, at, "too many locals: %llu declared, more than 2^32-1",
+                       (unsigned long long)total);
+    if (total + nparams > LIMIT_LOCALS) {
+        if (nparams)
+            return LIMIT_AT(d, at, "too many locals: %llu declared and %u parameters, "
+                            "the limit is %u", (unsigned long long)total, nparams, LIMIT_LOCALS);
+        return LIMIT_AT(d, at, "too many locals: %llu declared, the limit is %u",
+                        (unsigned long long)total, LIMIT_LOCALS);
+    }
     c->nlocals = (uint32_t)total;
     return true;
 }
@@ -563,11 +639,22 @@ static bool read_locals(struct decoder *d, struct code *c)
 static bool read_code_entry(struct decoder *d, struct code *c, uint32_t i)
 {
     uint32_t size;
+    const uint8_t *at = d->r.p;
     c->size_offset = here(d);
     if (!rd_len(&d->r, &size, d->err))
         return false;
+    if (size > LIMIT_BODY_SIZE)
+        return LIMIT_AT(d, at, "function body too large: %u bytes, the limit is %u", size,
+                        LIMIT_BODY_SIZE);
+    /* The parameters count as locals. A function or type index out of range
+     * is the validator's to report; it then has none here. */
+    const struct module *m = d->m;
+    uint64_t func = (uint64_t)m->nfunc_imports + i;
+    uint32_t nparams = 0;
+    if (func < m->nfuncs && m->func_types[func] < m->ntypes)
+        nparams = m->types[m->func_types[func]].nparams;
     const uint8_t *start = d->r.p;
-    if (!read_locals(d, c))
+    if (!read_locals(d, c, nparams))
         return false;
     const uint8_t *body = d->r.p;
     if (!read_expr(d, true))
@@ -584,7 +671,9 @@ static bool read_code_section(struct decoder *d)
 {
     struct module *m = d->m;
     uint32_t count, cap;
-    if (!rd_len(&d->r, &count, d->err))
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, count, LIMIT_FUNCTIONS, "function bodies"))
         return false;
     m->codes = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->codes);
     for (uint32_t i = 0; i < count; i++) {
@@ -717,9 +806,9 @@ static bool read_module(struct decoder *d)
 bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (len > UINT32_MAX)
-        return err_set(err, WISP_ERR_MALFORMED, -1,
-                       "length out of bounds: module larger than 4 GiB");
+    if (len > LIMIT_MODULE_SIZE)
+        return err_set(err, WISP_ERR_LIMIT, LIMIT_MODULE_SIZE,
+                       "module too large: %zu bytes, the limit is %u", len, LIMIT_MODULE_SIZE);
     m->bytes = xmalloc(len);
     if (len)
         memcpy(m->bytes, bytes, len);

@@ -3,6 +3,7 @@
  * an instruction's immediates (the decoder, validator and compiler share it). */
 #include "binary/instr.h"
 
+#include "binary/limits.h"
 #include "binary/reader.h"
 
 const struct opcode_info opcode_table[OP_COUNT] = {
@@ -119,8 +120,13 @@ static __attribute__((noinline)) bool read_br_table(struct reader *r, struct ins
                                                     struct wisp_error *err)
 {
     uint32_t count, label;
+    const uint8_t *at = r->p;
     if (!rd_len(r, &count, err))
         return false;
+    if (UNLIKELY(count > LIMIT_BR_TABLE_TARGETS))
+        return RD_ERR(err, WISP_ERR_LIMIT, rd_offset(r, at),
+                      "too many br_table targets: %u declared, the limit is %u", count,
+                      LIMIT_BR_TABLE_TARGETS);
     in->br_table.count = count;
     in->br_table.labels = r->p;
     for (uint32_t i = 0; i < count; i++)

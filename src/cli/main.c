@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/wasm_options.h"
 #include "wisp.h"
 
 #define EXIT_USAGE 2
@@ -43,6 +44,18 @@ static const char usage[] =
     "                              as its next fd (after stdio and the --dirs)\n"
     "  --trace-wasi                print every WASI call and its result on stderr\n"
     "                              (also WISP_LOG=wasi=trace)\n"
+    "  -W KEY=VALUE[,KEY=VALUE]    resource limits, as Wasmtime spells them (repeatable):\n"
+    "     fuel=N                   run at most N fuel units (about N instructions), then\n"
+    "                              trap with \"all fuel consumed\"\n"
+    "     timeout=DURATION         trap with \"interrupt\" after DURATION (500ms, 2s, 1m)\n"
+    "     max-memory-size=BYTES    a memory may not grow past BYTES (K, M, G suffixes);\n"
+    "                              memory.grow returns -1\n"
+    "     max-table-elements=N     a table may not grow past N elements\n"
+    "     max-wasm-stack=BYTES     wisp's value stack for wasm calls (default 8M); with\n"
+    "                              --max-call-depth, the first reached traps with\n"
+    "                              \"call stack exhausted\"\n"
+    "                              Long forms: --fuel N, --timeout D, --max-memory-size B,\n"
+    "                              --max-table-elements N, --max-wasm-stack B.\n"
     "  --                          end of options\n"
     "run arguments: i32/i64 as decimal or 0x hex; f32/f64 as decimal, hex float,\n"
     "inf, -inf, nan or nan:0xPAYLOAD; v128 as 0x and 32 hex digits (one 128-bit\n"
@@ -54,10 +67,15 @@ static const char usage[] =
     "  -h, --help                  show this help\n"
     "  --version                   show the version\n"
     "\n"
-    "exit status: 0 success; 1 invalid module, failed tests, or a module that\n"
-    "does not load or link; 2 usage error (unknown option, missing file, bad\n"
-    "argument, unknown export); 134 the program trapped (wisp run); a program\n"
-    "that exits (WASI proc_exit) ends wisp with its own status.\n";
+    "exit status:\n"
+    "  0        success\n"
+    "  1        invalid module, failed tests, a module that does not load or link,\n"
+    "           or a program that exited with a status outside 0-125 (reported)\n"
+    "  2        usage error (unknown option, missing file, bad argument, unknown export)\n"
+    "  0-125    wisp run: the status the program passed to proc_exit\n"
+    "  134      wisp run: the program trapped (including \"all fuel consumed\",\n"
+    "           \"interrupt\" and \"call stack exhausted\")\n"
+    "  128+N    wisp run: the program raised fatal signal N (proc_raise; reported)\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -503,8 +521,18 @@ static int run_failure(const wisp_store *store, wisp_error *err, const char *fil
         return EXIT_TRAP;
     case WISP_ERR_EXIT:
         /* A plain exit is the program's business; an exit by signal says so. */
-        if (strcmp(err->message, "exit") != 0)
+        if (strcmp(err->message, "exit") != 0) {
             fprintf(stderr, "wisp: %s\n", err->message);
+            return err->exit_code;
+        }
+        /* Statuses past 125 would read as a shell's "not executable", "not
+         * found" or "killed by a signal" (a trap is 134), and past 255 would
+         * be cut to 8 bits: 256 would look like success. */
+        if (err->exit_code < 0 || err->exit_code > 125) {
+            fprintf(stderr, "wisp: %s: the program exited with status %d, outside the portable "
+                    "range 0-125; wisp exits with status 1\n", file, (int)err->exit_code);
+            return 1;
+        }
         return err->exit_code;
     default:
         print_error(err);
@@ -678,6 +706,8 @@ static int cmd_run(int argc, char **argv)
     int status = EXIT_USAGE;
     uint32_t max_depth = 0;
     bool set_depth = false;
+    struct wasm_options limits = {0};
+    char why[256];
 /* A usage error while cfg is held: report, then release it once, below. */
 #define RUN_USAGE(fmt, arg)                \
     do {                                   \
@@ -715,6 +745,21 @@ static int cmd_run(int argc, char **argv)
                                   : add_tcplisten(cfg, v);
             if (!ok)
                 goto done_options; /* the add_* function said why */
+        } else if (strcmp(a, "-W") == 0 || strcmp(a, "--wasm") == 0) {
+            if (i + 1 >= argc)
+                RUN_USAGE("run: %s needs KEY=VALUE[,KEY=VALUE...]", a);
+            if (!wasm_options_parse(&limits, argv[++i], why, sizeof why))
+                RUN_USAGE("run: %s", why);
+        } else if (strncmp(a, "-W", 2) == 0 || strncmp(a, "--wasm=", 7) == 0) {
+            if (!wasm_options_parse(&limits, a + (a[1] == 'W' ? 2 : 7), why, sizeof why))
+                RUN_USAGE("run: %s", why);
+        } else if (strcmp(a, "--fuel") == 0 || strcmp(a, "--timeout") == 0 ||
+                   strcmp(a, "--max-memory-size") == 0 || strcmp(a, "--max-table-elements") == 0 ||
+                   strcmp(a, "--max-wasm-stack") == 0) {
+            if (i + 1 >= argc)
+                RUN_USAGE("run: %s needs a value", a);
+            if (!wasm_option_set(&limits, a + 2, argv[++i], why, sizeof why))
+                RUN_USAGE("run: %s", why);
         } else if (strcmp(a, "--trace-wasi") == 0) {
             trace = true;
         } else if (a[0] == '-' && a[1]) {
@@ -744,7 +789,7 @@ static int cmd_run(int argc, char **argv)
     if (trace)
         wisp_wasi_config_set_trace(cfg, stderr);
 
-    wisp_engine *engine = wisp_engine_new();
+    wisp_engine *engine = wasm_options_engine(&limits);
     wisp_error err;
     wisp_module *m = wisp_module_load_file(engine, file, &err);
     if (!m) {
@@ -757,11 +802,16 @@ static int cmd_run(int argc, char **argv)
     if (set_depth)
         wisp_store_set_max_call_depth(store, max_depth);
     wisp_instance *inst = NULL;
-    if (wisp_store_add_wasi(store, cfg, &err))
+    bool limits_ok = wasm_options_apply(&limits, store, &err);
+    if (!limits_ok) {
+        fprintf(stderr, "wisp: run: %s\n", err.message);
+        status = EXIT_USAGE;
+    } else if (wisp_store_add_wasi(store, cfg, &err)) {
         inst = wisp_instance_new(store, m, &err);
-    if (!inst)
+    }
+    if (!inst && limits_ok)
         status = run_failure(store, &err, file);
-    else
+    else if (inst)
         status = run_invoke(store, m, inst, file, invoke ? invoke : "_start", invoke != NULL, argc - i, argv + i);
     wisp_store_free(store);
     wisp_module_free(m);

@@ -82,6 +82,8 @@ enum xop {
     XOP_call,      /* func base */
     XOP_call_indirect, /* typeid table idx base */
     XOP_halt,      /* leave the interpreter loop (the entry frame's return) */
+    XOP_check,     /* cost: charge fuel, look for an interrupt (function entries
+                      and loop headers, only in code compiled with checks) */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */

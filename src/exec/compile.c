@@ -68,6 +68,12 @@ struct compiler {
     uint32_t last_dst;           /* its destination word, or UINT32_MAX */
     uint32_t last_height;        /* stack height after the entry it produced */
     uint32_t cur_offset;         /* module offset of the wasm instruction being lowered */
+
+    /* Check points (limits): whether to emit them, the cost word of the
+     * open one, and the instructions counted into it so far. */
+    bool checks;
+    uint32_t cost_word;
+    uint32_t cost;
 };
 
 #define NONE32 UINT32_MAX
@@ -743,6 +749,22 @@ static uint32_t pop_slot(struct compiler *c)
     return operand_slot(c, &e);
 }
 
+/* Start a check point here: its cost is every instruction of the body, in
+ * order, from here to the next check point (fuel is charged per region,
+ * the same rule in every tier). The open region's count is closed first;
+ * `carry` instructions already counted (the `loop` itself) move to the new
+ * one, so a loop iteration always costs at least 1. */
+static void open_check(struct compiler *c, uint32_t carry)
+{
+    if (c->cost_word != NONE32)
+        c->code[c->cost_word] = c->cost - carry;
+    emit_op(c, XOP_check);
+    c->cost_word = c->len;
+    emit_word(c, 0);
+    c->cost = carry;
+    set_barrier(c);
+}
+
 static bool compile_instr(struct compiler *c, const struct instr *in)
 {
     struct ctl *k = &c->ctls[c->nctls - 1];
@@ -762,6 +784,8 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         k = push_ctl(c, OP_loop, in);
         set_barrier(c);
         k->target = c->len;
+        if (c->checks)
+            open_check(c, 1);
         return true;
     case OP_if_: {
         uint32_t instr, word;
@@ -953,6 +977,11 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
     c->code = NULL;
     c->cap = 0;
 
+    /* The decoder bounds locals; this keeps the arithmetic below safe even
+     * for a module that did not come through it. */
+    if ((uint64_t)t->nparams + code->nlocals > UINT32_MAX / 4)
+        return err_set(c->err, WISP_ERR_LIMIT, (int64_t)code->size_offset,
+                       "too many locals: %llu", (unsigned long long)t->nparams + code->nlocals);
     c->nlocals = t->nparams + code->nlocals;
     c->local_slot = xmalloc((c->nlocals + 1) * sizeof *c->local_slot);
     c->local_type = xmalloc(c->nlocals + 1);
@@ -978,6 +1007,12 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
 
     struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
     r.end = r.p + code->body_len;
+    c->cost_word = NONE32;
+    c->cost = 0;
+    if (c->checks) {
+        c->cur_offset = code->body_offset;
+        open_check(c, 0);
+    }
     bool ok = true;
     while (ok && r.p < r.end && c->nctls > 0) {
         struct instr in;
@@ -985,6 +1020,7 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
             ok = false;
             break;
         }
+        c->cost++;
         c->cur_offset = in.offset;
         struct ctl *k = &c->ctls[c->nctls - 1];
         if (k->unreachable) {
@@ -1002,6 +1038,8 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
         }
         ok = compile_instr(c, &in);
     }
+    if (c->cost_word != NONE32)
+        c->code[c->cost_word] = c->cost;
     free(c->local_slot);
     free(c->local_type);
     if (!ok) {
@@ -1025,7 +1063,7 @@ bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err)
     const struct module *m = inst->module;
     uint32_t ndefined = m->nfuncs - m->nfunc_imports;
     inst->codes = xcalloc(ndefined ? ndefined : 1, sizeof *inst->codes);
-    struct compiler c = {.inst = inst, .m = m, .err = err};
+    struct compiler c = {.inst = inst, .m = m, .err = err, .checks = inst->store->checks};
     bool ok = true;
     for (uint32_t i = 0; i < ndefined && ok; i++) {
         uint32_t func = m->nfunc_imports + i;

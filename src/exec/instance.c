@@ -258,14 +258,20 @@ static bool allocate(struct rt_store *s, struct rt_instance *inst, const struct 
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         inst->funcs[i] = func_new(s, inst, i);
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
-        inst->tables[i] = rt_table_new(s, &m->tables[i], NULL);
-        if (!inst->tables[i])
-            return trap(s, TRAP_OOM, m->table_offsets ? (int64_t)m->table_offsets[i] : -1, err);
+        inst->tables[i] = rt_table_new(s, &m->tables[i], NULL, err);
+        if (!inst->tables[i]) {
+            if (err)
+                err->offset = m->table_offsets ? (int64_t)m->table_offsets[i] : -1;
+            return false;
+        }
     }
     for (uint32_t i = m->nmemory_imports; i < m->nmemories; i++) {
         inst->memories[i] = rt_memory_new(s, &m->memories[i], err);
-        if (!inst->memories[i])
+        if (!inst->memories[i]) {
+            if (err && err->offset < 0 && m->memory_offsets)
+                err->offset = (int64_t)m->memory_offsets[i];
             return false;
+        }
     }
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         union slot v[2];

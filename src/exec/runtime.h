@@ -6,6 +6,8 @@
 #ifndef WISP_EXEC_RUNTIME_H
 #define WISP_EXEC_RUNTIME_H
 
+#include <stdatomic.h>
+
 #include "base/common.h"
 #include "module.h"
 
@@ -44,6 +46,8 @@ enum rt_trap {
     TRAP_HOST,               /* a host function trapped: message in the store */
     TRAP_EXIT,               /* a host function asked to end the program (proc_exit) */
     TRAP_OOM,                /* "out of memory" (the host could not allocate) */
+    TRAP_OUT_OF_FUEL,        /* "all fuel consumed" */
+    TRAP_INTERRUPT,          /* "interrupt" (wisp_store_interrupt, or a timeout) */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -78,6 +82,7 @@ struct rt_table {
     uint32_t size;
     uint32_t max;       /* UINT32_MAX when the type has no maximum */
     bool has_max;       /* the type declares a maximum (import matching) */
+    uint32_t limit;     /* table.grow stops here: max, or the store's limit if lower */
     void **elems;
 };
 
@@ -88,6 +93,7 @@ struct rt_memory {
     uint64_t size;      /* bytes, a multiple of 65536 */
     uint64_t max_pages; /* the type's maximum, or 65536 */
     bool has_max;       /* the type declares a maximum (import matching) */
+    uint64_t limit_pages; /* memory.grow stops here: max_pages, or the store's limit if lower */
     size_t reserved;    /* bytes reserved at data */
 };
 
@@ -140,9 +146,10 @@ struct rt_trace_frame {
 
 /* Execution state, owned by interp.c (fields are private to it). */
 struct rt_exec {
-    union slot *stack;      /* value stack: frames of slots */
+    union slot *stack;      /* value stack: frames of slots (reserved, committed as touched) */
     size_t stack_slots;
-    void *frames;           /* call frames */
+    void *frames;           /* call frames (likewise) */
+    size_t stack_bytes, frames_bytes; /* the two mappings' sizes */
     uint32_t max_depth;     /* call depth limit */
     uint32_t depth;         /* frames in use (nested calls from host functions stack up) */
     size_t top;             /* first free slot of the stack */
@@ -165,6 +172,19 @@ struct rt_store {
     /* Limits (configurable through the public API). */
     uint32_t max_call_depth;  /* default RT_DEFAULT_CALL_DEPTH */
     size_t max_stack_slots;   /* default RT_DEFAULT_STACK_SLOTS */
+    uint64_t max_memory_pages; /* per memory; RT_NO_LIMIT when unset */
+    uint64_t max_table_elems;  /* per table; RT_NO_LIMIT when unset */
+    /* Check points: code compiled while `checks` is set starts each function
+     * and each loop with a check that charges fuel and looks for an
+     * interrupt (see limits.c). */
+    bool checks;
+    bool fuel_enabled;         /* fuel runs out; otherwise fuel stays huge */
+    int64_t fuel;              /* left; a check point that would make it negative traps */
+    _Atomic uint32_t interrupt; /* set from any thread or signal handler */
+    uint64_t timeout_ns;       /* per outermost call; 0 = none */
+    struct rt_watchdog *watchdog; /* the timeout's thread, started on first use */
+    bool interrupted_by_timeout;  /* the last TRAP_INTERRUPT came from the timeout */
+    enum rt_exhausted { EXH_DEPTH, EXH_STACK, EXH_HOST_NESTING } exhausted; /* which limit */
 
     /* The last trap: reason, host message, exit code, backtrace. */
     enum rt_trap trap;
@@ -177,6 +197,10 @@ struct rt_store {
 #define RT_TRACE_MAX 64u /* frames kept in a backtrace, innermost first */
 #define RT_DEFAULT_CALL_DEPTH 10000u
 #define RT_DEFAULT_STACK_SLOTS (1u << 20) /* 8 MiB of slots */
+#define RT_NO_LIMIT UINT64_MAX
+/* Fuel when metering is off: check points subtract from it all the same,
+ * and it cannot run out in any real run (2^62 units). */
+#define RT_FUEL_UNMETERED ((int64_t)1 << 62)
 /* C stack that host -> wasm -> host call nesting may use. */
 #define RT_NESTED_C_STACK ((uintptr_t)2 << 20)
 
@@ -190,7 +214,10 @@ uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t);
  * table, memory and globals). Owned by the store. */
 struct rt_func *rt_func_new_host(struct rt_store *s, const struct functype *type, rt_host_fn fn,
                                  void *env, const char *name);
-struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init);
+/* Tables and memories respect the store's limits: one whose minimum is past
+ * them is refused with WISP_ERR_LINK naming the limit. */
+struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init,
+                              struct wisp_error *err);
 struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, struct wisp_error *err);
 struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *type, const union slot *init);
 
@@ -237,6 +264,19 @@ bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, st
  * rt_codes_free. */
 bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err);
 void rt_codes_free(struct rt_instance *inst);
+
+/* Limits (limits.c). A check point's slow path: the interrupt flag or the
+ * fuel ran out. Returns the trap to raise, clearing the interrupt it
+ * reports. */
+enum rt_trap rt_check_slow(struct rt_store *s);
+/* Ask running code to stop at its next check point: any thread, or a
+ * signal handler. Stays pending until a check point sees it. */
+void rt_interrupt(struct rt_store *s);
+/* Around each outermost call: arm and disarm the timeout's watchdog. Arming
+ * fails only when its thread cannot be started. */
+bool rt_timeout_arm(struct rt_store *s);
+void rt_timeout_disarm(struct rt_store *s);
+void rt_watchdog_free(struct rt_store *s);
 
 /* The function's name for backtraces: "$name" from the name section, or the
  * host name, else "func[N]". Writes into buf. */

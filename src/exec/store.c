@@ -69,6 +69,10 @@ struct rt_store *rt_store_new(void)
     struct store_impl *si = xcalloc(1, sizeof *si);
     si->pub.max_call_depth = RT_DEFAULT_CALL_DEPTH;
     si->pub.max_stack_slots = RT_DEFAULT_STACK_SLOTS;
+    si->pub.max_memory_pages = RT_NO_LIMIT;
+    si->pub.max_table_elems = RT_NO_LIMIT;
+    si->pub.fuel = RT_FUEL_UNMETERED;
+    atomic_init(&si->pub.interrupt, 0);
     return &si->pub;
 }
 
@@ -103,6 +107,7 @@ void rt_store_free(struct rt_store *s)
     if (!s)
         return;
     struct store_impl *si = impl(s);
+    rt_watchdog_free(s);
     /* Compiled code first, while every object it might look at still exists. */
     for (uint32_t i = 0; i < s->nobjects; i++)
         if (s->objects[i].kind == OBJ_INSTANCE)
@@ -142,9 +147,11 @@ void rt_store_free(struct rt_store *s)
         free(s->defs[i].name);
     }
     free(s->defs);
-    /* The interpreter allocates these with malloc/calloc. */
-    free(s->exec.stack);
-    free(s->exec.frames);
+    /* The interpreter maps these (interp.c). */
+    if (s->exec.stack)
+        munmap(s->exec.stack, s->exec.stack_bytes);
+    if (s->exec.frames)
+        munmap(s->exec.frames, s->exec.frames_bytes);
     free(s->trace);
     for (uint32_t i = 0; i < s->ntypes; i++)
         free(si->stable[i]);
@@ -228,18 +235,24 @@ struct rt_func *rt_func_new_host(struct rt_store *s, const struct functype *type
     return f;
 }
 
-/* NULL when the initial size is past TABLE_ENTRY_LIMIT (instantiation then
- * fails with "out of memory"); runtime.h has no error out-parameter here. */
-struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init)
+struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, void *init,
+                              struct wisp_error *err)
 {
-    if (type->limits.min > TABLE_ENTRY_LIMIT)
+    uint64_t limit = s->max_table_elems < TABLE_ENTRY_LIMIT ? s->max_table_elems : TABLE_ENTRY_LIMIT;
+    if (type->limits.min > limit) {
+        err_set(err, WISP_ERR_LINK, -1,
+                "table too large: its minimum of %llu elements is past the limit of %llu%s",
+                (unsigned long long)type->limits.min, (unsigned long long)limit,
+                limit == s->max_table_elems ? " (max-table-elements)" : "");
         return NULL;
+    }
     struct rt_table *t = xcalloc(1, sizeof *t);
     t->type = type->elem;
     t->size = (uint32_t)type->limits.min;
     t->has_max = type->limits.has_max;
     t->max = type->limits.has_max && type->limits.max < UINT32_MAX ? (uint32_t)type->limits.max
                                                                    : UINT32_MAX;
+    t->limit = t->max < limit ? t->max : (uint32_t)limit;
     t->elems = xcalloc(t->size ? t->size : 1, sizeof *t->elems);
     for (uint32_t i = 0; i < t->size; i++)
         t->elems[i] = init;
@@ -259,13 +272,22 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
         err_set(err, WISP_ERR_INVALID, -1, "size minimum must not be greater than maximum");
         return NULL;
     }
+    if (min > s->max_memory_pages) {
+        err_set(err, WISP_ERR_LINK, -1,
+                "memory too large: its minimum of %llu bytes is past the limit of %llu bytes "
+                "(max-memory-size)", (unsigned long long)(min * PAGE_SIZE),
+                (unsigned long long)(s->max_memory_pages * PAGE_SIZE));
+        return NULL;
+    }
     struct rt_memory *mem = xcalloc(1, sizeof *mem);
     mem->max_pages = max;
     mem->has_max = type->limits.has_max;
-    /* Reserve the whole range once so data never moves. When the address
-     * space will not give us that much, settle for the initial size: growing
-     * past it then fails like any other refused grow. */
-    size_t want = (size_t)(max * PAGE_SIZE);
+    mem->limit_pages = max < s->max_memory_pages ? max : s->max_memory_pages;
+    /* Reserve the whole range the memory may grow to once, so data never
+     * moves. When the address space will not give us that much, settle for
+     * the initial size: growing past it then fails like any other refused
+     * grow. */
+    size_t want = (size_t)(mem->limit_pages * PAGE_SIZE);
     size_t floor = (size_t)(min * PAGE_SIZE);
     void *p = MAP_FAILED;
     if (want)
@@ -314,7 +336,7 @@ int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta)
     if (delta > MAX_PAGES)
         return -1;
     uint64_t pages = old + delta;
-    if (pages > m->max_pages || pages > MAX_PAGES)
+    if (pages > m->limit_pages)
         return -1;
     uint64_t bytes = pages * PAGE_SIZE;
     if (bytes > m->reserved)
@@ -330,7 +352,7 @@ int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init)
 {
     uint64_t old = t->size;
     uint64_t size = old + delta;
-    if (delta > UINT32_MAX || size > t->max || size > TABLE_ENTRY_LIMIT)
+    if (delta > UINT32_MAX || size > t->limit)
         return -1;
     if (size > old) {
         void **elems = realloc(t->elems, (size_t)size * sizeof *elems);
@@ -447,6 +469,8 @@ const char *rt_trap_message(enum rt_trap t)
     case TRAP_HOST: return "host trap";
     case TRAP_EXIT: return "exit";
     case TRAP_OOM: return "out of memory";
+    case TRAP_OUT_OF_FUEL: return "all fuel consumed";
+    case TRAP_INTERRUPT: return "interrupt";
     }
     return "trap";
 }

@@ -194,19 +194,20 @@ wasi_errno_t wasi_impl_path_open(struct wasi_ctx *ctx, const struct wasi_guest_m
     wasi_errno_t err = dir_lookup(ctx, fd, need, &d);
     if (err)
         return err;
-    /* The synchronized modes are the directory's to allow: fd_sync allows
-     * all of them, fd_datasync just dsync. */
-    if ((fdflags & (WASI_FDFLAGS_RSYNC | WASI_FDFLAGS_SYNC)) && !(d->base & WASI_RIGHTS_FD_SYNC))
-        return WASI_ERRNO_NOTCAPABLE;
-    if ((fdflags & WASI_FDFLAGS_DSYNC) &&
-        !(d->base & (WASI_RIGHTS_FD_SYNC | WASI_RIGHTS_FD_DATASYNC)))
-        return WASI_ERRNO_NOTCAPABLE;
     /* Everything the new fd could hold must be the directory's to hand
      * down, and a truncation also needs the right to write files at all: a
-     * grant without fd_write must not be able to empty a file either. */
+     * grant without fd_write must not be able to empty a file either. The
+     * synchronized modes are rights of the new fd too, so they are looked
+     * for among the inheriting rights, as every preview1 runtime that
+     * enforces rights does: dsync needs fd_datasync, rsync and sync need
+     * fd_sync (Linux's O_RSYNC is O_SYNC). */
     wasi_rights_t hand_down = fs_rights_base | fs_rights_inheriting;
     if (oflags & WASI_OFLAGS_TRUNC)
         hand_down |= WASI_RIGHTS_FD_WRITE;
+    if (fdflags & WASI_FDFLAGS_DSYNC)
+        hand_down |= WASI_RIGHTS_FD_DATASYNC;
+    if (fdflags & (WASI_FDFLAGS_RSYNC | WASI_FDFLAGS_SYNC))
+        hand_down |= WASI_RIGHTS_FD_SYNC;
     if ((d->inheriting & hand_down) != hand_down)
         return WASI_ERRNO_NOTCAPABLE;
 
@@ -214,16 +215,17 @@ wasi_errno_t wasi_impl_path_open(struct wasi_ctx *ctx, const struct wasi_guest_m
     if ((err = wasi_path_resolve(d, path, dirflags & WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, &r)))
         return err;
 
+    /* The access mode follows fd_read and fd_write whatever the file turns
+     * out to be. A directory opened with fd_write is then isdir from the
+     * host, with or without oflags::directory, as openat(O_RDWR|O_DIRECTORY)
+     * is; fd_read on a directory is simply dropped below, since reading a
+     * directory's entries is fd_readdir's. */
+    bool rd = fs_rights_base & WASI_RIGHTS_FD_READ;
+    bool wr = fs_rights_base & WASI_RIGHTS_FD_WRITE;
     int how = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | open_fdflags(fdflags);
-    if ((oflags & WASI_OFLAGS_DIRECTORY) || r.trailing_slash) {
-        /* File rights asked for (fd_write included) are dropped: the witx
-         * allows fewer rights exactly when they do not apply to the type. */
-        how |= O_RDONLY | O_DIRECTORY;
-    } else {
-        bool rd = fs_rights_base & WASI_RIGHTS_FD_READ;
-        bool wr = fs_rights_base & WASI_RIGHTS_FD_WRITE;
-        how |= rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY;
-    }
+    how |= rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY;
+    if ((oflags & WASI_OFLAGS_DIRECTORY) || r.trailing_slash)
+        how |= O_DIRECTORY;
     if (oflags & WASI_OFLAGS_CREAT)
         how |= O_CREAT;
     if (oflags & WASI_OFLAGS_EXCL)

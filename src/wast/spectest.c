@@ -91,7 +91,7 @@ bool spectest_define(struct rt_store *s, struct spectest_out *out, struct wisp_e
     /* The suite imports these with the exact limits (imports.wast checks
      * both the accepted and the refused subtypings). */
     struct tabletype tt = {.elem = VT_FUNCREF, .limits = {.min = 10, .max = 20, .has_max = true}};
-    struct rt_extern table = {.kind = EXT_TABLE, .u.table = rt_table_new(s, &tt, NULL)};
+    struct rt_extern table = {.kind = EXT_TABLE, .u.table = rt_table_new(s, &tt, NULL, NULL)};
     define(s, "table", &table);
 
     struct memtype mt = {.limits = {.min = 1, .max = 2, .has_max = true}};

@@ -20,7 +20,7 @@ check "the installed tool runs" test "$rc" = 0
 
 # Strict C99 and -pedantic: the public header must not need GNU C.
 run $CC -std=c99 -pedantic -Wall -Wextra $sanflags -I"$root/usr/include" examples/embed.c \
-  "$root/usr/lib/libwisp.a" -lm -o "$T/embed"
+  "$root/usr/lib/libwisp.a" -lm -pthread -o "$T/embed"
 check "examples/embed.c builds against the installed library without warnings" test "$rc" = 0 -a -z "$err"
 [ "$rc" = 0 ] || echo "$err" | head -5
 
@@ -41,5 +41,5 @@ prefix="$T/prefix"
 run make --no-print-directory install SAN="$SAN" PREFIX="$prefix"
 check "make install PREFIX=dir succeeds" test "$rc" = 0 -a -f "$prefix/include/wisp.h" -a -f "$prefix/lib/libwisp.a"
 cp examples/embed.c "$T/embed.c"
-run bash -c "cd '$T' && $CC $sanflags -I'$prefix/include' embed.c '$prefix/lib/libwisp.a' -lm -o embed2 && ./embed2"
+run bash -c "cd '$T' && $CC $sanflags -I'$prefix/include' embed.c '$prefix/lib/libwisp.a' -lm -pthread -o embed2 && ./embed2"
 check "embed.c builds and runs from another directory against PREFIX" test "$rc" = 0 -a -n "$(echo "$out" | grep -Fx 'fact(10) = 3628800')"

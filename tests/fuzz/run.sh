@@ -6,7 +6,7 @@ out="$BUILD/tests"; mkdir -p "$out"
 flags=""; [ "$SAN" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
 for target in decode wat; do
   if ! $CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/fuzz/fuzz_$target.c tests/fuzz/replay.c \
-       "$BUILD/libwisp.a" -lm -o "$out/replay_$target" 2>"$out/replay_$target.log"; then
+       "$BUILD/libwisp.a" -lm -pthread -o "$out/replay_$target" 2>"$out/replay_$target.log"; then
     echo "FAIL fuzz replay $target: does not build: $(head -3 "$out/replay_$target.log")"; continue; fi
   seeds=(tests/fuzz/seeds/$target/*)
   "$out/replay_$target" "${seeds[@]}" || echo "FAIL fuzz replay $target: crashed (status $?)"

@@ -12,7 +12,7 @@ if [ ! -d "$WISP_SPEC_DIR" ]; then
 tool="$BUILD/tests/wast_modules"
 mkdir -p "$(dirname "$tool")"
 flags=""; [ "$SAN" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
-$CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/tools/wast_modules.c "$BUILD/libwisp.a" -lm -o "$tool" || {
+$CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/tools/wast_modules.c "$BUILD/libwisp.a" -lm -pthread -o "$tool" || {
   echo "FAIL text vs wabt: cannot build the test tool"; exit 1; }
 # wabt 1.0.32 cannot read these scripts; wisp's own suite run covers them.
 wabt_cannot="comments if table_fill table_get table_grow table_set table_size"

@@ -12,7 +12,7 @@ for tool in wasm-opt node; do
 done
 d="${TMPROOT:-/tmp}/exec_diff"; mkdir -p "$d"
 flags=""; [ "${SAN:-0}" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
-if ! ${CC:-cc} -std=c11 -O1 -g $flags -Iinclude tests/tools/exec_diff.c "$BUILD/libwisp.a" -lm -o "$d/exec_diff" 2>"$d/build.log"; then
+if ! ${CC:-cc} -std=c11 -O1 -g $flags -Iinclude tests/tools/exec_diff.c "$BUILD/libwisp.a" -lm -pthread -o "$d/exec_diff" 2>"$d/build.log"; then
   echo "FAIL exec diff: harness does not build: $(head -3 "$d/build.log")"; exit 0
 fi
 for i in $(seq 1 "$n"); do

@@ -292,8 +292,8 @@ static void test_type_checks(wisp_engine *engine)
     wisp_store_set_max_call_depth(s2, 50);
     wisp_instance *i2 = wisp_instance_new(s2, m, &err);
     ok = i2 && wisp_func_call(s2, wisp_instance_func(i2, "down"), &n, 1, &r, 1, &err);
-    CHECK("max call depth: exhaustion", !ok && err.kind == WISP_ERR_EXHAUSTION &&
-          strcmp(err.message, "call stack exhausted") == 0);
+    CHECK("max call depth: exhaustion, naming the limit", !ok && err.kind == WISP_ERR_EXHAUSTION &&
+          strncmp(err.message, "call stack exhausted: ", 22) == 0);
     CHECK("exhaustion has a backtrace", wisp_store_backtrace_len(s2) > 0);
     n = i32v(40);
     ok = i2 && wisp_func_call(s2, wisp_instance_func(i2, "down"), &n, 1, &r, 1, &err);
@@ -432,7 +432,7 @@ static void test_reentry(wisp_engine *engine)
     n = i32v(1000000);
     ok = x.inst && wisp_func_call(x.store, wisp_instance_func(x.inst, "f"), &n, 1, &r, 1, &err);
     CHECK("unbounded host/wasm recursion: call stack exhausted",
-          !ok && strcmp(err.message, "call stack exhausted") == 0);
+          !ok && strncmp(err.message, "call stack exhausted: ", 22) == 0);
     n = i32v(5);
     ok = x.inst && wisp_func_call(x.store, wisp_instance_func(x.inst, "f"), &n, 1, &r, 1, &err);
     CHECK("the store works after that", ok && r.of.i32 == 5);

@@ -75,9 +75,9 @@ static struct rt_store *host_store(void)
     struct functype ft = {1, 1, i32_i32};
     define(s, "env", "f", (struct rt_extern){EXT_FUNC, .u.func = rt_func_new_host(s, &ft, noop_host, NULL, "env.f")});
     struct tabletype tt = {VT_FUNCREF, {10, 20, true}};
-    define(s, "env", "table", (struct rt_extern){EXT_TABLE, .u.table = rt_table_new(s, &tt, NULL)});
+    define(s, "env", "table", (struct rt_extern){EXT_TABLE, .u.table = rt_table_new(s, &tt, NULL, NULL)});
     struct tabletype tinf = {VT_FUNCREF, {10, 0, false}};
-    define(s, "env", "table-inf", (struct rt_extern){EXT_TABLE, .u.table = rt_table_new(s, &tinf, NULL)});
+    define(s, "env", "table-inf", (struct rt_extern){EXT_TABLE, .u.table = rt_table_new(s, &tinf, NULL, NULL)});
     struct memtype mt = {{1, 2, true}};
     define(s, "env", "memory", (struct rt_extern){EXT_MEMORY, .u.memory = rt_memory_new(s, &mt, NULL)});
     struct memtype minf = {{2, 0, false}};
@@ -371,13 +371,13 @@ static void test_grow(void)
 
     int token;
     struct tabletype tt = {VT_EXTERNREF, {2, 4, true}};
-    struct rt_table *t = rt_table_new(s, &tt, &token);
+    struct rt_table *t = rt_table_new(s, &tt, &token, NULL);
     CHECK("table new", t && t->size == 2 && t->max == 4 && t->elems[1] == &token);
     CHECK("table grow", rt_table_grow(t, 2, NULL) == 2 && t->size == 4 && t->elems[3] == NULL && t->elems[1] == &token);
     CHECK("table grow past max", rt_table_grow(t, 1, NULL) == -1 && t->size == 4);
     CHECK("table grow 0 at max", rt_table_grow(t, 0, NULL) == 4);
     struct tabletype tinf = {VT_FUNCREF, {0, 0, false}};
-    t = rt_table_new(s, &tinf, NULL);
+    t = rt_table_new(s, &tinf, NULL, NULL);
     CHECK("table without max", t && t->size == 0 && t->max == UINT32_MAX);
     CHECK("table grow absurd", rt_table_grow(t, 20000000, NULL) == -1 && t->size == 0);
     CHECK("table grow huge", rt_table_grow(t, UINT64_MAX, NULL) == -1 && t->size == 0);

@@ -107,7 +107,7 @@ int main(void)
 
     /* A directory opened through path_open is a directory fd in its own right. */
     expect("path_open sub as a directory",
-           __wasi_path_open(SANDBOX, 0, "sub", __WASI_OFLAGS_DIRECTORY, RIGHTS_DIR | __WASI_RIGHTS_FD_WRITE,
+           __wasi_path_open(SANDBOX, 0, "sub", __WASI_OFLAGS_DIRECTORY, RIGHTS_DIR | __WASI_RIGHTS_FD_READ,
                             RIGHTS_RW | RIGHTS_DIR, 0, &sub), 0);
     rights_of(sub, &base, &inh);
     expect_true("path_open sub: base rights are the directory ones asked for", base == RIGHTS_DIR);

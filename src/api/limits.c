@@ -1,0 +1,95 @@
+/* The public limits: the engine configuration that decides whether compiled
+ * code carries check points (fuel, interrupts), and each store's fuel,
+ * interrupt, timeout, memory, table and stack limits. The runtime side is
+ * src/exec/limits.c and the XOP_check handler in the interpreter. */
+#include <stdlib.h>
+
+#include "api/api.h"
+
+/* The wasm stack may be given up to this many bytes: it is reserved as
+ * address space, so the bound only keeps the reservation sane. */
+#define MAX_WASM_STACK ((uint64_t)64 << 30)
+
+wisp_config *wisp_config_new(void) { return xcalloc(1, sizeof(wisp_config)); }
+void wisp_config_free(wisp_config *config) { free(config); }
+void wisp_config_consume_fuel(wisp_config *config, bool enable) { config->consume_fuel = enable; }
+void wisp_config_interruptible(wisp_config *config, bool enable) { config->interruptible = enable; }
+
+wisp_engine *wisp_engine_new_with_config(wisp_config *config)
+{
+    wisp_engine *e = xcalloc(1, sizeof *e);
+    if (config) {
+        e->config = *config;
+        free(config);
+    }
+    return e;
+}
+
+static bool need_fuel(const wisp_store *store, wisp_error *err)
+{
+    if (store->rt->fuel_enabled)
+        return true;
+    return err_set(err, WISP_ERR_UNSUPPORTED, -1,
+                   "fuel is not enabled: create the engine with wisp_config_consume_fuel");
+}
+
+bool wisp_store_set_fuel(wisp_store *store, uint64_t fuel, wisp_error *err)
+{
+    if (!need_fuel(store, err))
+        return false;
+    store->rt->fuel = fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)fuel;
+    return true;
+}
+
+bool wisp_store_add_fuel(wisp_store *store, uint64_t fuel, wisp_error *err)
+{
+    if (!need_fuel(store, err))
+        return false;
+    uint64_t now = (uint64_t)store->rt->fuel;
+    store->rt->fuel = fuel > (uint64_t)INT64_MAX - now ? INT64_MAX : (int64_t)(now + fuel);
+    return true;
+}
+
+bool wisp_store_get_fuel(const wisp_store *store, uint64_t *fuel)
+{
+    if (!store->rt->fuel_enabled)
+        return false;
+    *fuel = store->rt->fuel > 0 ? (uint64_t)store->rt->fuel : 0;
+    return true;
+}
+
+bool wisp_store_interrupt(wisp_store *store)
+{
+    rt_interrupt(store->rt);
+    return store->rt->checks;
+}
+
+bool wisp_store_set_timeout(wisp_store *store, uint64_t nanoseconds, wisp_error *err)
+{
+    if (nanoseconds && !store->rt->checks)
+        return err_set(err, WISP_ERR_UNSUPPORTED, -1,
+                       "timeouts need interruptible code: create the engine with "
+                       "wisp_config_interruptible");
+    store->rt->timeout_ns = nanoseconds;
+    return true;
+}
+
+void wisp_store_set_max_memory_size(wisp_store *store, uint64_t bytes)
+{
+    store->rt->max_memory_pages = bytes / 65536;
+}
+
+void wisp_store_set_max_table_elements(wisp_store *store, uint64_t elements)
+{
+    store->rt->max_table_elems = elements;
+}
+
+bool wisp_store_set_max_wasm_stack(wisp_store *store, uint64_t bytes, wisp_error *err)
+{
+    if (bytes < sizeof(union slot) * 16 || bytes > MAX_WASM_STACK)
+        return err_set(err, WISP_ERR_UNSUPPORTED, -1,
+                       "max-wasm-stack: %llu bytes is outside 128 bytes to 64 GiB",
+                       (unsigned long long)bytes);
+    store->rt->max_stack_slots = (size_t)(bytes / sizeof(union slot));
+    return true;
+}
