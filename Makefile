@@ -1,4 +1,4 @@
-# wisp build. `make` builds build/wisp and build/libwisp.a; `make test` runs
+# wisp build. `make` builds build/wisp, build/libwisp.a and build/libwisp.so; `make test` runs
 # every test; `make SAN=1 test` does so under AddressSanitizer and UBSan.
 
 CC ?= cc
@@ -66,22 +66,48 @@ clean:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iinclude -Isrc -Ibuild/fuzz/gen
-FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat
-fuzz: $(FUZZ_TARGETS)
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(wildcard src/*/*.h src/*.h include/*.h src/binary/opcodes.def) $(WITX_DEPS) | $(WITXGEN)
-	@mkdir -p $(dir $@) build/fuzz/gen
+FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat build/fuzz/fuzz_exec build/fuzz/fuzz_gen
+# The execution targets link helpers: the shared run harness, and for
+# fuzz_gen the generator of valid modules (tests/fuzz/wasm_gen.c).
+FUZZ_EXTRA_exec := tests/fuzz/exec_harness.c
+FUZZ_EXTRA_gen := tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c
+FUZZ_HELPERS := $(wildcard tests/fuzz/*.h) tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c
+fuzz: $(FUZZ_TARGETS) build/fuzz/gen_tool
+# Writes generated modules to files (tests/fuzz/gen_tool.c).
+build/fuzz/gen_tool: tests/fuzz/gen_tool.c tests/fuzz/wasm_gen.c tests/fuzz/wasm_gen.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -o $@ tests/fuzz/gen_tool.c tests/fuzz/wasm_gen.c -lm
+# The library is compiled once for every target (interp.c alone takes
+# minutes under the fuzzer's instrumentation).
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/wasi_glue.o build/fuzz/obj/gen/wasi_trace.o
+build/fuzz/gen/.witx-stamp: $(WITX_DEPS) | $(WITXGEN)
+	@mkdir -p build/fuzz/gen
 	$(WITXGEN) --out build/fuzz/gen $(WITX_ALL)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) build/fuzz/gen/wasi_glue.c build/fuzz/gen/wasi_trace.c -lm -pthread
+	@touch $@
+build/fuzz/gen/wasi_glue.c build/fuzz/gen/wasi_trace.c: build/fuzz/gen/.witx-stamp
+build/fuzz/obj/%.o: %.c | build/fuzz/gen/.witx-stamp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+build/fuzz/obj/gen/%.o: build/fuzz/gen/%.c build/fuzz/gen/.witx-stamp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+-include $(FUZZ_OBJ:.o=.d)
+# Made by a pattern rule for a pattern rule: keep them (make would delete
+# them as intermediate files).
+.SECONDARY: $(FUZZ_OBJ)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HELPERS) $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_OBJ) -lm -pthread
 # The text fuzzer's dictionary: every instruction name plus the keywords.
 build/fuzz/wat.dict: src/binary/opcodes.def tests/fuzz/keywords.txt
 	@mkdir -p $(dir $@)
 	{ sed -n 's/^OP([a-z0-9_]*, *\("[^"]*"\).*/\1/p' src/binary/opcodes.def; \
 	  sed 's/.*/"&"/' tests/fuzz/keywords.txt; } | sort -u > $@
 fuzz-run: $(FUZZ_TARGETS) build/fuzz/wat.dict
-	@for t in decode wat; do \
+	@for t in decode wat exec gen; do \
 	  mkdir -p build/fuzz/corpus-$$t && \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s" && \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$(case $$t in exec|gen) echo 16384;; *) echo 8192;; esac) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    $$( [ $$t = wat ] && echo -dict=build/fuzz/wat.dict ) \
 	    build/fuzz/corpus-$$t tests/fuzz/seeds/$$t 2>&1 | tail -12 || exit 1; \
 	done
@@ -90,15 +116,74 @@ fuzz-run: $(FUZZ_TARGETS) build/fuzz/wat.dict
 bench-load: all
 	@BUILD=$(BUILD) CC=$(CC) bash bench/load/run.sh
 
-# `make install [PREFIX=/usr/local] [DESTDIR=...]`: the header, the static
-# library and the tool, for programs that embed wisp (see examples/embed.c).
+# ---- wisp as an installed library ----------------------------------------
+# `make` also builds the shared library $(BUILD)/libwisp.so.X.Y.Z, X.Y.Z being
+# WISP_VERSION from include/wisp.h, with the soname libwisp.so.X. Its objects
+# are compiled with -fPIC in $(BUILD)/pic/, apart from the ones of libwisp.a
+# and the wisp tool, which stay non-PIC. The version script
+# src/api/libwisp.map exports the public API (wisp_*, later wasm_*) and
+# keeps every other symbol local.
+# `make install [PREFIX=/usr/local] [DESTDIR=...]` installs the headers,
+# libwisp.a, libwisp.so.X.Y.Z with its links libwisp.so.X and libwisp.so,
+# wisp.pc for pkg-config (written with this PREFIX) and the wisp tool;
+# `make uninstall` with the same PREFIX and DESTDIR removes exactly those.
+WISP_VERSION := $(shell sed -n 's/^.define WISP_VERSION "\([^"]*\)".*/\1/p' include/wisp.h)
+SONAME := libwisp.so.$(word 1,$(subst ., ,$(WISP_VERSION)))
+SOLIB := $(BUILD)/libwisp.so.$(WISP_VERSION)
+SO_MAP := src/api/libwisp.map
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+PIC_GEN_OBJ := $(WITX_GEN_C:$(WITX_GEN_DIR)/%.c=$(BUILD)/pic/gen/%.o)
+# Every symbol must resolve in the library itself (-lm, -pthread), except
+# under the sanitizers, whose runtime the program brings.
+SO_NOUNDEF := $(if $(SANFLAGS),,-Wl,--no-undefined)
+
+all: $(SOLIB) $(BUILD)/$(SONAME) $(BUILD)/libwisp.so
+
+$(SOLIB): $(PIC_OBJ) $(PIC_GEN_OBJ) $(SO_MAP)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(SO_MAP) $(SO_NOUNDEF) \
+	  $(LDFLAGS_ALL) -o $@ $(PIC_OBJ) $(PIC_GEN_OBJ) $(LDLIBS)
+# The links, so that -L$(BUILD) -lwisp and LD_LIBRARY_PATH=$(BUILD) work in the tree.
+$(BUILD)/$(SONAME): $(SOLIB)
+	ln -sf $(notdir $(SOLIB)) $@
+$(BUILD)/libwisp.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(PIC_OBJ): $(BUILD)/pic/%.o: %.c | $(WITX_GEN_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -MMD -MP -c -o $@ $<
+$(PIC_GEN_OBJ): $(BUILD)/pic/gen/%.o: $(WITX_GEN_DIR)/%.c $(WITX_GEN_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -MMD -MP -c -o $@ $<
+-include $(PIC_OBJ:.o=.d) $(PIC_GEN_OBJ:.o=.d)
+
 PREFIX ?= /usr/local
-.PHONY: install embed-test
-install: $(WISP) $(LIB)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib
-	install -m 755 $(WISP) $(DESTDIR)$(PREFIX)/bin/wisp
-	install -m 644 include/wisp.h $(DESTDIR)$(PREFIX)/include/wisp.h
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libwisp.a
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+PUBLIC_HEADERS := include/wisp.h
+# A directory under PREFIX, written relative to ${prefix} in wisp.pc.
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+INSTALLED := $(DESTDIR)$(BINDIR)/wisp $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \
+             $(addprefix $(DESTDIR)$(LIBDIR)/,libwisp.a $(notdir $(SOLIB)) $(SONAME) libwisp.so) \
+             $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc
+.PHONY: install uninstall embed-test
+install: $(WISP) $(LIB) $(SOLIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(WISP) $(DESTDIR)$(BINDIR)/wisp
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libwisp.a
+	install -m 644 $(SOLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SOLIB))
+	ln -sf $(notdir $(SOLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwisp.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(call pc_dir,$(LIBDIR))' \
+	  'includedir=$(call pc_dir,$(INCLUDEDIR))' '' 'Name: wisp' \
+	  'Description: A small, fast, embeddable WebAssembly runtime' 'Version: $(WISP_VERSION)' \
+	  'Libs: -L$${libdir} -lwisp' 'Libs.private: -lm -pthread' 'Cflags: -I$${includedir}' \
+	  > $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc
+uninstall:
+	rm -f $(INSTALLED)
 
 # Installs into a temporary root and builds examples/embed.c against it.
 embed-test: all

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /* wisp: a WebAssembly runtime. This header is the whole public API; the wisp
  * command-line tool is built on it and nothing else.
  *

@@ -42,6 +42,7 @@ suite "unit tests" bash tests/unit/run.sh
 suite "command line" bash tests/cli/run.sh
 suite "command line: input" bash tests/cli/input.sh
 suite "command line: limits and exit statuses" bash tests/cli/limits.sh
+suite "command line: Wasmtime's forms" bash tests/cli/wasmtime_compat.sh
 suite "embedding" bash tests/embed/run.sh
 suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh

@@ -167,6 +167,9 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
 #define S(i) fp[ip[i]]
 #define TRAP(k) do { trap = (k); goto trap_exit; } while (0)
+/* Bulk memory and table operations charge fuel by the bytes they move. */
+#define BULK_FUEL(bytes) \
+    do { if (UNLIKELY(s->fuel_enabled) && !charge_bulk(s, (bytes))) goto check_trap; } while (0)
 /* Effective address of an access of n bytes: address slot, offset word. */
 #define EA(ea, aslot, offw, n)                                                 \
     uint64_t ea = (uint64_t)S(aslot).i32 + ip[offw];                           \
@@ -182,6 +185,33 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     } while (0)
 
 static void trace_host(struct rt_store *s, struct rt_func *f);
+
+/* Lower a function on its first call; false with the reason in the store
+ * (lowering a validated function fails only on a limit or out of memory). */
+static __attribute__((noinline)) bool lower_on_call(struct rt_store *s, struct rt_func *f)
+{
+    struct wisp_error err;
+    if (rt_lower_func(f, &err))
+        return true;
+    s->trap = TRAP_HOST;
+    snprintf(s->trap_message, sizeof s->trap_message, "%s", err.message);
+    return false;
+}
+
+/* Fuel for a bulk operation: one unit per RT_BULK_BYTES_PER_FUEL bytes
+ * moved (rounded down: short copies cost only their instruction's share),
+ * charged before any byte moves, so running out leaves memory untouched. */
+static __attribute__((noinline)) bool charge_bulk(struct rt_store *s, uint64_t bytes)
+{
+    int64_t cost = (int64_t)(bytes / RT_BULK_BYTES_PER_FUEL);
+    if (s->fuel < cost) {
+        s->fuel = 0;
+        s->trap = TRAP_OUT_OF_FUEL;
+        return false;
+    }
+    s->fuel -= cost;
+    return true;
+}
 
 /* Charge a check point's cost and look for an interrupt; false with
  * s->trap set when the code must stop. Fuel is counted even when it is not
@@ -587,6 +617,7 @@ dispatch:
         uint64_t i = S(1).i32, n = S(3).i32;
         void *v = S(2).ref;
         if (UNLIKELY(i + n > t->size)) TRAP(TRAP_OOB_TABLE);
+        BULK_FUEL(n * sizeof *t->elems);
         for (uint64_t k = 0; k < n; k++)
             t->elems[i + k] = v;
         NEXT(5);
@@ -595,6 +626,7 @@ dispatch:
         struct rt_table *dt = inst->tables[ip[4]], *st = inst->tables[ip[5]];
         uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
         if (UNLIKELY(d + n > dt->size || sx + n > st->size)) TRAP(TRAP_OOB_TABLE);
+        BULK_FUEL(n * sizeof *dt->elems);
         if (n)
             memmove(dt->elems + d, st->elems + sx, n * sizeof *dt->elems);
         NEXT(6);
@@ -604,6 +636,7 @@ dispatch:
         struct rt_table *t = inst->tables[ip[5]];
         uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
         if (UNLIKELY(sx + n > e->count || d + n > t->size)) TRAP(TRAP_OOB_TABLE);
+        BULK_FUEL(n * sizeof *t->elems);
         if (n)
             memcpy(t->elems + d, e->items + sx, n * sizeof *t->elems);
         NEXT(6);
@@ -623,12 +656,14 @@ dispatch:
     CASE(OP_memory_fill) {
         uint64_t d = S(1).i32, n = S(3).i32;
         if (UNLIKELY(d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        BULK_FUEL(n);
         memset(mem + d, (int)(uint8_t)S(2).i32, n);
         NEXT(4);
     }
     CASE(OP_memory_copy) {
         uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
         if (UNLIKELY(d + n > mem_size || sx + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        BULK_FUEL(n);
         memmove(mem + d, mem + sx, n);
         NEXT(4);
     }
@@ -636,6 +671,7 @@ dispatch:
         const struct rt_data *seg = &inst->datas[ip[4]];
         uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
         if (UNLIKELY(sx + n > seg->len || d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
+        BULK_FUEL(n);
         if (n)
             memcpy(mem + d, seg->bytes + sx, n);
         NEXT(5);
@@ -670,7 +706,7 @@ L_invalid:
     TRAP(TRAP_UNREACHABLE);
 
 do_call:
-    if (callee->code) {
+    if (LIKELY(callee->code)) {
         const struct rt_code *code = callee->code;
         if (UNLIKELY(frp >= frames_end || nfp + code->frame_slots > stack_end)) {
             s->exhausted = frp >= frames_end ? EXH_DEPTH : EXH_STACK;
@@ -684,6 +720,12 @@ do_call:
             LOAD_INSTANCE(callee->inst);
         ip = code->start;
         DISPATCH();
+    }
+    if (!callee->host) {
+        /* A wasm function's first call: lower it, then call it. */
+        if (UNLIKELY(!lower_on_call(s, callee)))
+            goto check_trap;
+        goto do_call;
     }
     {
         /* A host function: it may call back into wasm above this frame. */
@@ -817,6 +859,10 @@ static bool call(struct rt_store *s, struct rt_func *f, union slot *args_results
         x->halt[0] = rt_interp_handler(XOP_halt);
         x->top = 0;
         x->depth = 0;
+    }
+    if (!f->code && !f->host && !lower_on_call(s, f)) {
+        s->ntrace = 0;
+        return trap_error(s, err);
     }
     if (!f->code) {
         struct rt_caller caller = {s, NULL};

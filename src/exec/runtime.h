@@ -83,6 +83,7 @@ struct rt_table {
     uint32_t max;       /* UINT32_MAX when the type has no maximum */
     bool has_max;       /* the type declares a maximum (import matching) */
     uint32_t limit;     /* table.grow stops here: max, or the store's limit if lower */
+    uint32_t cap;       /* entries allocated at elems (grows geometrically) */
     void **elems;
 };
 
@@ -178,6 +179,7 @@ struct rt_store {
      * and each loop with a check that charges fuel and looks for an
      * interrupt (see limits.c). */
     bool checks;
+    void *lowering;            /* compile.c's compiler, kept for its scratch buffers */
     bool fuel_enabled;         /* fuel runs out; otherwise fuel stays huge */
     int64_t fuel;              /* left; a check point that would make it negative traps */
     _Atomic uint32_t interrupt; /* set from any thread or signal handler */
@@ -201,6 +203,10 @@ struct rt_store {
 /* Fuel when metering is off: check points subtract from it all the same,
  * and it cannot run out in any real run (2^62 units). */
 #define RT_FUEL_UNMETERED ((int64_t)1 << 62)
+/* memory.fill/copy/init and table.fill/copy/init cost one fuel unit per
+ * this many bytes on top of their own instruction (table entries count 8
+ * bytes each), so fuel bounds them too. */
+#define RT_BULK_BYTES_PER_FUEL 64
 /* C stack that host -> wasm -> host call nesting may use. */
 #define RT_NESTED_C_STACK ((uintptr_t)2 << 20)
 
@@ -259,10 +265,13 @@ bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32
  * rt_host_exit) and the backtrace in s->trace. */
 bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err);
 
-/* Compile every defined function of inst (compile.c); called by
- * rt_instantiate once inst->funcs and inst->type_ids are filled. Frees with
- * rt_codes_free. */
+/* Prepare inst's compiled bodies (compile.c); called by rt_instantiate once
+ * inst->funcs and inst->type_ids are filled. Functions are lowered on their
+ * first call (rt_lower_func). Frees with rt_codes_free. */
 bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err);
+/* Lower a defined function that has no code yet; sets f->code. */
+bool rt_lower_func(struct rt_func *f, struct wisp_error *err);
+void rt_lowering_free(struct rt_store *s);
 void rt_codes_free(struct rt_instance *inst);
 
 /* Limits (limits.c). A check point's slow path: the interrupt flag or the

@@ -108,6 +108,7 @@ void rt_store_free(struct rt_store *s)
         return;
     struct store_impl *si = impl(s);
     rt_watchdog_free(s);
+    rt_lowering_free(s);
     /* Compiled code first, while every object it might look at still exists. */
     for (uint32_t i = 0; i < s->nobjects; i++)
         if (s->objects[i].kind == OBJ_INSTANCE)
@@ -253,7 +254,8 @@ struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, 
     t->max = type->limits.has_max && type->limits.max < UINT32_MAX ? (uint32_t)type->limits.max
                                                                    : UINT32_MAX;
     t->limit = t->max < limit ? t->max : (uint32_t)limit;
-    t->elems = xcalloc(t->size ? t->size : 1, sizeof *t->elems);
+    t->cap = t->size ? t->size : 1;
+    t->elems = xcalloc(t->cap, sizeof *t->elems);
     for (uint32_t i = 0; i < t->size; i++)
         t->elems[i] = init;
     rt_store_record(s, EXT_TABLE, t);
@@ -354,15 +356,24 @@ int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init)
     uint64_t size = old + delta;
     if (delta > UINT32_MAX || size > t->limit)
         return -1;
-    if (size > old) {
-        void **elems = realloc(t->elems, (size_t)size * sizeof *elems);
+    if (size > t->cap) {
+        /* Geometric growth: a guest growing one entry at a time must not
+         * make every grow copy the whole table (found by fuzz_gen: seed
+         * table_grow_realloc_timeout). */
+        uint64_t cap = (uint64_t)t->cap * 2;
+        if (cap < size)
+            cap = size;
+        if (cap > t->limit)
+            cap = t->limit;
+        void **elems = realloc(t->elems, (size_t)cap * sizeof *elems);
         if (!elems)
             return -1;
-        for (uint64_t i = old; i < size; i++)
-            elems[i] = init;
         t->elems = elems;
-        t->size = (uint32_t)size;
+        t->cap = (uint32_t)cap;
     }
+    for (uint64_t i = old; i < size; i++)
+        t->elems[i] = init;
+    t->size = (uint32_t)size;
     return (int64_t)old;
 }
 

@@ -80,6 +80,21 @@ for st in 126 134 255 256 -1; do
     test "$rc" = 1 -a -n "$(echo "$err" | grep -F "exited with status $st, outside the portable range 0-125")"
 done
 run "$WISP" --help
-check "--help documents every exit status and each -W option" \
-  test -n "$(echo "$out" | grep -F '0-125')" -a -n "$(echo "$out" | grep -F '134')" \
-       -a -n "$(echo "$out" | grep -F 'max-wasm-stack=BYTES')" -a -n "$(echo "$out" | grep -F 'fuel=N')"
+check "--help documents every exit status" \
+  test "$rc" = 0 -a -n "$(echo "$out" | grep -F '0-125')" -a -n "$(echo "$out" | grep -F '134')" -a -n "$(echo "$out" | grep -F '128+N')"
+run "$WISP" help run
+check "help run documents each -W option" \
+  test "$rc" = 0 -a -n "$(echo "$out" | grep -F 'max-wasm-stack=BYTES')" -a -n "$(echo "$out" | grep -F 'fuel=N')" \
+       -a -n "$(echo "$out" | grep -F 'timeout=DURATION')" -a -n "$(echo "$out" | grep -F 'max-memory-size=BYTES')" \
+       -a -n "$(echo "$out" | grep -F 'max-table-elements=N')"
+
+# Issue findings: a function declaring 0xffffffff locals passed validation
+# and crashed `wisp run` (heap overflow); one declaring 100M locals took
+# 490 MB before it trapped. Both are refused at decode now, at once.
+for seed in locals_0xffffffff locals_100M; do
+  f=../fuzz/seeds/decode/$seed.wasm
+  run "$WISP" validate "$f"
+  check "finding $seed: validate refuses it, exit 1" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'too many locals')"
+  run timeout 20 "$WISP" run "$f" --invoke f
+  check "finding $seed: run refuses it cleanly, exit 1" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'too many locals')"
+done

@@ -4,8 +4,12 @@ set -u
 cd "$(dirname "$0")/../.."
 out="$BUILD/tests"; mkdir -p "$out"
 flags=""; [ "$SAN" = 1 ] && flags="-fsanitize=address,undefined -fno-omit-frame-pointer"
-for target in decode wat; do
-  if ! $CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/fuzz/fuzz_$target.c tests/fuzz/replay.c \
+# The execution targets link their helpers (the run harness, the generator).
+extra_exec="tests/fuzz/exec_harness.c"
+extra_gen="tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c"
+for target in decode wat exec gen; do
+  extra_var="extra_$target"; extra="${!extra_var:-}"
+  if ! $CC -std=gnu11 -O1 -g $flags -Iinclude -Isrc tests/fuzz/fuzz_$target.c $extra tests/fuzz/replay.c \
        "$BUILD/libwisp.a" -lm -pthread -o "$out/replay_$target" 2>"$out/replay_$target.log"; then
     echo "FAIL fuzz replay $target: does not build: $(head -3 "$out/replay_$target.log")"; continue; fi
   seeds=(tests/fuzz/seeds/$target/*)

@@ -26,6 +26,8 @@ static const char limits_wat[] =
     "      (br $l)))\n"
     "    (local.get 1))\n"
     "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))\n"
+    "  (func (export \"fill\") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0)))\n"
+    "  (func (export \"tfill\") (param i32) (table.fill (i32.const 0) (ref.null func) (local.get 0)))\n"
     "  (func (export \"tgrow\") (param i32) (result i32) (table.grow (ref.null func) (local.get 0)))\n"
     "  (func $rec (export \"rec\") (param i32) (result i32)\n"
     "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
@@ -117,6 +119,34 @@ static void test_fuel(void)
     wisp_store_set_fuel(s, 50, &err);
     CHECK("fuel: function entries charge", !call1(s, inst, "rec", 1000, NULL, &err) &&
                                                strcmp(err.message, "all fuel consumed") == 0);
+
+    /* Bulk operations charge by size: one unit per 64 bytes. */
+    uint64_t before, after0, after64k;
+    wisp_store_set_fuel(s, 1000000, &err);
+    wisp_store_get_fuel(s, &before);
+    call1(s, inst, "fill", 0, NULL, &err);
+    wisp_store_get_fuel(s, &after0);
+    wisp_store_set_fuel(s, 1000000, &err);
+    call1(s, inst, "fill", 65536, NULL, &err);
+    wisp_store_get_fuel(s, &after64k);
+    CHECK("fuel: memory.fill charges one unit per 64 bytes", (before - after64k) - (before - after0) == 1024);
+    wisp_store_set_fuel(s, 1000000, &err);
+    int32_t grown = -1;
+    call1(s, inst, "tgrow", 62, &grown, &err);
+    wisp_store_set_fuel(s, 1000000, &err);
+    call1(s, inst, "tfill", 0, NULL, &err);
+    wisp_store_get_fuel(s, &after0);
+    wisp_store_set_fuel(s, 1000000, &err);
+    call1(s, inst, "tfill", 64, NULL, &err);
+    wisp_store_get_fuel(s, &after64k);
+    CHECK("fuel: table.fill charges by entries, 8 bytes each", grown == 2 && (1000000 - after64k) - (1000000 - after0) == 8);
+    size_t msize;
+    uint8_t *mem = wisp_instance_memory(inst, "memory", &msize);
+    mem[0] = 0;
+    wisp_store_set_fuel(s, 100, &err);
+    CHECK("fuel: a fill it cannot pay for traps", !call1(s, inst, "fill", 65536, NULL, &err) &&
+                                                   strcmp(err.message, "all fuel consumed") == 0);
+    CHECK("fuel: and leaves memory untouched", mem[0] == 0);
 
     /* The same program with the same fuel stops at the same place. */
     wisp_store *s2 = wisp_store_new(e);

@@ -3,7 +3,8 @@
  * enum or flag gives fault/inval without calling the implementation or
  * touching guest memory), result stores, the import table and the trace.
  * Prints one "PASS name" / "FAIL name: why" line per check; exits 1 on any
- * failure. Built with stub_impl.c; run under ASan so that a stray guest
+ * failure. Built with stub_impl.c and the stubs and function list generated
+ * from the witx (lib.sh: generate_test_support); run under ASan so that a stray guest
  * access past the (exactly sized) memory is caught too. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,9 +405,31 @@ static void test_poll(void)
     guest_free(&g);
 }
 
+/* Every function the witx declares, with its wasm signature, read from
+ * witxgen --dump by test_glue.sh (lib.sh: generate_test_support). */
+static const struct {
+    const char *module, *name, *signature;
+} witx_funcs[] = {
+#include "witx_funcs.inc"
+};
+
 static void test_import_table(void)
 {
-    CHECK_EQ("imports_count", WASI_IMPORT_COUNT, 47);
+    const size_t nfuncs = sizeof witx_funcs / sizeof witx_funcs[0];
+    CHECK_EQ("imports_count_is_the_witx_count", WASI_IMPORT_COUNT, nfuncs);
+    size_t found = 0;
+    for (size_t i = 0; i < nfuncs; i++) {
+        const struct wasi_import *imp = wasi_import_find(witx_funcs[i].module, witx_funcs[i].name);
+        if (imp && strcmp(imp->signature, witx_funcs[i].signature) == 0) {
+            found++;
+        } else {
+            printf("FAIL imports_every_witx_function: %s.%s %s\n", witx_funcs[i].module,
+                   witx_funcs[i].name, imp ? imp->signature : "not in the table");
+            failures++;
+        }
+    }
+    if (found == nfuncs)
+        printf("PASS imports_every_witx_function\n");
     const struct wasi_import *w = wasi_import_find("wasi_snapshot_preview1", "fd_write");
     static const uint8_t i32x4[] = {0x7f, 0x7f, 0x7f, 0x7f};
     check(w && w->nparams == 4 && memcmp(w->params, i32x4, 4) == 0 && w->nresults == 1 &&

@@ -34,8 +34,32 @@ need_witxgen() {
     WITXGEN=$BUILD/witxgen
 }
 
+# The project's witx files: preview1 and every extension.
+witx_files() { echo witx/wasi_snapshot_preview1.witx witx/ext/*.witx; }
+
 # Generates the project's WASI sources into $1.
 generate_into() {
     mkdir -p "$1"
-    "$WITXGEN" --out "$1" witx/wasi_snapshot_preview1.witx witx/ext/*.witx
+    "$WITXGEN" --out "$1" $(witx_files)
+}
+
+# One line "MODULE NAME (PARAMS) -> (RESULTS)" per function the witx
+# declares, read from the parser's dump, not from the generated C.
+witx_functions() {
+    "$WITXGEN" --dump $(witx_files) |
+        sed -n 's/^func \$\([^ .]*\)\.\([^ ]*\) \((.*) -> ([^)]*)\).*/\1 \2 \3/p'
+}
+
+# What the C tests need to know about the witx, written into $1, so that a
+# function added to witx/ext/ needs no edit under tests/witx/:
+#   wasi_stubs.c     a weak stub of every wasi_impl_* (witxgen --stubs); the
+#                    implementations in stub_impl.c replace theirs;
+#   witx_funcs.inc   {"module", "name", "signature"}, per witx function.
+generate_test_support() {
+    mkdir -p "$1"
+    "$WITXGEN" --stubs "$1/wasi_stubs.c" $(witx_files) || return 1
+    witx_functions | while read -r module name sig; do
+        printf '{"%s", "%s", "%s"},\n' "$module" "$name" "$sig"
+    done > "$1/witx_funcs.inc"
+    [ -s "$1/witx_funcs.inc" ]
 }

@@ -14,7 +14,8 @@ else
 fi
 
 G=$TMP/gen
-if generate_into "$G" 2>"$TMP/gen.err"; then
+S=$TMP/support
+if generate_into "$G" 2>"$TMP/gen.err" && generate_test_support "$S" 2>>"$TMP/gen.err"; then
     pass "witx_generate"
 else
     fail "witx_generate" "$(cat "$TMP/gen.err")"
@@ -29,12 +30,20 @@ fi
 
 # No default implementation anywhere in the generated code: wasi_impl_*
 # appears only as prototypes (headers) and calls (indented, in the glue).
+# One prototype per function the witx declares (counted from witxgen --dump).
+nfuncs=$(witx_functions | wc -l)
 defs=$(grep -hE '^[A-Za-z_][A-Za-z0-9_ ]*[ *]wasi_impl_[a-z0-9_]+\(' "$G"/*.c | wc -l)
 protos=$(grep -cE '^[a-z_]+ wasi_impl_[a-z0-9_]+\(' "$G/wasi_impl.h")
-if [ "$defs" = 0 ] && [ "$protos" = 47 ]; then
+if [ "$defs" = 0 ] && [ "$nfuncs" -gt 0 ] && [ "$protos" = "$nfuncs" ]; then
     pass "witx_prototypes_without_bodies"
 else
-    fail "witx_prototypes_without_bodies" "$defs definitions in generated .c, $protos prototypes (want 0 and 47)"
+    fail "witx_prototypes_without_bodies" "$defs definitions in generated .c, $protos prototypes (want 0 and $nfuncs, the witx's functions)"
+fi
+stubs=$(grep -cE '^[a-z_]+ wasi_impl_[a-z0-9_]+\(' "$S/wasi_stubs.c")
+if [ "$stubs" = "$nfuncs" ]; then
+    pass "witx_stubs_one_per_function"
+else
+    fail "witx_stubs_one_per_function" "$stubs stubs for $nfuncs witx functions"
 fi
 
 cat >"$TMP/all_headers.c" <<'C'
@@ -54,7 +63,7 @@ cat >"$TMP/main.c" <<'C'
 int main(void) { return wasi_import_find("wasi_snapshot_preview1", "fd_write") == 0; }
 C
 
-INC="-Iinclude -Isrc -I$G -Itests/witx"
+INC="-Iinclude -Isrc -I$G -I$S -Itests/witx"
 for cc in gcc clang; do
     if ! command -v "$cc" >/dev/null 2>&1; then
         skip "witx_gen_warning_free_$cc" "$cc not installed"
@@ -63,7 +72,7 @@ for cc in gcc clang; do
     : >"$TMP/warn.$cc"
     ok=1
     for src in "$G/wasi_glue.c" "$G/wasi_trace.c" "$TMP/all_headers.c" tests/witx/stub_impl.c \
-               tests/witx/glue_test.c; do
+               "$S/wasi_stubs.c" tests/witx/glue_test.c; do
         for opt in -O0 -O2; do
             "$cc" -std=gnu11 $opt -Wall -Wextra $INC -c "$src" -o "$TMP/x.o" 2>>"$TMP/warn.$cc" || ok=0
         done
@@ -77,12 +86,13 @@ done
 
 # Generator paths preview1 does not use (floats, chars, variants, tuples...).
 F=$TMP/feat
-if "$WITXGEN" --out "$(mkdir -p "$F" && echo "$F")" tests/witx/features.witx 2>"$TMP/feat.err"; then
+if "$WITXGEN" --out "$(mkdir -p "$F" && echo "$F")" --stubs "$F/wasi_stubs.c" tests/witx/features.witx \
+        2>"$TMP/feat.err"; then
     for cc in gcc clang; do
         command -v "$cc" >/dev/null 2>&1 || continue
         : >"$TMP/fwarn.$cc"
         ok=1
-        for src in "$F/wasi_glue.c" "$F/wasi_trace.c"; do
+        for src in "$F/wasi_glue.c" "$F/wasi_trace.c" "$F/wasi_stubs.c"; do
             "$cc" -std=gnu11 -O2 -Wall -Wextra -Iinclude -Isrc -I"$F" -c "$src" -o "$TMP/x.o" \
                 2>>"$TMP/fwarn.$cc" || ok=0
         done
@@ -101,13 +111,16 @@ for src in "$G/wasi_glue.c" "$G/wasi_trace.c" src/base/common.c; do
     o=$TMP/$(basename "$src" .c).o
     "$CC" -std=gnu11 -O2 $INC -c "$src" -o "$o" && objs="$objs $o"
 done
-if "$CC" -std=gnu11 -O2 $INC "$TMP/main.c" tests/witx/stub_impl.c $objs -o "$TMP/linked" 2>"$TMP/link.log"; then
+# Linked with the test implementations and the generated stubs, every
+# function has a body; leave one stub out and the link names it.
+if "$CC" -std=gnu11 -O2 $INC "$TMP/main.c" tests/witx/stub_impl.c "$S/wasi_stubs.c" $objs \
+        -o "$TMP/linked" 2>"$TMP/link.log"; then
     pass "witx_links_with_every_impl"
 else
     fail "witx_links_with_every_impl" "$(head -c 400 "$TMP/link.log")"
 fi
-if "$CC" -std=gnu11 -O2 $INC -DSTUB_OMIT_SCHED_YIELD "$TMP/main.c" tests/witx/stub_impl.c $objs \
-        -o "$TMP/unlinked" 2>"$TMP/link.log"; then
+if "$CC" -std=gnu11 -O2 $INC -DWASI_STUB_OMIT_SCHED_YIELD "$TMP/main.c" tests/witx/stub_impl.c \
+        "$S/wasi_stubs.c" $objs -o "$TMP/unlinked" 2>"$TMP/link.log"; then
     fail "witx_missing_impl_is_link_error" "linked without wasi_impl_sched_yield"
 elif grep -q "wasi_impl_sched_yield" "$TMP/link.log"; then
     pass "witx_missing_impl_is_link_error"

@@ -53,6 +53,8 @@ bool gen_types(const struct witx *w, struct out *h, struct diag *d);
 bool gen_impl_header(const struct witx *w, struct out *h, struct diag *d);
 bool gen_glue(const struct witx *w, struct out *h, struct out *c, struct diag *d);
 bool gen_trace(const struct witx *w, struct out *h, struct out *c, struct diag *d);
+/* Test-only weak stubs of every wasi_impl_* function (witxgen --stubs). */
+bool gen_stubs(const struct witx *w, struct out *c, struct diag *d);
 
 /* How the glue hands each parameter to the implementation; shared by the
  * glue, the trace and the prototypes so they agree. See gen_glue.c. */

@@ -155,7 +155,9 @@ static void emit_param_note(struct out *o, struct fgen *g, const struct pplan *p
     }
 }
 
-static bool emit_prototype(struct out *o, struct fgen *g, bool docs)
+/* The prototype of wasi_impl_<name>, followed by end: ";\n" for a
+ * declaration, "\n" before a body. */
+static bool emit_prototype(struct out *o, struct fgen *g, bool docs, const char *end)
 {
     const struct func *f = g->f;
     if (docs) {
@@ -219,7 +221,7 @@ static bool emit_prototype(struct out *o, struct fgen *g, bool docs)
             return diag_at(g->d, f->outs[i]->pos, "function %s: result needs a typename", f->name);
         out_printf(o, "%s%s *%s", sep, ct, c_ident(g->a, f->out_names[i]));
     }
-    out_printf(o, ");\n");
+    out_printf(o, ")%s", end);
     return true;
 }
 
@@ -234,11 +236,53 @@ bool gen_impl_header(const struct witx *w, struct out *o, struct diag *d)
         out_printf(o, "\n/* ---- module %s ---- */\n", w->modules[m]->name);
         for (uint32_t i = 0; i < w->modules[m]->nfuncs; i++) {
             struct fgen g;
-            if (!setup(&g, w, w->modules[m]->funcs[i], d) || !emit_prototype(o, &g, true))
+            if (!setup(&g, w, w->modules[m]->funcs[i], d) || !emit_prototype(o, &g, true, ";\n"))
                 return false;
         }
     }
     out_printf(o, "\n#endif\n");
+    return true;
+}
+
+/* witxgen --stubs FILE: a weak stand-in for every wasi_impl_* function, for
+ * tests that link the generated glue without src/wasi/. Never part of the
+ * library, which must keep failing to link when a body is missing. */
+bool gen_stubs(const struct witx *w, struct out *o, struct diag *d)
+{
+    out_banner(o, w, "Test stubs (witxgen --stubs): a weak definition of every wasi_impl_*\n"
+                     " * function, so that a test links the generated glue with only the\n"
+                     " * implementations it cares about; its own definitions replace these. Each\n"
+                     " * stub reports the call to wasi_stub_called(), which the test defines, and\n"
+                     " * returns what that returns. -DWASI_STUB_OMIT_<NAME> leaves one out.");
+    out_printf(o, "#include \"wasi_impl.h\"\n\n"
+                  "#if defined(__GNUC__)\n"
+                  "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
+                  "#endif\n\n"
+                  "uint64_t wasi_stub_called(struct wasi_ctx *ctx, const char *module, "
+                  "const char *name);\n");
+    for (uint32_t m = 0; m < w->nmodules; m++) {
+        const struct module *mod = w->modules[m];
+        for (uint32_t i = 0; i < mod->nfuncs; i++) {
+            struct fgen g;
+            if (!setup(&g, w, mod->funcs[i], d))
+                return false;
+            const struct func *f = g.f;
+            const char *ret = f->err_type ? g.err_ct
+                              : f->plain_result ? scalar_ctype(g.a, f->plain_result) : NULL;
+            out_printf(o, "\n#ifndef WASI_STUB_OMIT_%s\n__attribute__((weak))\n",
+                       c_upper(g.a, f->name));
+            if (!emit_prototype(o, &g, false, "\n"))
+                return false;
+            out_printf(o, "{\n    ");
+            if (ret)
+                out_printf(o, "return (%s)", ret);
+            out_printf(o, "wasi_stub_called(ctx, \"");
+            out_c_string(o, mod->name);
+            out_printf(o, "\", \"");
+            out_c_string(o, f->name);
+            out_printf(o, "\");\n}\n#endif\n");
+        }
+    }
     return true;
 }
 

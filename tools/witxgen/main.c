@@ -1,6 +1,7 @@
 /* witxgen: reads witx files and either prints a canonical dump (--dump) or
- * writes wisp's generated WASI C sources into a directory (--out DIR).
- * Usage: witxgen [--dump [--docs]] [--out DIR] FILE.witx... */
+ * writes wisp's generated WASI C sources into a directory (--out DIR), or
+ * test stubs of every implementation function into a file (--stubs FILE).
+ * Usage: witxgen [--dump [--docs]] [--out DIR] [--stubs FILE] FILE.witx... */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 static const char usage[] =
     "usage: witxgen --dump [--docs] FILE.witx...\n"
     "       witxgen --out DIR FILE.witx...\n"
+    "       witxgen --stubs FILE.c FILE.witx...   (weak wasi_impl_* stubs, for tests)\n"
     "Files are loaded in order; module forms with the same name are merged.\n";
 
 /* Writes via a temporary name and rename(), so a reader (make) never sees a
@@ -38,6 +40,26 @@ static bool write_file(const char *dir, const char *name, const struct out *o)
     return ok;
 }
 
+/* The test stubs, written to path (dir "." unless path has a slash). */
+static int generate_stubs(const struct witx *w, const char *path, struct diag *d)
+{
+    struct out stubs = {0};
+    bool ok = gen_stubs(w, &stubs, d);
+    if (!ok) {
+        fprintf(stderr, "%s\n", d->msg);
+    } else {
+        const char *slash = strrchr(path, '/');
+        char dir[4096];
+        if (!slash)
+            snprintf(dir, sizeof dir, ".");
+        else
+            snprintf(dir, sizeof dir, "%.*s", (int)(slash - path == 0 ? 1 : slash - path), path);
+        ok = write_file(dir, slash ? slash + 1 : path, &stubs);
+    }
+    out_free(&stubs);
+    return ok ? 0 : 1;
+}
+
 static int generate(const struct witx *w, const char *dir, struct diag *d)
 {
     struct out types = {0}, impl = {0}, glue_h = {0}, glue_c = {0}, trace_h = {0}, trace_c = {0};
@@ -62,7 +84,7 @@ static int generate(const struct witx *w, const char *dir, struct diag *d)
 int main(int argc, char **argv)
 {
     bool dump = false, docs = false;
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *stubs = NULL;
     int first = argc;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dump") == 0) {
@@ -71,6 +93,8 @@ int main(int argc, char **argv)
             docs = true;
         } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
             out_dir = argv[++i];
+        } else if (strcmp(argv[i], "--stubs") == 0 && i + 1 < argc) {
+            stubs = argv[++i];
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(usage, stdout);
             return 0;
@@ -82,7 +106,7 @@ int main(int argc, char **argv)
             break;
         }
     }
-    if (first >= argc || dump == (out_dir != NULL)) {
+    if (first >= argc || dump == (out_dir != NULL || stubs != NULL)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -99,8 +123,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", diag.msg);
     else if (dump)
         witx_dump(&w, stdout, docs);
-    else
-        rc = generate(&w, out_dir, &diag);
+    else {
+        if (out_dir)
+            rc = generate(&w, out_dir, &diag);
+        if (rc == 0 && stubs)
+            rc = generate_stubs(&w, stubs, &diag);
+    }
     arena_free(&arena);
     return rc;
 }

@@ -1,0 +1,30 @@
+;; A WASI program that prints its arguments, then "--", then its environment,
+;; one per line (for the Wasmtime-compatible options in wasmtime_compat.sh).
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $env_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 4)
+  (data (i32.const 64) "--\n")
+  ;; Write len bytes at p to stdout, turning each NUL into a newline.
+  (func $put (param $p i32) (param $len i32)
+    (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+      (if (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $i))))
+        (then (i32.store8 (i32.add (local.get $p) (local.get $i)) (i32.const 10))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.store (i32.const 16) (local.get $p))
+    (i32.store (i32.const 20) (local.get $len))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 32))))
+  (func (export "_start")
+    (drop (call $args_sizes (i32.const 0) (i32.const 4)))
+    (drop (call $args_get (i32.const 1024) (i32.const 65536)))
+    (call $put (i32.const 65536) (i32.load (i32.const 4)))
+    (call $put (i32.const 64) (i32.const 3))
+    (drop (call $env_sizes (i32.const 0) (i32.const 4)))
+    (drop (call $env_get (i32.const 1024) (i32.const 131072)))
+    (call $put (i32.const 131072) (i32.load (i32.const 4)))))

@@ -1,0 +1,1391 @@
+/* Turns fuzz bytes into a valid Wasm 2.0 module (see wasm_gen.h).
+ *
+ * Each byte read answers one choice; when the bytes run out every choice
+ * is 0, and choice 0 is always the one that ends soonest (a constant, no
+ * more statements), so generation always terminates. Bodies are built as
+ * trees: gen_expr(t) emits code that leaves exactly one value of type t,
+ * gen_stmt() code that leaves nothing. Branches, `return` and `unreachable`
+ * may appear anywhere a value is wanted: the code after them is dead but,
+ * being well typed for a polymorphic stack, still valid.
+ *
+ * What a module holds: up to 9 function types (type 0 is [] -> []) with
+ * i32/i64/f32/f64 params and up to 3 results; imported functions, globals,
+ * and sometimes the memory and table 0; up to 8 defined functions with
+ * locals; a funcref table 0 (and sometimes an externref table 1); active,
+ * passive and declarative element segments; one memory (sometimes none)
+ * with active and passive data segments; mutable and immutable globals; an
+ * export for every function, global, the memory and the tables; sometimes a
+ * start function. Loops count down a local, so most of them end; the fuel
+ * limit of the harness ends the rest. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasm_gen.h"
+
+enum { I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, FUNCREF = 0x70, EXTERNREF = 0x6f };
+static const uint8_t numtypes[4] = {I32, I64, F32, F64};
+
+#define MAX_TYPES 9
+#define MAX_PARAMS 5
+#define MAX_RESULTS 3
+#define MAX_FUNCS 16
+#define MAX_GLOBALS 10
+#define MAX_LOCALS 64
+#define MAX_LABELS 32
+#define MAX_EXPR_DEPTH 10
+#define MAX_ELEMS 5
+#define MAX_DATAS 4
+#define MODULE_BUDGET 6000 /* instructions per module, at most */
+
+struct buf { uint8_t *p; size_t len, cap; };
+
+static void put(struct buf *b, uint8_t v)
+{
+    if (b->len == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 256;
+        b->p = realloc(b->p, b->cap);
+        if (!b->p)
+            abort();
+    }
+    b->p[b->len++] = v;
+}
+static void put_bytes(struct buf *b, const void *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put(b, ((const uint8_t *)p)[i]);
+}
+static void put_u(struct buf *b, uint64_t v)
+{
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        put(b, byte | (v ? 0x80 : 0));
+    } while (v);
+}
+static void put_s(struct buf *b, int64_t v)
+{
+    for (;;) {
+        uint8_t byte = v & 0x7f;
+        v >>= 7; /* arithmetic shift */
+        bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
+        put(b, byte | (done ? 0 : 0x80));
+        if (done)
+            return;
+    }
+}
+static void put_name(struct buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    put_u(b, n);
+    put_bytes(b, s, n);
+}
+static void put_section(struct buf *out, uint8_t id, struct buf *payload)
+{
+    put(out, id);
+    put_u(out, payload->len);
+    put_bytes(out, payload->p, payload->len);
+    payload->len = 0;
+}
+
+struct ftype { uint8_t np, nr; uint8_t p[MAX_PARAMS], r[MAX_RESULTS]; };
+struct label { uint8_t n; uint8_t types[MAX_RESULTS]; bool loop; };
+
+struct gen {
+    const uint8_t *data;
+    size_t size, pos;
+
+    uint32_t ntypes;
+    struct ftype types[MAX_TYPES];
+    uint32_t nfuncs, nfunc_imports;
+    uint32_t func_type[MAX_FUNCS];
+    uint32_t nglobals, nglobal_imports;
+    struct { uint8_t type; bool mut; } globals[MAX_GLOBALS];
+    bool has_memory, memory_imported;
+    uint32_t memory_min;
+    bool table0_imported;
+    uint32_t table_min[2];
+    bool has_table1; /* externref */
+    uint32_t nelems;
+    struct { uint8_t type; uint32_t count; } elems[MAX_ELEMS];
+    uint32_t ndatas;
+
+    /* The function being built. */
+    struct buf *code;
+    uint32_t nlocals;
+    uint8_t locals[MAX_LOCALS]; /* params first */
+    uint32_t nlabels;
+    struct label labels[MAX_LABELS];
+    const struct ftype *fn;
+    uint32_t budget;
+    uint32_t depth;
+};
+
+/* ---- choices ---- */
+
+static bool exhausted(const struct gen *g) { return g->pos >= g->size; }
+static uint8_t byte(struct gen *g) { return g->pos < g->size ? g->data[g->pos++] : 0; }
+/* 0..n-1 (n >= 1) */
+static uint32_t choose(struct gen *g, uint32_t n)
+{
+    if (n <= 1)
+        return 0;
+    uint32_t v = byte(g);
+    if (n > 256)
+        v = v << 8 | byte(g);
+    return v % n;
+}
+static bool chance(struct gen *g, uint32_t one_in) { return choose(g, one_in) == 1 % one_in; }
+static uint8_t numtype(struct gen *g) { return numtypes[choose(g, 4)]; }
+
+/* ---- constants ---- */
+
+static void gen_const(struct gen *g, uint8_t t)
+{
+    static const int64_t ints[] = {0, 1, -1, 2, 7, 8, 16, 31, 32, 63, 64, 255, 256, 65535, 65536,
+                                   INT32_MAX, INT32_MIN, (int64_t)UINT32_MAX, INT64_MAX, INT64_MIN,
+                                   0x7fff, -0x8000, 1000, 4096};
+    static const double floats[] = {0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, -2.5, 1e10, -1e10,
+                                    2147483647.0, 2147483648.0, -2147483649.0, 4294967296.0,
+                                    9.2233720368547758e18, 1.8446744073709552e19, 1e-40,
+                                    3.4028234663852886e38, INFINITY, -INFINITY, NAN};
+    uint32_t how = choose(g, 4);
+    switch (t) {
+    case I32:
+    case I64: {
+        int64_t v;
+        if (how == 0)
+            v = choose(g, 16);
+        else if (how == 1 || how == 2)
+            v = ints[choose(g, sizeof ints / sizeof ints[0])];
+        else {
+            uint64_t raw = 0;
+            for (int i = 0; i < (t == I32 ? 4 : 8); i++)
+                raw = raw << 8 | byte(g);
+            v = (int64_t)raw;
+        }
+        if (t == I32) {
+            put(g->code, 0x41);
+            put_s(g->code, (int32_t)(uint32_t)v);
+        } else {
+            put(g->code, 0x42);
+            put_s(g->code, v);
+        }
+        break;
+    }
+    case F32: {
+        float f;
+        if (how == 3) {
+            uint8_t raw[4];
+            for (int i = 0; i < 4; i++)
+                raw[i] = byte(g);
+            memcpy(&f, raw, 4);
+        } else {
+            f = (float)floats[choose(g, sizeof floats / sizeof floats[0])];
+        }
+        put(g->code, 0x43);
+        put_bytes(g->code, &f, 4);
+        break;
+    }
+    case F64: {
+        double d;
+        if (how == 3) {
+            uint8_t raw[8];
+            for (int i = 0; i < 8; i++)
+                raw[i] = byte(g);
+            memcpy(&d, raw, 8);
+        } else {
+            d = floats[choose(g, sizeof floats / sizeof floats[0])];
+        }
+        put(g->code, 0x44);
+        put_bytes(g->code, &d, 8);
+        break;
+    }
+    }
+}
+
+/* A random local of type t, or -1. */
+static int find_local(struct gen *g, uint8_t t)
+{
+    uint32_t idx[MAX_LOCALS], n = 0;
+    for (uint32_t i = 0; i < g->nlocals; i++)
+        if (g->locals[i] == t)
+            idx[n++] = i;
+    return n ? (int)idx[choose(g, n)] : -1;
+}
+static int find_global(struct gen *g, uint8_t t, bool need_mut)
+{
+    uint32_t idx[MAX_GLOBALS], n = 0;
+    for (uint32_t i = 0; i < g->nglobals; i++)
+        if (g->globals[i].type == t && (!need_mut || g->globals[i].mut))
+            idx[n++] = i;
+    return n ? (int)idx[choose(g, n)] : -1;
+}
+/* A fresh local of type t, or an existing one when there is no room; -1
+ * when neither. */
+static int new_local(struct gen *g, uint8_t t)
+{
+    if (g->nlocals < MAX_LOCALS) {
+        g->locals[g->nlocals] = t;
+        return (int)g->nlocals++;
+    }
+    return find_local(g, t);
+}
+
+static void gen_expr(struct gen *g, uint8_t t);
+static void gen_stmt(struct gen *g);
+static void gen_stmts(struct gen *g, uint32_t max);
+
+static void gen_values(struct gen *g, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        gen_expr(g, types[i]);
+}
+/* Pop values of these types (last on top): into locals or dropped. */
+static void consume(struct gen *g, const uint8_t *types, uint32_t n)
+{
+    for (uint32_t i = n; i-- > 0;) {
+        int l = chance(g, 2) ? find_local(g, types[i]) : -1;
+        if (l >= 0) {
+            put(g->code, 0x21);
+            put_u(g->code, (uint32_t)l);
+        } else {
+            put(g->code, 0x1a);
+        }
+    }
+}
+
+static bool same_types(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb)
+{
+    return na == nb && memcmp(a, b, na) == 0;
+}
+
+/* ---- memory addresses and memargs ---- */
+
+static void gen_addr(struct gen *g)
+{
+    switch (choose(g, 4)) {
+    case 0: /* small */
+        put(g->code, 0x41);
+        put_s(g->code, (int32_t)choose(g, 256));
+        break;
+    case 1: /* anything, masked into the first 64 KiB */
+        gen_expr(g, I32);
+        put(g->code, 0x41);
+        put_s(g->code, 0xffff);
+        put(g->code, 0x71); /* i32.and */
+        break;
+    case 2:
+        gen_expr(g, I32);
+        break;
+    default: /* near the end of the first pages */
+        put(g->code, 0x41);
+        put_s(g->code, (int32_t)(65536u * (1 + choose(g, 2)) - choose(g, 16)));
+        break;
+    }
+}
+static void gen_memarg(struct gen *g, uint32_t natural)
+{
+    put_u(g->code, choose(g, natural + 1));
+    uint32_t off;
+    switch (choose(g, 8)) {
+    case 0: case 1: case 2: case 3: off = 0; break;
+    case 4: case 5: off = choose(g, 64); break;
+    case 6: off = 65536 - choose(g, 8); break;
+    default: off = chance(g, 2) ? UINT32_MAX : 1u << 20; break;
+    }
+    put_u(g->code, off);
+}
+
+struct memop { uint8_t op, type, natural; };
+static const struct memop loads[] = {
+    {0x28, I32, 2}, {0x2c, I32, 0}, {0x2d, I32, 0}, {0x2e, I32, 1}, {0x2f, I32, 1},
+    {0x29, I64, 3}, {0x30, I64, 0}, {0x31, I64, 0}, {0x32, I64, 1}, {0x33, I64, 1},
+    {0x34, I64, 2}, {0x35, I64, 2}, {0x2a, F32, 2}, {0x2b, F64, 3},
+};
+static const struct memop stores[] = {
+    {0x36, I32, 2}, {0x3a, I32, 0}, {0x3b, I32, 1}, {0x37, I64, 3}, {0x3c, I64, 0},
+    {0x3d, I64, 1}, {0x3e, I64, 2}, {0x38, F32, 2}, {0x39, F64, 3},
+};
+static const struct memop *pick_memop(struct gen *g, const struct memop *ops, size_t n, uint8_t t)
+{
+    const struct memop *c[16];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ops[i].type == t)
+            c[k++] = &ops[i];
+    return c[choose(g, (uint32_t)k)];
+}
+
+/* ---- numeric operators ---- */
+
+struct conv { uint16_t op; uint8_t from, to; }; /* op > 0xff: 0xfc prefix */
+static const struct conv convs[] = {
+    {0xa7, I64, I32}, {0xa8, F32, I32}, {0xa9, F32, I32}, {0xaa, F64, I32}, {0xab, F64, I32},
+    {0xac, I32, I64}, {0xad, I32, I64}, {0xae, F32, I64}, {0xaf, F32, I64}, {0xb0, F64, I64},
+    {0xb1, F64, I64}, {0xb2, I32, F32}, {0xb3, I32, F32}, {0xb4, I64, F32}, {0xb5, I64, F32},
+    {0xb6, F64, F32}, {0xb7, I32, F64}, {0xb8, I32, F64}, {0xb9, I64, F64}, {0xba, I64, F64},
+    {0xbb, F32, F64}, {0xbc, F32, I32}, {0xbd, F64, I64}, {0xbe, I32, F32}, {0xbf, I64, F64},
+    {0xfc00, F32, I32}, {0xfc01, F32, I32}, {0xfc02, F64, I32}, {0xfc03, F64, I32},
+    {0xfc04, F32, I64}, {0xfc05, F32, I64}, {0xfc06, F64, I64}, {0xfc07, F64, I64},
+};
+static void put_op(struct buf *b, uint16_t op)
+{
+    if (op > 0xff) {
+        put(b, 0xfc);
+        put_u(b, op & 0xff);
+    } else {
+        put(b, (uint8_t)op);
+    }
+}
+
+static void gen_unop(struct gen *g, uint8_t t)
+{
+    gen_expr(g, t);
+    switch (t) {
+    case I32: { static const uint8_t o[] = {0x67, 0x68, 0x69, 0xc0, 0xc1}; put(g->code, o[choose(g, 5)]); break; }
+    case I64: { static const uint8_t o[] = {0x79, 0x7a, 0x7b, 0xc2, 0xc3, 0xc4}; put(g->code, o[choose(g, 6)]); break; }
+    case F32: put(g->code, (uint8_t)(0x8b + choose(g, 7))); break;
+    case F64: put(g->code, (uint8_t)(0x99 + choose(g, 7))); break;
+    }
+}
+static void gen_binop(struct gen *g, uint8_t t)
+{
+    gen_expr(g, t);
+    gen_expr(g, t);
+    switch (t) {
+    case I32: put(g->code, (uint8_t)(0x6a + choose(g, 15))); break;
+    case I64: put(g->code, (uint8_t)(0x7c + choose(g, 15))); break;
+    case F32: put(g->code, (uint8_t)(0x92 + choose(g, 7))); break;
+    case F64: put(g->code, (uint8_t)(0xa0 + choose(g, 7))); break;
+    }
+}
+static void gen_compare(struct gen *g) /* leaves an i32 */
+{
+    uint8_t u = numtype(g);
+    gen_expr(g, u);
+    if ((u == I32 || u == I64) && chance(g, 5)) {
+        put(g->code, u == I32 ? 0x45 : 0x50); /* eqz */
+        return;
+    }
+    gen_expr(g, u);
+    switch (u) {
+    case I32: put(g->code, (uint8_t)(0x46 + choose(g, 10))); break;
+    case I64: put(g->code, (uint8_t)(0x51 + choose(g, 10))); break;
+    case F32: put(g->code, (uint8_t)(0x5b + choose(g, 6))); break;
+    case F64: put(g->code, (uint8_t)(0x61 + choose(g, 6))); break;
+    }
+}
+static void gen_convert(struct gen *g, uint8_t t)
+{
+    const struct conv *c[16];
+    uint32_t k = 0;
+    for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
+        if (convs[i].to == t)
+            c[k++] = &convs[i];
+    const struct conv *cv = c[choose(g, k)];
+    gen_expr(g, cv->from);
+    put_op(g->code, cv->op);
+}
+
+/* ---- references ---- */
+
+static void gen_ref(struct gen *g, uint8_t rt)
+{
+    uint32_t table = rt == FUNCREF ? 0 : 1;
+    switch (choose(g, 4)) {
+    case 1:
+        if (rt == FUNCREF) {
+            put(g->code, 0xd2); /* ref.func: every function is exported, so declared */
+            put_u(g->code, choose(g, g->nfuncs));
+            return;
+        }
+        break;
+    case 2:
+        if (g->depth < MAX_EXPR_DEPTH) {
+            g->depth++;
+            gen_expr(g, I32);
+            g->depth--;
+            put(g->code, 0x25); /* table.get */
+            put_u(g->code, table);
+            return;
+        }
+        break;
+    case 3:
+        if (g->depth < MAX_EXPR_DEPTH) {
+            g->depth++;
+            gen_ref(g, rt);
+            gen_ref(g, rt);
+            gen_expr(g, I32);
+            g->depth--;
+            put(g->code, 0x1c); /* typed select */
+            put_u(g->code, 1);
+            put(g->code, rt);
+            return;
+        }
+        break;
+    }
+    put(g->code, 0xd0);
+    put(g->code, rt);
+}
+/* A reference type whose table exists. */
+static uint8_t reftype(struct gen *g) { return g->has_table1 && chance(g, 3) ? EXTERNREF : FUNCREF; }
+
+/* ---- control ---- */
+
+static void push_label(struct gen *g, const uint8_t *types, uint32_t n, bool loop)
+{
+    if (g->nlabels == MAX_LABELS)
+        abort(); /* bounded by MAX_EXPR_DEPTH */
+    struct label *l = &g->labels[g->nlabels++];
+    l->n = (uint8_t)n;
+    if (n)
+        memcpy(l->types, types, n);
+    l->loop = loop;
+}
+
+/* A type whose results are res and (when no_params) whose params are
+ * empty; -1 when there is none. */
+static int find_blocktype(struct gen *g, const uint8_t *res, uint32_t nres, bool no_params)
+{
+    uint32_t c[MAX_TYPES], k = 0;
+    for (uint32_t i = 0; i < g->ntypes; i++)
+        if (same_types(g->types[i].r, g->types[i].nr, res, nres) && (!no_params || g->types[i].np == 0))
+            c[k++] = i;
+    return k ? (int)c[choose(g, k)] : -1;
+}
+static void put_blocktype(struct gen *g, int type, const uint8_t *res, uint32_t nres)
+{
+    if (type >= 0)
+        put_s(g->code, type);
+    else if (nres == 0)
+        put(g->code, 0x40);
+    else
+        put(g->code, res[0]);
+}
+
+/* block/if/loop producing res (nres <= 1 unless type >= 0). For a type
+ * index with params, the params are generated before it. */
+static void gen_structured(struct gen *g, uint8_t kind, int type, const uint8_t *res, uint32_t nres)
+{
+    const struct ftype *bt = type >= 0 ? &g->types[type] : NULL;
+    uint32_t np = bt ? bt->np : 0;
+    if (np)
+        gen_values(g, bt->p, np);
+    int counter = -1;
+    if (kind == 0x03) /* loop: counts a fresh local down from a small number */
+        counter = new_local(g, I32);
+    if (counter >= 0) {
+        put(g->code, 0x41);
+        put_s(g->code, chance(g, 16) ? -1 : (int32_t)choose(g, 6));
+        put(g->code, 0x21);
+        put_u(g->code, (uint32_t)counter);
+    }
+    if (kind == 0x04)
+        gen_expr(g, I32);
+    put(g->code, kind);
+    put_blocktype(g, type, res, nres);
+    push_label(g, kind == 0x03 ? (bt ? bt->p : NULL) : res, kind == 0x03 ? np : nres, kind == 0x03);
+    consume(g, bt ? bt->p : NULL, np);
+    gen_stmts(g, 4);
+    if (counter >= 0) {
+        put(g->code, 0x20);
+        put_u(g->code, (uint32_t)counter);
+        put(g->code, 0x41);
+        put_s(g->code, 1);
+        put(g->code, 0x6b); /* i32.sub */
+        put(g->code, 0x22);
+        put_u(g->code, (uint32_t)counter);
+        if (np == 0) {
+            put(g->code, 0x0d); /* br_if back to the loop */
+            put_u(g->code, 0);
+        } else {
+            put(g->code, 0x1a);
+        }
+    }
+    gen_values(g, res, nres);
+    if (kind == 0x04 && (nres || np || chance(g, 2))) {
+        put(g->code, 0x05); /* else */
+        consume(g, bt ? bt->p : NULL, np);
+        gen_stmts(g, 3);
+        gen_values(g, res, nres);
+    }
+    put(g->code, 0x0b);
+    g->nlabels--;
+}
+
+/* A label to branch to (relative depth), loops mostly avoided. */
+static uint32_t pick_label(struct gen *g)
+{
+    for (int tries = 0; tries < 4; tries++) {
+        uint32_t l = choose(g, g->nlabels);
+        if (!g->labels[l].loop || chance(g, 8))
+            return g->nlabels - 1 - l;
+    }
+    return g->nlabels - 1; /* the function's own label */
+}
+static const struct label *label_at(struct gen *g, uint32_t depth)
+{
+    return &g->labels[g->nlabels - 1 - depth];
+}
+
+/* Code that transfers control away: br, br_table, return or unreachable. */
+static void gen_jump(struct gen *g)
+{
+    switch (choose(g, 6)) {
+    case 0:
+        put(g->code, 0x00);
+        break;
+    case 1: case 2: {
+        uint32_t d = pick_label(g);
+        const struct label *l = label_at(g, d);
+        gen_values(g, l->types, l->n);
+        put(g->code, 0x0c);
+        put_u(g->code, d);
+        break;
+    }
+    case 3: case 4: {
+        uint32_t d = pick_label(g);
+        const struct label *l = label_at(g, d);
+        uint32_t targets[8], n = choose(g, 8);
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t e = pick_label(g);
+            const struct label *le = label_at(g, e);
+            if (same_types(le->types, le->n, l->types, l->n))
+                targets[k++] = e;
+        }
+        gen_values(g, l->types, l->n);
+        gen_expr(g, I32);
+        put(g->code, 0x0e);
+        put_u(g->code, k);
+        for (uint32_t i = 0; i < k; i++)
+            put_u(g->code, targets[i]);
+        put_u(g->code, d);
+        break;
+    }
+    default:
+        gen_values(g, g->fn->r, g->fn->nr);
+        put(g->code, 0x0f);
+        break;
+    }
+}
+
+/* Functions whose results are exactly res. */
+static int find_func(struct gen *g, const uint8_t *res, uint32_t nres)
+{
+    uint32_t c[MAX_FUNCS], k = 0;
+    for (uint32_t i = 0; i < g->nfuncs; i++) {
+        const struct ftype *ft = &g->types[g->func_type[i]];
+        if (same_types(ft->r, ft->nr, res, nres))
+            c[k++] = i;
+    }
+    return k ? (int)c[choose(g, k)] : -1;
+}
+static void gen_call(struct gen *g, uint32_t f)
+{
+    const struct ftype *ft = &g->types[g->func_type[f]];
+    gen_values(g, ft->p, ft->np);
+    put(g->code, 0x10);
+    put_u(g->code, f);
+}
+static void gen_call_indirect(struct gen *g, uint32_t type)
+{
+    const struct ftype *ft = &g->types[type];
+    gen_values(g, ft->p, ft->np);
+    if (chance(g, 4)) {
+        gen_expr(g, I32);
+    } else {
+        put(g->code, 0x41);
+        put_s(g->code, (int32_t)choose(g, g->table_min[0] + 1));
+    }
+    put(g->code, 0x11);
+    put_u(g->code, type);
+    put_u(g->code, 0);
+}
+static int find_type(struct gen *g, const uint8_t *res, uint32_t nres)
+{
+    return find_blocktype(g, res, nres, false);
+}
+
+/* A small count or index for table and bulk memory operations. */
+static void gen_small(struct gen *g, uint32_t limit)
+{
+    if (chance(g, 8)) {
+        gen_expr(g, I32);
+        return;
+    }
+    put(g->code, 0x41);
+    put_s(g->code, (int32_t)choose(g, limit + 2));
+}
+
+/* ---- expressions ---- */
+
+static void gen_expr(struct gen *g, uint8_t t)
+{
+    if (g->depth >= MAX_EXPR_DEPTH || g->budget == 0 || exhausted(g)) {
+        int l = chance(g, 2) ? find_local(g, t) : -1;
+        if (l >= 0) {
+            put(g->code, 0x20);
+            put_u(g->code, (uint32_t)l);
+        } else {
+            gen_const(g, t);
+        }
+        return;
+    }
+    g->budget--;
+    g->depth++;
+    uint8_t res[1] = {t};
+    switch (choose(g, 30)) {
+    case 0: case 1: case 2:
+        gen_const(g, t);
+        break;
+    case 3: case 4: case 5: {
+        int l = find_local(g, t);
+        if (l < 0) {
+            gen_const(g, t);
+            break;
+        }
+        put(g->code, 0x20);
+        put_u(g->code, (uint32_t)l);
+        break;
+    }
+    case 6: {
+        int l = find_local(g, t);
+        if (l < 0) {
+            gen_unop(g, t);
+            break;
+        }
+        gen_expr(g, t);
+        put(g->code, 0x22);
+        put_u(g->code, (uint32_t)l);
+        break;
+    }
+    case 7: {
+        int gl = find_global(g, t, false);
+        if (gl < 0) {
+            gen_const(g, t);
+            break;
+        }
+        put(g->code, 0x23);
+        put_u(g->code, (uint32_t)gl);
+        break;
+    }
+    case 8: case 9:
+        gen_unop(g, t);
+        break;
+    case 10: case 11: case 12:
+        gen_binop(g, t);
+        break;
+    case 13: case 14:
+        if (t == I32)
+            gen_compare(g);
+        else
+            gen_binop(g, t);
+        break;
+    case 15: case 16:
+        gen_convert(g, t);
+        break;
+    case 17: case 18:
+        if (g->has_memory) {
+            const struct memop *op = pick_memop(g, loads, sizeof loads / sizeof loads[0], t);
+            gen_addr(g);
+            put(g->code, op->op);
+            gen_memarg(g, op->natural);
+        } else {
+            gen_convert(g, t);
+        }
+        break;
+    case 19: /* memory.size, memory.grow, table.size, table.grow, ref.is_null */
+        if (t != I32) {
+            gen_unop(g, t);
+            break;
+        }
+        switch (choose(g, 5)) {
+        case 0:
+            if (g->has_memory) {
+                put(g->code, 0x3f);
+                put(g->code, 0x00);
+                break;
+            }
+            /* fall through */
+        case 1:
+            if (g->has_memory) {
+                gen_small(g, 2);
+                put(g->code, 0x40);
+                put(g->code, 0x00);
+                break;
+            }
+            /* fall through */
+        case 2: {
+            uint8_t rt = reftype(g);
+            put(g->code, 0xfc);
+            put_u(g->code, 16); /* table.size */
+            put_u(g->code, rt == FUNCREF ? 0 : 1);
+            break;
+        }
+        case 3: {
+            uint8_t rt = reftype(g);
+            gen_ref(g, rt);
+            gen_small(g, 8);
+            put(g->code, 0xfc);
+            put_u(g->code, 15); /* table.grow */
+            put_u(g->code, rt == FUNCREF ? 0 : 1);
+            break;
+        }
+        default:
+            gen_ref(g, reftype(g));
+            put(g->code, 0xd1); /* ref.is_null */
+            break;
+        }
+        break;
+    case 20: /* select */
+        gen_expr(g, t);
+        gen_expr(g, t);
+        gen_expr(g, I32);
+        if (chance(g, 3)) {
+            put(g->code, 0x1c);
+            put_u(g->code, 1);
+            put(g->code, t);
+        } else {
+            put(g->code, 0x1b);
+        }
+        break;
+    case 21: { /* block (result t), or a type index with these results */
+        int type = chance(g, 3) ? find_blocktype(g, res, 1, false) : -1;
+        gen_structured(g, 0x02, type, res, 1);
+        break;
+    }
+    case 22: {
+        int type = chance(g, 3) ? find_blocktype(g, res, 1, false) : -1;
+        gen_structured(g, 0x04, type, res, 1);
+        break;
+    }
+    case 23: {
+        int type = chance(g, 3) ? find_blocktype(g, res, 1, true) : -1;
+        gen_structured(g, 0x03, type, res, 1);
+        break;
+    }
+    case 24: case 25: {
+        int f = find_func(g, res, 1);
+        if (f < 0) {
+            gen_binop(g, t);
+            break;
+        }
+        gen_call(g, (uint32_t)f);
+        break;
+    }
+    case 26: {
+        int type = find_type(g, res, 1);
+        if (type < 0) {
+            gen_unop(g, t);
+            break;
+        }
+        gen_call_indirect(g, (uint32_t)type);
+        break;
+    }
+    case 27: { /* br_if to a label that carries exactly t */
+        uint32_t d = pick_label(g);
+        const struct label *l = label_at(g, d);
+        if (!same_types(l->types, l->n, res, 1)) {
+            gen_const(g, t);
+            break;
+        }
+        gen_expr(g, t);
+        gen_expr(g, I32);
+        put(g->code, 0x0d);
+        put_u(g->code, d);
+        break;
+    }
+    case 28: /* statements, then the value */
+        gen_stmt(g);
+        gen_expr(g, t);
+        break;
+    default:
+        if (chance(g, 3))
+            gen_jump(g); /* leaves a polymorphic stack: any t will do */
+        else
+            gen_const(g, t);
+        break;
+    }
+    g->depth--;
+}
+
+/* ---- statements ---- */
+
+static void gen_stmt(struct gen *g)
+{
+    if (g->budget == 0 || exhausted(g) || g->depth >= MAX_EXPR_DEPTH) {
+        put(g->code, 0x01); /* nop */
+        return;
+    }
+    g->budget--;
+    g->depth++;
+    switch (choose(g, 24)) {
+    case 0:
+        put(g->code, 0x01);
+        break;
+    case 1: case 2:
+        gen_expr(g, numtype(g));
+        put(g->code, 0x1a);
+        break;
+    case 3: case 4: {
+        uint8_t t = numtype(g);
+        int l = find_local(g, t);
+        gen_expr(g, t);
+        if (l < 0) {
+            put(g->code, 0x1a);
+            break;
+        }
+        put(g->code, 0x21);
+        put_u(g->code, (uint32_t)l);
+        break;
+    }
+    case 5: {
+        uint8_t t = numtype(g);
+        int gl = find_global(g, t, true);
+        gen_expr(g, t);
+        if (gl < 0) {
+            put(g->code, 0x1a);
+            break;
+        }
+        put(g->code, 0x24);
+        put_u(g->code, (uint32_t)gl);
+        break;
+    }
+    case 6: case 7: {
+        if (!g->has_memory)
+            break;
+        uint8_t t = numtype(g);
+        const struct memop *op = pick_memop(g, stores, sizeof stores / sizeof stores[0], t);
+        gen_addr(g);
+        gen_expr(g, t);
+        put(g->code, op->op);
+        gen_memarg(g, op->natural);
+        break;
+    }
+    case 8: /* bulk memory */
+        if (!g->has_memory)
+            break;
+        switch (choose(g, 4)) {
+        case 0: /* memory.fill */
+            gen_addr(g);
+            gen_expr(g, I32);
+            gen_small(g, 300);
+            put(g->code, 0xfc);
+            put_u(g->code, 11);
+            put(g->code, 0x00);
+            break;
+        case 1: /* memory.copy */
+            gen_addr(g);
+            gen_addr(g);
+            gen_small(g, 300);
+            put(g->code, 0xfc);
+            put_u(g->code, 10);
+            put(g->code, 0x00);
+            put(g->code, 0x00);
+            break;
+        case 2: /* memory.init */
+            if (!g->ndatas)
+                break;
+            gen_addr(g);
+            gen_small(g, 8);
+            gen_small(g, 8);
+            put(g->code, 0xfc);
+            put_u(g->code, 8);
+            put_u(g->code, choose(g, g->ndatas));
+            put(g->code, 0x00);
+            break;
+        default: /* data.drop */
+            if (!g->ndatas)
+                break;
+            put(g->code, 0xfc);
+            put_u(g->code, 9);
+            put_u(g->code, choose(g, g->ndatas));
+            break;
+        }
+        break;
+    case 9: { /* table operations */
+        uint8_t rt = reftype(g);
+        uint32_t table = rt == FUNCREF ? 0 : 1;
+        switch (choose(g, 5)) {
+        case 0: /* table.set */
+            gen_small(g, g->table_min[table]);
+            gen_ref(g, rt);
+            put(g->code, 0x26);
+            put_u(g->code, table);
+            break;
+        case 1: /* table.fill */
+            gen_small(g, g->table_min[table]);
+            gen_ref(g, rt);
+            gen_small(g, 4);
+            put(g->code, 0xfc);
+            put_u(g->code, 17);
+            put_u(g->code, table);
+            break;
+        case 2: /* table.copy within the table */
+            gen_small(g, g->table_min[table]);
+            gen_small(g, g->table_min[table]);
+            gen_small(g, 4);
+            put(g->code, 0xfc);
+            put_u(g->code, 14);
+            put_u(g->code, table);
+            put_u(g->code, table);
+            break;
+        default: { /* table.init or elem.drop of a segment of this type */
+            uint32_t c[MAX_ELEMS], k = 0;
+            for (uint32_t i = 0; i < g->nelems; i++)
+                if (g->elems[i].type == rt)
+                    c[k++] = i;
+            if (!k)
+                break;
+            uint32_t seg = c[choose(g, k)];
+            if (chance(g, 3)) {
+                put(g->code, 0xfc);
+                put_u(g->code, 13);
+                put_u(g->code, seg);
+                break;
+            }
+            gen_small(g, g->table_min[table]);
+            gen_small(g, 4);
+            gen_small(g, 4);
+            put(g->code, 0xfc);
+            put_u(g->code, 12);
+            put_u(g->code, seg);
+            put_u(g->code, table);
+            break;
+        }
+        }
+        break;
+    }
+    case 10: case 11: { /* a block of any type's results, then drop them */
+        const struct ftype *ft;
+        int type = (int)choose(g, g->ntypes);
+        ft = &g->types[type];
+        uint8_t kind = (uint8_t[]){0x02, 0x04, 0x03}[choose(g, 3)];
+        if (kind == 0x03 && ft->np)
+            kind = 0x02;
+        if (ft->nr <= 1 && ft->np == 0 && chance(g, 2))
+            type = -1; /* the short form */
+        gen_structured(g, kind, type, ft->r, ft->nr);
+        consume(g, ft->r, ft->nr);
+        break;
+    }
+    case 12: case 13: { /* call anything, drop the results */
+        uint32_t f = choose(g, g->nfuncs);
+        gen_call(g, f);
+        const struct ftype *ft = &g->types[g->func_type[f]];
+        consume(g, ft->r, ft->nr);
+        break;
+    }
+    case 14: {
+        uint32_t type = choose(g, g->ntypes);
+        gen_call_indirect(g, type);
+        consume(g, g->types[type].r, g->types[type].nr);
+        break;
+    }
+    case 15: case 16: { /* br_if to any label, then drop what it leaves */
+        uint32_t d = pick_label(g);
+        const struct label *l = label_at(g, d);
+        struct label copy = *l;
+        gen_values(g, copy.types, copy.n);
+        gen_expr(g, I32);
+        put(g->code, 0x0d);
+        put_u(g->code, d);
+        consume(g, copy.types, copy.n);
+        break;
+    }
+    case 17:
+        if (chance(g, 3))
+            gen_jump(g);
+        break;
+    default:
+        gen_stmts(g, 2);
+        break;
+    }
+    g->depth--;
+}
+
+static void gen_stmts(struct gen *g, uint32_t max)
+{
+    uint32_t n = choose(g, max + 1);
+    for (uint32_t i = 0; i < n && g->budget; i++)
+        gen_stmt(g);
+}
+
+/* ---- the module ---- */
+
+static void gen_type(struct gen *g, struct ftype *t)
+{
+    t->np = (uint8_t)choose(g, MAX_PARAMS + 1);
+    t->nr = (uint8_t)choose(g, MAX_RESULTS + 1);
+    if (t->nr > 1 && chance(g, 2))
+        t->nr = 1;
+    for (uint32_t i = 0; i < t->np; i++)
+        t->p[i] = numtype(g);
+    for (uint32_t i = 0; i < t->nr; i++)
+        t->r[i] = numtype(g);
+}
+
+static void const_expr(struct buf *b, struct gen *g, uint8_t t)
+{
+    struct buf *saved = g->code;
+    g->code = b;
+    gen_const(g, t);
+    g->code = saved;
+    put(b, 0x0b);
+}
+
+static void put_i32_const_expr(struct buf *b, uint32_t v)
+{
+    put(b, 0x41);
+    put_s(b, (int32_t)v);
+    put(b, 0x0b);
+}
+
+static void gen_body(struct gen *g, struct buf *out, uint32_t func, uint32_t budget)
+{
+    const struct ftype *ft = &g->types[g->func_type[func]];
+    struct buf body = {0};
+    g->code = &body;
+    g->fn = ft;
+    g->nlocals = 0;
+    for (uint32_t i = 0; i < ft->np; i++)
+        g->locals[g->nlocals++] = ft->p[i];
+    uint32_t extra = choose(g, 7);
+    for (uint32_t i = 0; i < extra; i++)
+        g->locals[g->nlocals++] = numtype(g);
+    g->nlabels = 0;
+    push_label(g, ft->r, ft->nr, false);
+    g->budget = budget;
+    g->depth = 0;
+    gen_stmts(g, 8);
+    gen_values(g, ft->r, ft->nr);
+    put(&body, 0x0b);
+
+    /* locals, run-length encoded, then the body */
+    struct buf entry = {0};
+    uint32_t groups = 0;
+    for (uint32_t i = ft->np; i < g->nlocals; i++)
+        if (i == ft->np || g->locals[i] != g->locals[i - 1])
+            groups++;
+    put_u(&entry, groups);
+    for (uint32_t i = ft->np; i < g->nlocals;) {
+        uint32_t j = i;
+        while (j < g->nlocals && g->locals[j] == g->locals[i])
+            j++;
+        put_u(&entry, j - i);
+        put(&entry, g->locals[i]);
+        i = j;
+    }
+    put_bytes(&entry, body.p, body.len);
+    put_u(out, entry.len);
+    put_bytes(out, entry.p, entry.len);
+    free(body.p);
+    free(entry.p);
+    g->code = NULL;
+}
+
+uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
+{
+    struct gen *g = calloc(1, sizeof *g);
+    if (!g)
+        abort();
+    g->data = data;
+    g->size = size;
+    struct buf out = {0}, sec = {0};
+    put_bytes(&out, "\0asm\1\0\0\0", 8);
+
+    /* Types: type 0 is [] -> [] (for the start function). */
+    g->ntypes = 1 + choose(g, MAX_TYPES);
+    for (uint32_t i = 1; i < g->ntypes; i++)
+        gen_type(g, &g->types[i]);
+    put_u(&sec, g->ntypes);
+    for (uint32_t i = 0; i < g->ntypes; i++) {
+        const struct ftype *t = &g->types[i];
+        put(&sec, 0x60);
+        put_u(&sec, t->np);
+        put_bytes(&sec, t->p, t->np);
+        put_u(&sec, t->nr);
+        put_bytes(&sec, t->r, t->nr);
+    }
+    put_section(&out, 1, &sec);
+
+    /* What is imported and defined. */
+    g->nfunc_imports = choose(g, 3);
+    uint32_t ndefined = 1 + choose(g, 8);
+    g->nfuncs = g->nfunc_imports + ndefined;
+    for (uint32_t i = 0; i < g->nfuncs; i++)
+        g->func_type[i] = choose(g, g->ntypes);
+    g->nglobal_imports = choose(g, 3);
+    g->nglobals = g->nglobal_imports + choose(g, MAX_GLOBALS - 2);
+    for (uint32_t i = 0; i < g->nglobals; i++) {
+        g->globals[i].type = numtype(g);
+        g->globals[i].mut = chance(g, 2);
+    }
+    g->has_memory = !chance(g, 10);
+    g->memory_imported = g->has_memory && chance(g, 5);
+    g->memory_min = choose(g, 3);
+    bool memory_has_max = chance(g, 2);
+    uint32_t memory_max = g->memory_min + choose(g, 4);
+    g->table0_imported = chance(g, 6);
+    g->table_min[0] = g->nfuncs + choose(g, 5);
+    bool table0_has_max = chance(g, 3);
+    g->has_table1 = chance(g, 3);
+    g->table_min[1] = choose(g, 6);
+
+    /* Imports. */
+    uint32_t nimports = g->nfunc_imports + g->nglobal_imports + g->memory_imported + g->table0_imported;
+    put_u(&sec, nimports);
+    char name[32];
+    for (uint32_t i = 0; i < g->nfunc_imports; i++) {
+        put_name(&sec, "env");
+        snprintf(name, sizeof name, "f%u", i);
+        put_name(&sec, name);
+        put(&sec, 0x00);
+        put_u(&sec, g->func_type[i]);
+    }
+    if (g->table0_imported) {
+        put_name(&sec, "env");
+        put_name(&sec, "table");
+        put(&sec, 0x01);
+        put(&sec, FUNCREF);
+        put(&sec, table0_has_max ? 1 : 0);
+        put_u(&sec, g->table_min[0]);
+        if (table0_has_max)
+            put_u(&sec, g->table_min[0] + 10);
+    }
+    if (g->memory_imported) {
+        put_name(&sec, "env");
+        put_name(&sec, "memory");
+        put(&sec, 0x02);
+        put(&sec, memory_has_max ? 1 : 0);
+        put_u(&sec, g->memory_min);
+        if (memory_has_max)
+            put_u(&sec, memory_max);
+    }
+    for (uint32_t i = 0; i < g->nglobal_imports; i++) {
+        put_name(&sec, "env");
+        snprintf(name, sizeof name, "g%u", i);
+        put_name(&sec, name);
+        put(&sec, 0x03);
+        put(&sec, g->globals[i].type);
+        put(&sec, g->globals[i].mut);
+    }
+    put_section(&out, 2, &sec);
+
+    /* Functions. */
+    put_u(&sec, ndefined);
+    for (uint32_t i = g->nfunc_imports; i < g->nfuncs; i++)
+        put_u(&sec, g->func_type[i]);
+    put_section(&out, 3, &sec);
+
+    /* Tables. */
+    uint32_t ntables = !g->table0_imported + g->has_table1;
+    if (ntables) {
+        put_u(&sec, ntables);
+        if (!g->table0_imported) {
+            put(&sec, FUNCREF);
+            put(&sec, table0_has_max ? 1 : 0);
+            put_u(&sec, g->table_min[0]);
+            if (table0_has_max)
+                put_u(&sec, g->table_min[0] + choose(g, 20));
+        }
+        if (g->has_table1) {
+            put(&sec, EXTERNREF);
+            put(&sec, 0);
+            put_u(&sec, g->table_min[1]);
+        }
+        put_section(&out, 4, &sec);
+    }
+
+    /* Memory. */
+    if (g->has_memory && !g->memory_imported) {
+        put_u(&sec, 1);
+        put(&sec, memory_has_max ? 1 : 0);
+        put_u(&sec, g->memory_min);
+        if (memory_has_max)
+            put_u(&sec, memory_max);
+        put_section(&out, 5, &sec);
+    }
+
+    /* Globals. */
+    if (g->nglobals > g->nglobal_imports) {
+        put_u(&sec, g->nglobals - g->nglobal_imports);
+        for (uint32_t i = g->nglobal_imports; i < g->nglobals; i++) {
+            put(&sec, g->globals[i].type);
+            put(&sec, g->globals[i].mut);
+            /* An imported immutable global of the type, sometimes. */
+            int src = -1;
+            for (uint32_t j = 0; j < g->nglobal_imports; j++)
+                if (g->globals[j].type == g->globals[i].type && !g->globals[j].mut)
+                    src = (int)j;
+            if (src >= 0 && chance(g, 2)) {
+                put(&sec, 0x23);
+                put_u(&sec, (uint32_t)src);
+                put(&sec, 0x0b);
+            } else {
+                const_expr(&sec, g, g->globals[i].type);
+            }
+        }
+        put_section(&out, 6, &sec);
+    }
+
+    /* Exports: every function, global, the memory and the tables. */
+    uint32_t nexports = g->nfuncs + g->nglobals + g->has_memory + 1 + g->has_table1;
+    put_u(&sec, nexports);
+    for (uint32_t i = 0; i < g->nfuncs; i++) {
+        snprintf(name, sizeof name, "f%u", i);
+        put_name(&sec, name);
+        put(&sec, 0x00);
+        put_u(&sec, i);
+    }
+    for (uint32_t i = 0; i < g->nglobals; i++) {
+        snprintf(name, sizeof name, "g%u", i);
+        put_name(&sec, name);
+        put(&sec, 0x03);
+        put_u(&sec, i);
+    }
+    if (g->has_memory) {
+        put_name(&sec, "memory");
+        put(&sec, 0x02);
+        put_u(&sec, 0);
+    }
+    put_name(&sec, "table");
+    put(&sec, 0x01);
+    put_u(&sec, 0);
+    if (g->has_table1) {
+        put_name(&sec, "externs");
+        put(&sec, 0x01);
+        put_u(&sec, 1);
+    }
+    put_section(&out, 7, &sec);
+
+    /* Start: a [] -> [] function, sometimes. */
+    if (chance(g, 3)) {
+        int f = -1;
+        for (uint32_t i = 0; i < g->nfuncs; i++)
+            if (g->types[g->func_type[i]].np == 0 && g->types[g->func_type[i]].nr == 0)
+                f = (int)i;
+        if (f >= 0) {
+            put_u(&sec, (uint32_t)f);
+            put_section(&out, 8, &sec);
+        }
+    }
+
+    /* Elements: an active segment into table 0, then passive and
+     * declarative ones. */
+    {
+        uint32_t n = 0;
+        struct buf segs = {0};
+        /* active, encoding 0 (table 0, funcref, indices) */
+        uint32_t count = choose(g, g->nfuncs + 1);
+        uint32_t offset = chance(g, 24) ? g->table_min[0] : choose(g, g->table_min[0] - count + 1);
+        put(&segs, 0x00);
+        put_i32_const_expr(&segs, offset);
+        put_u(&segs, count);
+        for (uint32_t i = 0; i < count; i++)
+            put_u(&segs, chance(g, 4) ? choose(g, g->nfuncs) : i);
+        g->elems[n].type = FUNCREF;
+        g->elems[n++].count = count;
+        /* passive, encoding 1 (funcref, indices) */
+        count = choose(g, 6);
+        put(&segs, 0x01);
+        put(&segs, 0x00);
+        put_u(&segs, count);
+        for (uint32_t i = 0; i < count; i++)
+            put_u(&segs, choose(g, g->nfuncs));
+        g->elems[n].type = FUNCREF;
+        g->elems[n++].count = count;
+        /* passive, encoding 5 (funcref expressions) */
+        if (chance(g, 2)) {
+            count = choose(g, 5);
+            put(&segs, 0x05);
+            put(&segs, FUNCREF);
+            put_u(&segs, count);
+            for (uint32_t i = 0; i < count; i++) {
+                if (chance(g, 3)) {
+                    put(&segs, 0xd0);
+                    put(&segs, FUNCREF);
+                } else {
+                    put(&segs, 0xd2);
+                    put_u(&segs, choose(g, g->nfuncs));
+                }
+                put(&segs, 0x0b);
+            }
+            g->elems[n].type = FUNCREF;
+            g->elems[n++].count = count;
+        }
+        /* passive externref (encoding 5), for table 1 */
+        if (g->has_table1) {
+            count = choose(g, 4);
+            put(&segs, 0x05);
+            put(&segs, EXTERNREF);
+            put_u(&segs, count);
+            for (uint32_t i = 0; i < count; i++) {
+                put(&segs, 0xd0);
+                put(&segs, EXTERNREF);
+                put(&segs, 0x0b);
+            }
+            g->elems[n].type = EXTERNREF;
+            g->elems[n++].count = count;
+        }
+        /* declarative, encoding 3 */
+        if (chance(g, 2)) {
+            count = 1 + choose(g, 3);
+            put(&segs, 0x03);
+            put(&segs, 0x00);
+            put_u(&segs, count);
+            for (uint32_t i = 0; i < count; i++)
+                put_u(&segs, choose(g, g->nfuncs));
+            g->elems[n].type = FUNCREF;
+            g->elems[n++].count = count;
+        }
+        g->nelems = n;
+        put_u(&sec, n);
+        put_bytes(&sec, segs.p, segs.len);
+        free(segs.p);
+        put_section(&out, 9, &sec);
+    }
+
+    /* Data count (for memory.init and data.drop), decided before the code. */
+    g->ndatas = choose(g, MAX_DATAS + 1);
+    put_u(&sec, g->ndatas);
+    put_section(&out, 12, &sec);
+
+    /* Code. */
+    put_u(&sec, ndefined);
+    uint32_t budget = MODULE_BUDGET / ndefined;
+    if (size < 64)
+        budget = budget < 40 ? budget : 40;
+    for (uint32_t i = g->nfunc_imports; i < g->nfuncs; i++)
+        gen_body(g, &sec, i, budget);
+    put_section(&out, 10, &sec);
+
+    /* Data: active segments into memory 0 (when there is one), passive ones. */
+    put_u(&sec, g->ndatas);
+    for (uint32_t i = 0; i < g->ndatas; i++) {
+        uint32_t len = choose(g, 17);
+        if (g->has_memory && chance(g, 2)) {
+            put(&sec, 0x00);
+            uint32_t limit = g->memory_min * 65536;
+            uint32_t off = chance(g, 16) ? limit : (limit >= len ? choose(g, limit - len + 1 > 4096 ? 4096 : limit - len + 1) : 0);
+            if (limit < len)
+                off = 0; /* traps at instantiation: out of bounds */
+            put_i32_const_expr(&sec, off);
+        } else {
+            put(&sec, 0x01);
+        }
+        put_u(&sec, len);
+        for (uint32_t j = 0; j < len; j++)
+            put(&sec, byte(g));
+    }
+    put_section(&out, 11, &sec);
+
+    free(sec.p);
+    free(g);
+    *len = out.len;
+    return out.p;
+}

@@ -1,0 +1,16 @@
+/* A generator of valid WebAssembly 2.0 binary modules from arbitrary bytes
+ * (in the spirit of binaryen's `wasm-opt -ttf`, written for wisp): the bytes
+ * drive every choice, and every module it produces validates by
+ * construction. Used by the fuzz_gen target and tests/fuzz/gen_tool.c. It
+ * depends on nothing from wisp. */
+#ifndef WISP_FUZZ_WASM_GEN_H
+#define WISP_FUZZ_WASM_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The module built from data[0..size): a malloc'ed buffer of *len bytes.
+ * Never fails (short inputs give small modules). */
+uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len);
+
+#endif
