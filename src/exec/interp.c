@@ -657,14 +657,19 @@ dispatch:
         uint64_t d = S(1).i32, n = S(3).i32;
         if (UNLIKELY(d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
         BULK_FUEL(n);
-        memset(mem + d, (int)(uint8_t)S(2).i32, n);
+        /* A memory of size 0 may have no mapping at all (mem is NULL), and
+         * NULL + 0 is undefined (found by fuzz_gen: seed
+         * memory_fill_zero_length_null_base). */
+        if (n)
+            memset(mem + d, (int)(uint8_t)S(2).i32, n);
         NEXT(4);
     }
     CASE(OP_memory_copy) {
         uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
         if (UNLIKELY(d + n > mem_size || sx + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
         BULK_FUEL(n);
-        memmove(mem + d, mem + sx, n);
+        if (n)
+            memmove(mem + d, mem + sx, n);
         NEXT(4);
     }
     CASE(OP_memory_init) {
