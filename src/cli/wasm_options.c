@@ -42,6 +42,12 @@ static bool parse_size(const char *s, uint64_t *out)
     return true;
 }
 
+/* A plain count: a size without the suffixes. */
+static bool parse_count(const char *s, uint64_t *out)
+{
+    return !strpbrk(s, "KMGTkmgt") && parse_size(s, out);
+}
+
 /* A duration: a number with a unit (ns, us, ms, s, m, h), or plain seconds. */
 static bool parse_duration(const char *s, uint64_t *ns)
 {
@@ -77,7 +83,7 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
 {
     uint64_t v;
     if (strcmp(key, "fuel") == 0) {
-        if (!parse_size(value, &v) || strpbrk(value, "KMGTkmgt"))
+        if (!parse_count(value, &v))
             return fail(why, size, key, value, "expected a number of fuel units");
         o->fuel = v;
         o->has_fuel = true;
@@ -91,7 +97,7 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
         o->max_memory = v;
         o->has_max_memory = true;
     } else if (strcmp(key, "max-table-elements") == 0) {
-        if (!parse_size(value, &v) || strpbrk(value, "KMGTkmgt"))
+        if (!parse_count(value, &v))
             return fail(why, size, key, value, "expected a number of elements");
         o->max_table = v;
         o->has_max_table = true;

@@ -169,7 +169,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define TRAP(k) do { trap = (k); goto trap_exit; } while (0)
 /* Bulk memory and table operations charge fuel by the bytes they move. */
 #define BULK_FUEL(bytes) \
-    do { if (UNLIKELY(s->fuel_enabled) && !charge_bulk(s, (bytes))) goto check_trap; } while (0)
+    do { if (UNLIKELY(s->fuel_enabled) && !rt_charge_bulk(s, (bytes))) goto check_trap; } while (0)
 /* Effective address of an access of n bytes: address slot, offset word. */
 #define EA(ea, aslot, offw, n)                                                 \
     uint64_t ea = (uint64_t)S(aslot).i32 + ip[offw];                           \
@@ -196,39 +196,6 @@ static __attribute__((noinline)) bool lower_on_call(struct rt_store *s, struct r
     s->trap = TRAP_HOST;
     snprintf(s->trap_message, sizeof s->trap_message, "%s", err.message);
     return false;
-}
-
-/* Fuel for a bulk operation: one unit per RT_BULK_BYTES_PER_FUEL bytes
- * moved (rounded down: short copies cost only their instruction's share),
- * charged before any byte moves, so running out leaves memory untouched. */
-static __attribute__((noinline)) bool charge_bulk(struct rt_store *s, uint64_t bytes)
-{
-    int64_t cost = (int64_t)(bytes / RT_BULK_BYTES_PER_FUEL);
-    if (s->fuel < cost) {
-        s->fuel = 0;
-        s->trap = TRAP_OUT_OF_FUEL;
-        return false;
-    }
-    s->fuel -= cost;
-    return true;
-}
-
-/* Charge a check point's cost and look for an interrupt; false with
- * s->trap set when the code must stop. Fuel is counted even when it is not
- * metered (it then starts at 2^62), so one compare covers both. */
-static __attribute__((noinline)) bool check_point(struct rt_store *s, uint32_t cost)
-{
-    int64_t left = s->fuel - (int64_t)cost;
-    if (UNLIKELY(left < 0 || atomic_load_explicit(&s->interrupt, memory_order_relaxed))) {
-        enum rt_trap why = rt_check_slow(s);
-        if (why != TRAP_NONE) {
-            s->trap = why;
-            return false;
-        }
-        left = s->fuel - (int64_t)cost;
-    }
-    s->fuel = left;
-    return true;
 }
 
 /* Runs f, whose arguments are in fp, until it returns (true) or traps
@@ -685,15 +652,17 @@ dispatch:
 
     CASE(OP_unreachable) { TRAP(TRAP_UNREACHABLE); }
 
-    /* A check point. The fast path is inline; everything else, the trap
-     * reason included, goes through check_point and s->trap. (Raising the
+    /* A check point. Fuel is counted even when it is not metered (it then
+     * starts at 2^62), so one compare covers fuel and interrupts. The fast
+     * path is inline; everything else, the trap reason included, goes
+     * through rt_check_slow and s->trap. (Raising the
      * trap here with a variable reason changed the register allocation of
      * the whole loop: loads and stores took 1-3% more instructions even in
      * code without check points. Measured with callgrind.) */
     CASE(XOP_check) {
         int64_t left = s->fuel - (int64_t)ip[1];
         if (UNLIKELY(left < 0 || atomic_load_explicit(&s->interrupt, memory_order_relaxed))) {
-            if (!check_point(s, ip[1]))
+            if (!rt_check_slow(s, ip[1]))
                 goto check_trap;
             NEXT(2);
         }

@@ -12,20 +12,37 @@
 /* Values of rt_store.interrupt: who asked. */
 enum { INTERRUPT_NONE, INTERRUPT_HOST, INTERRUPT_TIMEOUT };
 
-enum rt_trap rt_check_slow(struct rt_store *s)
+bool rt_check_slow(struct rt_store *s, uint32_t cost)
 {
     uint32_t why = atomic_exchange_explicit(&s->interrupt, INTERRUPT_NONE, memory_order_relaxed);
     if (why != INTERRUPT_NONE) {
         s->interrupted_by_timeout = why == INTERRUPT_TIMEOUT;
-        return TRAP_INTERRUPT;
+        s->trap = TRAP_INTERRUPT;
+        return false;
     }
-    if (s->fuel_enabled) {
+    if (s->fuel < (int64_t)cost) {
+        if (s->fuel_enabled) {
+            s->fuel = 0;
+            s->trap = TRAP_OUT_OF_FUEL;
+            return false;
+        }
+        /* Unmetered fuel ran down after 2^62 units: top it up. */
+        s->fuel = RT_FUEL_UNMETERED;
+    }
+    s->fuel -= cost;
+    return true;
+}
+
+bool rt_charge_bulk(struct rt_store *s, uint64_t bytes)
+{
+    int64_t cost = (int64_t)(bytes / RT_BULK_BYTES_PER_FUEL);
+    if (s->fuel < cost) {
         s->fuel = 0;
-        return TRAP_OUT_OF_FUEL;
+        s->trap = TRAP_OUT_OF_FUEL;
+        return false;
     }
-    /* Unmetered fuel ran down after 2^62 units: top it up. */
-    s->fuel = RT_FUEL_UNMETERED;
-    return TRAP_NONE;
+    s->fuel -= cost;
+    return true;
 }
 
 void rt_interrupt(struct rt_store *s)

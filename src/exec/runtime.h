@@ -274,10 +274,15 @@ bool rt_lower_func(struct rt_func *f, struct wisp_error *err);
 void rt_lowering_free(struct rt_store *s);
 void rt_codes_free(struct rt_instance *inst);
 
-/* Limits (limits.c). A check point's slow path: the interrupt flag or the
- * fuel ran out. Returns the trap to raise, clearing the interrupt it
- * reports. */
-enum rt_trap rt_check_slow(struct rt_store *s);
+/* Limits (limits.c). A check point's slow path, for code compiled with
+ * checks: the interrupt word is set or fuel would fall below `cost`.
+ * Charges the cost and returns true, or returns false with s->trap set
+ * ("interrupt", "all fuel consumed"), clearing the interrupt it reports. */
+bool rt_check_slow(struct rt_store *s, uint32_t cost);
+/* Fuel for a bulk memory or table operation: one unit per
+ * RT_BULK_BYTES_PER_FUEL bytes moved, charged before any byte moves, so
+ * running out (false, s->trap set) leaves memory untouched. */
+bool rt_charge_bulk(struct rt_store *s, uint64_t bytes);
 /* Ask running code to stop at its next check point: any thread, or a
  * signal handler. Stays pending until a check point sees it. */
 void rt_interrupt(struct rt_store *s);
