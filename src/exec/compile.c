@@ -1058,21 +1058,6 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
     return true;
 }
 
-/* Lower one defined function with the compiler's scratch buffers in c. */
-static bool lower(struct compiler *c, struct rt_instance *inst, uint32_t func, struct wisp_error *err)
-{
-    const struct module *m = inst->module;
-    c->err = err;
-    struct rt_code *out = &inst->codes[func - m->nfunc_imports];
-    if (!compile_func(c, func, out)) {
-        const struct name *nm = module_func_name(m, func);
-        err_set_func(err, func, nm ? nm->str : NULL);
-        return false;
-    }
-    inst->funcs[func]->code = out;
-    return true;
-}
-
 static void compiler_free(struct compiler *c)
 {
     free(c->ents);
@@ -1080,16 +1065,14 @@ static void compiler_free(struct compiler *c)
     free(c->fixups);
 }
 
-bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err)
+void rt_codes_init(struct rt_instance *inst)
 {
-    (void)err;
     const struct module *m = inst->module;
     uint32_t ndefined = m->nfuncs - m->nfunc_imports;
     /* Nothing is lowered here: a function is lowered on its first call
      * (rt_lower_func), so a large module whose functions mostly never run
      * is ready without lowering them. */
     inst->codes = xcalloc(ndefined ? ndefined : 1, sizeof *inst->codes);
-    return true;
 }
 
 bool rt_lower_func(struct rt_func *f, struct wisp_error *err)
@@ -1100,10 +1083,19 @@ bool rt_lower_func(struct rt_func *f, struct wisp_error *err)
     if (!s->lowering)
         s->lowering = xcalloc(1, sizeof(struct compiler));
     struct compiler *c = s->lowering;
+    const struct module *m = f->inst->module;
     c->inst = f->inst;
-    c->m = f->inst->module;
+    c->m = m;
+    c->err = err;
     c->checks = s->checks;
-    return lower(c, f->inst, f->index, err);
+    struct rt_code *out = &f->inst->codes[f->index - m->nfunc_imports];
+    if (!compile_func(c, f->index, out)) {
+        const struct name *nm = module_func_name(m, f->index);
+        err_set_func(err, f->index, nm ? nm->str : NULL);
+        return false;
+    }
+    f->code = out;
+    return true;
 }
 
 void rt_lowering_free(struct rt_store *s)

@@ -382,9 +382,8 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
     if (!allocate(s, inst, imports, err))
         return NULL;
 
-    /* Step 3. */
-    if (!rt_compile_instance(inst, err))
-        return NULL;
+    /* Step 3: bodies are lowered on their first call. */
+    rt_codes_init(inst);
 
     /* Steps 4 and 5. */
     if (!apply_segments(s, inst, err))

@@ -265,10 +265,11 @@ bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32
  * rt_host_exit) and the backtrace in s->trace. */
 bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err);
 
-/* Prepare inst's compiled bodies (compile.c); called by rt_instantiate once
- * inst->funcs and inst->type_ids are filled. Functions are lowered on their
- * first call (rt_lower_func). Frees with rt_codes_free. */
-bool rt_compile_instance(struct rt_instance *inst, struct wisp_error *err);
+/* Prepare inst's compiled bodies (compile.c), empty: called by
+ * rt_instantiate once inst->funcs and inst->type_ids are filled. Each
+ * function is lowered on its first call (rt_lower_func). Frees with
+ * rt_codes_free. */
+void rt_codes_init(struct rt_instance *inst);
 /* Lower a defined function that has no code yet; sets f->code. */
 bool rt_lower_func(struct rt_func *f, struct wisp_error *err);
 void rt_lowering_free(struct rt_store *s);
