@@ -57,51 +57,42 @@ static bool read_failed(wisp_error *err, const char *source, int e)
 /* Large read buffers ask for transparent huge pages: filling 1 GiB one
  * 4 KiB page fault at a time takes seconds on some hosts (3 s here, against
  * under 1 s with huge pages), and reading /dev/zero should fail at once. */
-static uint8_t *read_buffer(size_t cap)
+static void want_huge_pages(uint8_t *p, size_t cap)
 {
-    uint8_t *p = xmalloc(cap);
 #ifdef MADV_HUGEPAGE
     const uintptr_t huge = (uintptr_t)2 << 20;
     uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1), to = ((uintptr_t)p + cap) & ~(huge - 1);
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+    (void)p, (void)cap;
 #endif
-    return p;
 }
 
 /* Read fd to its end into a NUL-terminated buffer of at most READ_LIMIT
- * bytes. size_hint (a regular file's size, or 0) sizes the first buffer.
- * Bytes go into chunks that double in size and are never moved while
- * reading, so input past the limit costs no copying; input that needed
- * more than one chunk is joined at the end. At most READ_LIMIT + 1 bytes
- * are ever held: that many means the input is too large. */
+ * bytes. size_hint (a regular file's size, or 0) sizes the first buffer,
+ * which then doubles (realloc moves large blocks by remapping, not
+ * copying). At most READ_LIMIT + 1 bytes are ever held: that many means
+ * the input is too large. */
 static bool read_fd(int fd, size_t size_hint, const char *source, uint8_t **data, size_t *len,
                     wisp_error *err)
 {
-    struct { uint8_t *p; size_t len, cap; } chunk[64];
-    int nchunks = 0;
-    size_t total = 0; /* bytes read so far, over all chunks */
-    size_t next = size_hint ? size_hint + 1 : READ_CHUNK;
-    bool ok = true;
+    size_t cap = size_hint ? size_hint + 1 : READ_CHUNK, total = 0;
+    uint8_t *buf = xmalloc(cap);
+    want_huge_pages(buf, cap);
     for (;;) {
-        if (nchunks == 0 || chunk[nchunks - 1].len == chunk[nchunks - 1].cap) {
-            if (total == READ_LIMIT + 1) {
-                ok = too_large(err, source, 0);
-                break;
+        if (total == cap) {
+            if (cap == READ_LIMIT + 1) {
+                free(buf);
+                return too_large(err, source, 0);
             }
-            if (next > READ_LIMIT + 1 - total)
-                next = READ_LIMIT + 1 - total;
-            chunk[nchunks].p = read_buffer(next);
-            chunk[nchunks].len = 0;
-            chunk[nchunks].cap = next;
-            nchunks++;
-            next = next < READ_CHUNK ? READ_CHUNK : next * 2;
+            cap = cap > (READ_LIMIT + 1) / 2 ? READ_LIMIT + 1 : cap * 2;
+            buf = xrealloc(buf, cap);
+            want_huge_pages(buf, cap);
         }
-        uint8_t *at = chunk[nchunks - 1].p + chunk[nchunks - 1].len;
-        size_t room = chunk[nchunks - 1].cap - chunk[nchunks - 1].len;
-        ssize_t got = read(fd, at, room < ((size_t)1 << 30) ? room : (size_t)1 << 30);
+        size_t room = cap - total;
+        ssize_t got = read(fd, buf + total, room < ((size_t)1 << 30) ? room : (size_t)1 << 30);
         if (got > 0) {
-            chunk[nchunks - 1].len += (size_t)got;
             total += (size_t)got;
             continue;
         }
@@ -115,25 +106,10 @@ static bool read_fd(int fd, size_t size_hint, const char *source, uint8_t **data
             if (poll(&p, 1, -1) >= 0 || errno == EINTR)
                 continue;
         }
-        ok = read_failed(err, source, errno);
-        break;
+        free(buf);
+        return read_failed(err, source, errno);
     }
-    uint8_t *buf = NULL;
-    if (ok && nchunks == 1) {
-        buf = chunk[0].p; /* the last read found room left for the NUL */
-        nchunks = 0;
-    } else if (ok) {
-        buf = read_buffer(total + 1);
-        size_t n = 0;
-        for (int i = 0; i < nchunks; i++) {
-            memcpy(buf + n, chunk[i].p, chunk[i].len);
-            n += chunk[i].len;
-        }
-    }
-    for (int i = 0; i < nchunks; i++)
-        free(chunk[i].p);
-    if (!ok)
-        return false;
+    /* The loop grows the buffer before it is full, so there is room. */
     buf[total] = 0; /* keep text NUL-terminated for convenience */
     *data = buf;
     *len = total;
