@@ -20,7 +20,7 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LDLIBS := -lm -pthread
 
 LIB_SRC := $(sort $(wildcard src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c \
-                             src/wast/*.c src/compile/*.c src/exec/*.c src/wasi/*.c src/api/*.c))
+                             src/wast/*.c src/runtime/*.c src/interp/*.c src/wasi/*.c src/api/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)

@@ -3,7 +3,7 @@
 #define WISP_API_API_H
 
 #include "base/common.h"
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 #include "module.h"
 
 /* What an engine's configuration fixes for the code its stores compile

@@ -1,5 +1,5 @@
 /* The public running API (stores, instances, calls, host functions,
- * backtraces) on top of the runtime in src/exec/runtime.h. This file only
+ * backtraces) on top of the runtime in src/runtime/runtime.h. This file only
  * converts between wisp_val and slots and checks what the runtime trusts
  * callers to get right: argument counts and types. */
 #include <stdio.h>

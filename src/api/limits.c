@@ -1,7 +1,7 @@
 /* The public limits: the engine configuration that decides whether compiled
  * code carries check points (fuel, interrupts), and each store's fuel,
  * interrupt, timeout, memory, table and stack limits. The runtime side is
- * src/exec/limits.c and the XOP_check handler in the interpreter. */
+ * src/runtime/limits.c and the XOP_check handler in the interpreter. */
 #include <stdlib.h>
 
 #include "api/api.h"

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 /* Where the print functions write. log NULL or verbose false makes them
  * silent; the struct must outlive the store. */

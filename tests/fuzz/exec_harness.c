@@ -3,7 +3,7 @@
  * Loading, limits, fuel, instantiation and calls go through the public API
  * (include/wisp.h). The public API cannot tell an imported function's type
  * nor define imported tables, memories or globals, so the stubs for imports
- * are made with the runtime's own API (src/exec/runtime.h), as the spectest
+ * are made with the runtime's own API (src/runtime/runtime.h), as the spectest
  * module in src/wast/spectest.c is. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the runtime's objects and instantiation (src/exec/store.c
+/* Unit tests for the runtime's objects and instantiation (src/runtime/store.c
  * and instance.c): import resolution and matching, constant expressions,
  * segment initialization and its traps, growing, exports and type interning.
  * No test calls a wasm function, so none needs the interpreter. */
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 static struct module *load(const char *wat)
 {

@@ -1,11 +1,11 @@
-/* Unit tests for src/exec/numeric.h: hand-computed vectors at the edges the
+/* Unit tests for src/runtime/numeric.h: hand-computed vectors at the edges the
  * spec cares about (truncation bounds, signed zeros, NaN bits, ties, and
  * integer->float rounding that double rounding would get wrong). */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "check.h"
-#include "exec/numeric.h"
+#include "runtime/numeric.h"
 
 static float f32b(uint32_t u) { return num_f32_from_bits(u); }
 static double f64b(uint64_t u) { return num_f64_from_bits(u); }

@@ -1,4 +1,4 @@
-/* Unit tests for src/exec/simd.h: simd_ops.def must cover exactly the pure
+/* Unit tests for src/runtime/simd.h: simd_ops.def must cover exactly the pure
  * SIMD opcodes of opcodes.def with the right signatures, plus hand-computed
  * vectors for the lane operations that are easy to get subtly wrong. */
 #include <stdbool.h>
@@ -7,7 +7,7 @@
 
 #include "binary/instr.h"
 #include "check.h"
-#include "exec/simd.h"
+#include "runtime/simd.h"
 
 /* ---- coverage of opcodes.def by simd_ops.def ---- */
 
@@ -54,7 +54,7 @@ static void check_coverage(void)
 #define SIMD_REPLACE(id, ctype)                                               \
     SIG_IS(simd_##id, v128_t (*)(v128_t, ctype, unsigned));                   \
     NOTE(id, ((char[]){'v', CT(ctype), ':', 'v', 0}), 1);
-#include "exec/simd_ops.def"
+#include "runtime/simd_ops.def"
 #undef NOTE
     SIG_IS(simd_i8x16_shuffle, v128_t (*)(v128_t, v128_t, const uint8_t *));
 

@@ -1,4 +1,4 @@
-;; Shapes that once miscompiled in the slot compiler (src/exec/compile.c).
+;; Shapes that once miscompiled in the slot compiler (src/interp/lower.c).
 (module
   ;; A br_if to an outer block from inside a loop: its target must be the
   ;; outer block's end, not the loop's (fixups are per label).

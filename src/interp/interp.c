@@ -1,4 +1,4 @@
-/* The interpreter loop: executes the slot code from compile.c. Dispatch is
+/* The interpreter loop: executes the slot code from lower.c. Dispatch is
  * direct-threaded (each instruction's first word is its handler's offset from
  * a base label) with a switch fallback. Calls push a frame record on wisp's
  * own frame array, never on the C stack, so deep recursion ends in the
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "exec/code.h"
-#include "exec/numeric.h"
-#include "exec/simd.h"
+#include "interp/code.h"
+#include "runtime/numeric.h"
+#include "runtime/simd.h"
 
 struct frame {
     const code_t *ip;     /* where the caller continues */
@@ -25,7 +25,7 @@ static inline void zero_locals(union slot *fp, uint32_t from, uint32_t to)
 {
     uint64_t z = 0;
     __asm__("" : "+r"(z));
-    /* Frames have RT_ZERO_PAD slots of room past the locals (compile.c), so
+    /* Frames have RT_ZERO_PAD slots of room past the locals (lower.c), so
      * the common case is straight-line stores with no loop. */
     fp[from].i64 = z;
     fp[from + 1].i64 = z;
@@ -232,7 +232,7 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
 #define SIMD_SPLAT(id, t) SIMD_UN(id)
 #define SIMD_EXTRACT(id, t) SIMD_UN(id)
 #define SIMD_REPLACE(id, t) SIMD_UN(id)
-#include "exec/simd_ops.def"
+#include "runtime/simd_ops.def"
 #undef SIMD_UN
 #undef SIMD_BIN
 #undef SIMD_TER
@@ -370,7 +370,7 @@ dispatch:
 #define SIMD_SPLAT(id, T) CASE(OP_##id) { T x; memcpy(&x, &S(2), sizeof x); stv(&S(1), simd_##id(x)); NEXT(3); }
 #define SIMD_EXTRACT(id, T) CASE(OP_##id) { T r = simd_##id(ldv(&S(2)), ip[3]); union slot o = {.i64 = 0}; memcpy(&o, &r, sizeof r); S(1) = o; NEXT(4); }
 #define SIMD_REPLACE(id, T) CASE(OP_##id) { T x; memcpy(&x, &S(3), sizeof x); stv(&S(1), simd_##id(ldv(&S(2)), x, ip[4])); NEXT(5); }
-#include "exec/simd_ops.def"
+#include "runtime/simd_ops.def"
 
     CASE(OP_v128_load) { EA(ea, 2, 3, 16); v128_t v; memcpy(&v, mem + ea, 16); stv(&S(1), v); NEXT(4); }
     CASE(OP_v128_store) { EA(ea, 1, 3, 16); memcpy(mem + ea, &S(2), 16); NEXT(4); }

@@ -1,4 +1,4 @@
-/* The interpreter's internal code: what compile.c lowers each function body
+/* The interpreter's internal code: what lower.c lowers each function body
  * into and interp.c executes. An instruction is a handler word followed by
  * operand words (code_t, 32 bits each). Operands are frame slot indices,
  * immediates, or branch offsets relative to the instruction's first word, so
@@ -11,7 +11,7 @@
 #define WISP_EXEC_CODE_H
 
 #include "binary/instr.h"
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 /* Direct threading (computed goto) where the compiler supports it; the
  * portable switch loop otherwise, or when built with -DWISP_SWITCH_DISPATCH. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 /* Values of rt_store.interrupt: who asked. */
 enum { INTERRUPT_NONE, INTERRUPT_HOST, INTERRUPT_TIMEOUT };

@@ -1,7 +1,7 @@
 /* The store: interned function types, the objects instances and the host
  * create (functions, tables, memories, globals), growing them, the linker's
  * (module, name) definitions, and the trap wording shared by every stage. */
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>

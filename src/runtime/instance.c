@@ -2,7 +2,7 @@
  * supplied imports against the module's import types, allocate the module's
  * objects, evaluate constant expressions, compile, apply element and data
  * segments in order, and run the start function. Also export lookup. */
-#include "exec/runtime.h"
+#include "runtime/runtime.h"
 
 #include <stdio.h>
 #include <stdlib.h>

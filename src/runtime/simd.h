@@ -1,5 +1,5 @@
 /* The v128 value and every pure (non-memory) WebAssembly 2.0 SIMD instruction
- * as a static inline simd_<opcode id>. src/exec/simd_ops.def lists them by
+ * as a static inline simd_<opcode id>. src/runtime/simd_ops.def lists them by
  * signature so the interpreter can dispatch them with one X-macro each. */
 #ifndef WISP_EXEC_SIMD_H
 #define WISP_EXEC_SIMD_H
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "exec/numeric.h"
+#include "runtime/numeric.h"
 
 /* Lane 0 is the lowest-addressed bytes (wisp assumes a little-endian host).
  * Kept free of vector-typed members so the union stays 8-byte aligned and

@@ -8,7 +8,7 @@
  * fuse with the br_if/if that consumes them. */
 #include <stdlib.h>
 
-#include "exec/code.h"
+#include "interp/code.h"
 
 enum { E_SLOT, E_LOCAL, E_CONST };
 

@@ -1,7 +1,7 @@
 /* The runtime's objects: store, instances, functions, tables, memories,
  * globals, and the linker that resolves imports by name. Everything a running
  * program touches hangs off one store, so two stores in one process are
- * independent. The interpreter (interp.c) and the compiler (compile.c) see the
+ * independent. The interpreter (interp.c) and the lowering (src/interp/lower.c) see the
  * same structures; the public API in include/wisp.h wraps them. */
 #ifndef WISP_EXEC_RUNTIME_H
 #define WISP_EXEC_RUNTIME_H
@@ -28,7 +28,7 @@ uint32_t rt_slot_count(const valtype_t *types, uint32_t n);
 
 struct rt_store;
 struct rt_instance;
-struct rt_code; /* a compiled function body, private to compile.c/interp.c */
+struct rt_code; /* a compiled function body, private to src/interp */
 
 /* Traps: the reason, worded as the spec test suite words it. */
 enum rt_trap {
@@ -136,7 +136,7 @@ struct rt_instance {
     struct rt_global **globals;
     struct rt_elem *elems;       /* module->nelems */
     struct rt_data *datas;       /* module->ndatas */
-    struct rt_code *codes;       /* compiled bodies, owned (compile.c) */
+    struct rt_code *codes;       /* compiled bodies, owned (src/interp/lower.c) */
 };
 
 /* A frame of the backtrace after a trap, innermost first. */
@@ -179,7 +179,7 @@ struct rt_store {
      * and each loop with a check that charges fuel and looks for an
      * interrupt (see limits.c). */
     bool checks;
-    void *lowering;            /* compile.c's compiler, kept for its scratch buffers */
+    void *lowering;            /* lower.c's compiler, kept for its scratch buffers */
     bool fuel_enabled;         /* fuel runs out; otherwise fuel stays huge */
     int64_t fuel;              /* left; a check point that would make it negative traps */
     _Atomic uint32_t interrupt; /* set from any thread or signal handler */
@@ -265,7 +265,7 @@ bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32
  * rt_host_exit) and the backtrace in s->trace. */
 bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err);
 
-/* Prepare inst's compiled bodies (compile.c), empty: called by
+/* Prepare inst's compiled bodies (src/interp/lower.c), empty: called by
  * rt_instantiate once inst->funcs and inst->type_ids are filled. Each
  * function is lowered on its first call (rt_lower_func). Frees with
  * rt_codes_free. */
