@@ -8,10 +8,19 @@ endif
 SAN ?= 0
 OPT ?= -O2
 
+# The compiled tier needs LLVM 19 (llvm-config-19, or LLVM_CONFIG=...);
+# `make LLVM=0` builds without it, in a build directory of its own.
+LLVM ?= 1
+LLVM_CONFIG ?= llvm-config-19
 BUILD := build
 ifeq ($(SAN),1)
 BUILD := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+endif
+ifeq ($(LLVM),1)
+LLVM_FOUND := $(shell command -v $(LLVM_CONFIG) 2>/dev/null)
+else
+BUILD := $(BUILD)/nollvm
 endif
 
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra \
@@ -44,6 +53,27 @@ $(BUILD)/obj/%.o: %.c
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
+# The compiled tier: a plugin that the runtime opens on first use
+# (src/runtime/tier_plugin.h says why), with its own copies of the few
+# library files it reads modules with. Its objects are PIC, with hidden
+# visibility: it exports only wisp_tier_plugin.
+PLUGIN_SRC := $(sort $(wildcard src/llvm/*.c)) src/base/common.c src/binary/instr.c
+PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o)
+PLUGIN := $(BUILD)/libwisp-llvm.so
+ifneq ($(LLVM_FOUND),)
+LLVM_CFLAGS := -I$(shell $(LLVM_CONFIG) --includedir)
+LLVM_LIBS := -L$(shell $(LLVM_CONFIG) --libdir) $(shell $(LLVM_CONFIG) --libs)
+all: $(PLUGIN)
+$(PLUGIN): $(PLUGIN_OBJ)
+	$(CC) -shared $(if $(SANFLAGS),,-Wl,--no-undefined) $(LDFLAGS_ALL) -o $@ $(PLUGIN_OBJ) $(LLVM_LIBS) $(LDLIBS)
+$(PLUGIN_OBJ): $(BUILD)/plugin/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LLVM_CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c -o $@ $<
+-include $(PLUGIN_OBJ:.o=.d)
+endif
+# Where an installed wisp looks for the plugin (src/runtime/tier.c).
+$(BUILD)/obj/src/runtime/tier.o $(BUILD)/pic/src/runtime/tier.o: CFLAGS_ALL += -DWISP_PLUGIN_DIR='"$(LIBDIR)/wisp"'
+
 # CPU benchmarks: `make bench` (bench/bench.mk).
 -include bench/bench.mk
 
@@ -52,8 +82,12 @@ $(BUILD)/obj/%.o: %.c
 # The generated glue is part of the library.
 $(LIB): $(WITX_GEN_OBJ)
 
-test: all
-	@CC="$(CC)" SAN=$(SAN) BUILD=$(BUILD) bash tests/run.sh
+# The packages first (LLVM among them, unless LLVM=0), then a build that
+# sees them.
+test:
+	@LLVM=$(LLVM) bash tests/deps.sh
+	@$(MAKE) --no-print-directory all
+	@CC="$(CC)" SAN=$(SAN) LLVM=$(LLVM) BUILD=$(BUILD) bash tests/run.sh
 
 demo: all
 	@bash examples/demo.sh $(BUILD)
@@ -166,10 +200,11 @@ PUBLIC_HEADERS := include/wisp.h
 pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 INSTALLED := $(DESTDIR)$(BINDIR)/wisp $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \
              $(addprefix $(DESTDIR)$(LIBDIR)/,libwisp.a $(notdir $(SOLIB)) $(SONAME) libwisp.so) \
-             $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc
+             $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc $(if $(LLVM_FOUND),$(DESTDIR)$(LIBDIR)/wisp/libwisp-llvm.so)
 .PHONY: install uninstall embed-test
-install: $(WISP) $(LIB) $(SOLIB)
+install: $(WISP) $(LIB) $(SOLIB) $(if $(LLVM_FOUND),$(PLUGIN))
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	$(if $(LLVM_FOUND),install -d $(DESTDIR)$(LIBDIR)/wisp && install -m 644 $(PLUGIN) $(DESTDIR)$(LIBDIR)/wisp/)
 	install -m 755 $(WISP) $(DESTDIR)$(BINDIR)/wisp
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libwisp.a
@@ -184,6 +219,7 @@ install: $(WISP) $(LIB) $(SOLIB)
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/wisp.pc
 uninstall:
 	rm -f $(INSTALLED)
+	$(if $(LLVM_FOUND),rmdir $(DESTDIR)$(LIBDIR)/wisp 2>/dev/null || true)
 
 # Installs into a temporary root and builds examples/embed.c against it.
 embed-test: all

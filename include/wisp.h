@@ -86,6 +86,25 @@ void wisp_config_free(wisp_config *config);
 void wisp_config_consume_fuel(wisp_config *config, bool enable);
 /* Interrupts and timeouts (wisp_store_interrupt, wisp_store_set_timeout). */
 void wisp_config_interruptible(wisp_config *config, bool enable);
+/* Which tier runs the code of the engine's stores. AUTO (the default)
+ * starts every function in the interpreter; COMPILED compiles each
+ * instance's functions to native code (LLVM) when it is instantiated, and
+ * an instance the compiled tier cannot handle fails to instantiate, with
+ * the function and the feature named: never a silent fallback. INTERP
+ * never compiles. */
+typedef enum wisp_tier { WISP_TIER_AUTO, WISP_TIER_INTERP, WISP_TIER_COMPILED } wisp_tier;
+void wisp_config_tier(wisp_config *config, wisp_tier tier);
+/* Keep compiled code on disk, in $XDG_CACHE_HOME/wisp (else
+ * ~/.cache/wisp), keyed by the module, wisp's build, the options and the
+ * CPU, so that the next instantiation of the same module, in any process,
+ * skips compiling and does not load LLVM. Off by default here; `wisp run`
+ * turns it on (-C cache=n turns it off). */
+void wisp_config_cache(wisp_config *config, bool enable);
+/* Whether this wisp can compile: the compiled tier is a plugin
+ * (libwisp-llvm.so, built when LLVM 19 is found) loaded on first use, and
+ * this loads it. *description (may be NULL) says which LLVM and CPU, or
+ * why the tier is absent. */
+bool wisp_compiled_tier(const char **description);
 /* Takes ownership of config (may be NULL for the defaults). */
 wisp_engine *wisp_engine_new_with_config(wisp_config *config);
 

@@ -10,6 +10,8 @@ command -v clang >/dev/null 2>&1 || need+=(clang)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)   # not in a fresh Debian 12
 command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
 [ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
+# The compiled tier (skipped by `make LLVM=0`).
+[ "${LLVM:-1}" = 1 ] && ! command -v llvm-config-19 >/dev/null 2>&1 && need+=(llvm-19-dev)
 ls /usr/lib/llvm-14/lib/clang/14*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev-wasm32)
 ls /usr/lib/llvm-14/lib/clang/14*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 [ ${#need[@]} -eq 0 ] && exit 0

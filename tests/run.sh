@@ -10,9 +10,16 @@ export BUILD CC=${CC:-cc} SAN=${SAN:-0}
 export WISP="$PWD/$BUILD/wisp"
 export WISP_SPEC_DIR=${WISP_SPEC_DIR:-$PWD/../shared/spec/testsuite}
 export TMPROOT=$(mktemp -d)
+# The code cache starts empty for every run, so compilation is tested.
+export XDG_CACHE_HOME="$TMPROOT/cache"
+# Programs linked with libwisp.a find the compiled tier's plugin here.
+[ -f "$BUILD/libwisp-llvm.so" ] && export WISP_LLVM_PLUGIN="$PWD/$BUILD/libwisp-llvm.so"
 trap 'rm -rf "$TMPROOT"' EXIT
 
 bash tests/deps.sh
+# LLVM=0 picks the build directory; tests that build a copy of the tree
+# build it the default way.
+unset LLVM
 
 passed=0; failed=0; skipped=0
 tally() { # reads PASS/FAIL/SKIP lines on stdin, echoes failures and skips
@@ -43,6 +50,7 @@ suite "command line" bash tests/cli/run.sh
 suite "command line: input" bash tests/cli/input.sh
 suite "command line: limits and exit statuses" bash tests/cli/limits.sh
 suite "command line: Wasmtime's forms" bash tests/cli/wasmtime_compat.sh
+suite "command line: tiers" bash tests/cli/tiers.sh
 suite "embedding" bash tests/embed/run.sh
 suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh
@@ -52,23 +60,35 @@ suite "WASI sockets from the host" bash tests/wasi/sock/run.sh
 suite "text vs wabt" bash tests/tools/compare_wabt.sh
 suite "execution vs V8 (random modules)" bash tests/tools/exec_diff.sh
 
-echo "== spec test suite (wisp wast)"
-if [ -d "$WISP_SPEC_DIR" ]; then
+# spec_suite NAME WAST-OPTIONS...: every Wasm 2.0 file of the spec suite.
+spec_suite() {
+  local name=$1; shift
+  echo "== spec test suite ($name)"
+  if [ ! -d "$WISP_SPEC_DIR" ]; then
+    skipped=$((skipped+1)); echo "SKIP spec suite ($name): $WISP_SPEC_DIR not found (set WISP_SPEC_DIR)"
+    return
+  fi
+  local files rc last
   files=$(ls "$WISP_SPEC_DIR"/*.wast)
-  "$WISP" wast $files > "$TMPROOT/spec.out" 2>&1
+  "$WISP" wast "$@" $files > "$TMPROOT/spec.out" 2>&1
   rc=$?
   grep -v ', 0 failed,' "$TMPROOT/spec.out" | grep -E 'FAIL|failed' | grep -v '^[0-9]* passed' | head -50
   last=$(tail -n 1 "$TMPROOT/spec.out")
-  echo "spec: $(echo "$files" | wc -l) files: $last"
+  echo "spec ($name): $(echo "$files" | wc -l) files: $last"
   grep -o 'skipped: [^)]*' "$TMPROOT/spec.out" | sed 's/skipped: [0-9]* /skipped: /' | sort | uniq -c | sed 's/^/  /'
   if [[ "$last" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
     passed=$((passed+BASH_REMATCH[1])); failed=$((failed+BASH_REMATCH[2])); skipped=$((skipped+BASH_REMATCH[3]))
   else
-    failed=$((failed+1)); echo "FAIL spec run ended abnormally (status $rc)"
+    failed=$((failed+1)); echo "FAIL spec run ($name) ended abnormally (status $rc)"
   fi
-  [ $rc -ne 0 ] && [ $rc -ne 1 ] && { failed=$((failed+1)); echo "FAIL wisp wast exited with status $rc"; }
+  [ $rc -ne 0 ] && [ $rc -ne 1 ] && { failed=$((failed+1)); echo "FAIL wisp wast ($name) exited with status $rc"; }
+}
+spec_suite "interpreter" -C tier=interp
+if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
+  spec_suite "compiled tier" -C tier=compiled
 else
-  skipped=$((skipped+1)); echo "SKIP spec suite: $WISP_SPEC_DIR not found (set WISP_SPEC_DIR)"
+  echo "== spec test suite (compiled tier)"
+  skipped=$((skipped+1)); echo "SKIP spec suite, compiled tier: $("$WISP" --version | tail -1)"
 fi
 
 echo

@@ -11,6 +11,8 @@
 struct wisp_config {
     bool consume_fuel;
     bool interruptible;
+    uint8_t tier; /* wisp_tier, the same values as enum rt_tier */
+    bool cache;   /* the on-disk code cache */
 };
 
 struct wisp_engine {

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 
 #include "api/api.h"
+#include "runtime/tier.h"
+
+_Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == RT_TIER_INTERP &&
+                   (int)WISP_TIER_COMPILED == RT_TIER_COMPILED,
+               "wisp_tier and enum rt_tier agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
  * address space, so the bound only keeps the reservation sane. */
@@ -14,6 +19,16 @@ wisp_config *wisp_config_new(void) { return xcalloc(1, sizeof(wisp_config)); }
 void wisp_config_free(wisp_config *config) { free(config); }
 void wisp_config_consume_fuel(wisp_config *config, bool enable) { config->consume_fuel = enable; }
 void wisp_config_interruptible(wisp_config *config, bool enable) { config->interruptible = enable; }
+void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uint8_t)tier; }
+void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
+
+bool wisp_compiled_tier(const char **description)
+{
+    bool ok = rt_tier_available();
+    if (description)
+        *description = rt_tier_describe();
+    return ok;
+}
 
 wisp_engine *wisp_engine_new_with_config(wisp_config *config)
 {

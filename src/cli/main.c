@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/codegen_options.h"
 
 int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -130,32 +131,53 @@ int cmd_wat2wasm(int argc, char **argv)
 int cmd_wast(int argc, char **argv)
 {
     wisp_wast_options opt = {.log = stdout, .verbose = false};
+    struct codegen_options codegen = {0};
+    char why[256];
+    char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+        const char *a = argv[i], *v = NULL;
+        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             opt.verbose = true;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return usage_error("wast", "unknown option '%s'", argv[i]);
-        else
-            nfiles++;
+            continue;
+        }
+        if (strncmp(a, "-C", 2) == 0 && a[2])
+            v = a + 2;
+        else if (strncmp(a, "--codegen=", 10) == 0)
+            v = a + 10;
+        else if (strcmp(a, "-C") == 0 || strcmp(a, "--codegen") == 0)
+            v = i + 1 < argc ? argv[++i] : "";
+        if (v) {
+            if (!codegen_options_parse(&codegen, v, why, sizeof why)) {
+                free(files);
+                return usage_error("wast", "%s", why);
+            }
+        } else if (a[0] == '-' && a[1]) {
+            free(files);
+            return usage_error("wast", "unknown option '%s'", a);
+        } else {
+            files[nfiles++] = argv[i];
+        }
     }
-    if (!nfiles)
-        return usage_error("wast", "%s", "no input files");
-    wisp_engine *engine = wisp_engine_new();
+    if (!nfiles || !codegen_options_from_env(&codegen, why, sizeof why)) {
+        free(files);
+        return usage_error("wast", "%s", nfiles ? why : "no input files");
+    }
+    wisp_config *config = wisp_config_new();
+    codegen_options_configure(&codegen, config);
+    wisp_engine *engine = wisp_engine_new_with_config(config);
     uint64_t passed = 0, failed = 0, skipped = 0;
     int status = 0;
-    for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1])
-            continue;
+    for (int i = 0; i < nfiles; i++) {
         wisp_wast_result r;
         wisp_error err;
-        if (!wisp_wast_run_file(engine, argv[i], &opt, &r, &err)) {
+        if (!wisp_wast_run_file(engine, files[i], &opt, &r, &err)) {
             print_error(&err);
             failed++;
             status = is_io_error(&err) ? EXIT_USAGE : (status ? status : 1);
             continue;
         }
-        printf("%s: %u passed, %u failed, %u skipped", argv[i], r.passed, r.failed, r.skipped);
+        printf("%s: %u passed, %u failed, %u skipped", files[i], r.passed, r.failed, r.skipped);
         if (r.skipped)
             printf(" (skipped: %s)", r.skip_reasons);
         putchar('\n');
@@ -166,6 +188,7 @@ int cmd_wast(int argc, char **argv)
             status = 1;
     }
     wisp_engine_free(engine);
+    free(files);
     printf("%llu passed, %llu failed, %llu skipped\n", (unsigned long long)passed,
            (unsigned long long)failed, (unsigned long long)skipped);
     return status;
@@ -246,7 +269,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
-        printf("wisp %s\n", WISP_VERSION);
+        const char *tier;
+        bool compiled = wisp_compiled_tier(&tier);
+        printf("wisp %s\ncompiled tier: %s%s\n", WISP_VERSION, compiled ? "" : "absent: ", tier);
         return 0;
     }
     static const struct { const char *name; int (*fn)(int, char **); } commands[] = {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/codegen_options.h"
 #include "cli/wasm_options.h"
 
 static bool same_frame(const wisp_frame *a, const wisp_frame *b)
@@ -293,6 +294,7 @@ struct run_options {
     bool inherit_stdio[3];
     uint32_t max_depth;
     struct wasm_options limits;
+    struct codegen_options codegen;
     int nenvs, npreloads;
     const char **envs;      /* --env specs, applied after -S inherit-env */
     const char **preloads;  /* NAME=PATH */
@@ -391,6 +393,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o, wisp_
         if (strncmp(a, "-W", 2) == 0 && a[2]) {
             if (!wasm_options_parse(&o->limits, a + 2, why, sizeof why))
                 USAGE("%s", why);
+        } else if (strncmp(a, "-C", 2) == 0 && a[2]) {
+            if (!codegen_options_parse(&o->codegen, a + 2, why, sizeof why))
+                USAGE("%s", why);
         } else if (strncmp(a, "-S", 2) == 0 && a[2]) {
             if (!wasi_options(o, cfg, a + 2, why, sizeof why))
                 USAGE("%s", why);
@@ -398,6 +403,11 @@ static int parse_run_options(int argc, char **argv, struct run_options *o, wisp_
             if (missing)
                 USAGE("%s needs KEY=VALUE[,KEY=VALUE...]", a);
             if (!wasm_options_parse(&o->limits, v, why, sizeof why))
+                USAGE("%s", why);
+        } else if (VALUE("-C") || VALUE("--codegen")) {
+            if (missing)
+                USAGE("%s needs KEY=VALUE[,KEY=VALUE...]", a);
+            if (!codegen_options_parse(&o->codegen, v, why, sizeof why))
                 USAGE("%s", why);
         } else if (VALUE("-S") || VALUE("--wasi")) {
             if (missing)
@@ -545,7 +555,13 @@ int cmd_run(int argc, char **argv)
     if (o.trace)
         wisp_wasi_config_set_trace(cfg, stderr);
 
-    wisp_engine *engine = wasm_options_engine(&o.limits);
+    char why[256];
+    if (!codegen_options_from_env(&o.codegen, why, sizeof why))
+        return usage_error("run", "%s", why);
+    wisp_config *config = wisp_config_new();
+    wasm_options_configure(&o.limits, config);
+    codegen_options_configure(&o.codegen, config);
+    wisp_engine *engine = wisp_engine_new_with_config(config);
     wisp_error err;
     wisp_module *m = wisp_module_load_file(engine, file, &err);
     if (!m) {

@@ -141,12 +141,10 @@ bool wasm_options_parse(struct wasm_options *o, const char *list, char *why, siz
     return ok;
 }
 
-wisp_engine *wasm_options_engine(const struct wasm_options *o)
+void wasm_options_configure(const struct wasm_options *o, wisp_config *config)
 {
-    wisp_config *config = wisp_config_new();
     wisp_config_consume_fuel(config, o->has_fuel);
     wisp_config_interruptible(config, o->timeout_ns != 0);
-    return wisp_engine_new_with_config(config);
 }
 
 bool wasm_options_apply(const struct wasm_options *o, wisp_store *store, wisp_error *err)

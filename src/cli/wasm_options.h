@@ -17,8 +17,9 @@ struct wasm_options {
 bool wasm_option_set(struct wasm_options *o, const char *key, const char *value, char *why, size_t size);
 /* A comma-separated list of KEY=VALUE, as -W takes it. */
 bool wasm_options_parse(struct wasm_options *o, const char *list, char *why, size_t size);
-/* The engine these options need (fuel and interrupts are compiled in). */
-wisp_engine *wasm_options_engine(const struct wasm_options *o);
+/* What the engine needs for these options (fuel and interrupts are
+ * compiled in). */
+void wasm_options_configure(const struct wasm_options *o, wisp_config *config);
 /* Set the limits on a new store. */
 bool wasm_options_apply(const struct wasm_options *o, wisp_store *store, wisp_error *err);
 

@@ -10,6 +10,7 @@
 
 #include "interp/code.h"
 #include "runtime/numeric.h"
+#include "runtime/tier.h"
 #include "runtime/simd.h"
 
 struct frame {
@@ -695,14 +696,15 @@ do_call:
         ip = code->start;
         DISPATCH();
     }
-    if (!callee->host) {
+    if (!callee->host && !callee->native_entry) {
         /* A wasm function's first call: lower it, then call it. */
         if (UNLIKELY(!lower_on_call(s, callee)))
             goto check_trap;
         goto do_call;
     }
     {
-        /* A host function: it may call back into wasm above this frame. */
+        /* A host function or compiled code: it runs on the C stack and may
+         * call back into wasm above this frame. */
         uint32_t room = callee->nparam_slots > callee->nresult_slots ? callee->nparam_slots : callee->nresult_slots;
         if (UNLIKELY(frp >= frames_end || nfp + room > stack_end)) {
             s->exhausted = frp >= frames_end ? EXH_DEPTH : EXH_STACK;
@@ -710,15 +712,23 @@ do_call:
         }
         s->exec.top = (size_t)(nfp + room - s->exec.stack);
         s->exec.depth = (uint32_t)(frp - frames);
-        struct rt_caller caller = {s, inst};
-        s->trap = TRAP_NONE;
-        bool ok = callee->host(&caller, callee->env, nfp);
+        bool ok;
+        if (callee->native_entry) {
+            ok = rt_native_call(s, callee, nfp);
+        } else {
+            struct rt_caller caller = {s, inst};
+            s->trap = TRAP_NONE;
+            ok = callee->host(&caller, callee->env, nfp);
+        }
         s->exec.depth = (uint32_t)(frames0 - frames);
         if (!ok) {
+            /* Native code has put its frames in the trace already. */
             trap = s->trap != TRAP_NONE ? s->trap : TRAP_HOST;
-            trace_host(s, callee);
+            if (!callee->native_entry)
+                trace_host(s, callee);
             goto trap_unwind;
         }
+        mem = memobj->data; /* memory.grow never moves a memory, but cheap to be sure */
         mem_size = memobj->size;
         ip = ret_ip;
         DISPATCH();
@@ -765,6 +775,9 @@ static bool trap_error(struct rt_store *s, struct wisp_error *err)
         else if (s->exhausted == EXH_STACK)
             err_set(err, kind, -1, "%s: wasm stack limit of %zu bytes reached (max-wasm-stack)",
                     msg, s->exec.stack_slots * sizeof(union slot));
+        else if (s->exhausted == EXH_NATIVE)
+            err_set(err, kind, -1, "%s: native stack limit of %zu bytes reached (max-wasm-stack)",
+                    msg, s->max_stack_slots * sizeof(union slot));
         else
             err_set(err, kind, -1, "%s: host functions calling wasm nest too deeply", msg);
     } else if (s->trap == TRAP_INTERRUPT && s->interrupted_by_timeout) {
@@ -833,6 +846,11 @@ static bool call(struct rt_store *s, struct rt_func *f, union slot *args_results
         x->halt[0] = rt_interp_handler(XOP_halt);
         x->top = 0;
         x->depth = 0;
+    }
+    if (f->native_entry) {
+        if (rt_native_call(s, f, args_results))
+            return true;
+        return trap_error(s, err);
     }
     if (!f->code && !f->host && !lower_on_call(s, f)) {
         s->ntrace = 0;

@@ -3,6 +3,7 @@
  * objects, evaluate constant expressions, compile, apply element and data
  * segments in order, and run the start function. Also export lookup. */
 #include "runtime/runtime.h"
+#include "runtime/tier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,8 +383,10 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
     if (!allocate(s, inst, imports, err))
         return NULL;
 
-    /* Step 3: bodies are lowered on their first call. */
+    /* Step 3: bodies are lowered on their first call, or compiled now. */
     rt_codes_init(inst);
+    if (s->tier == RT_TIER_COMPILED && !rt_tier_compile_instance(inst, err))
+        return NULL;
 
     /* Steps 4 and 5. */
     if (!apply_segments(s, inst, err))

@@ -72,6 +72,11 @@ struct rt_func {
     uint32_t index;              /* function index in inst's module */
     struct rt_code *code;        /* compiled body (defined functions) */
     rt_host_fn host;             /* host functions */
+    /* The compiled tier (src/runtime/tier.h): the native code, called with
+     * inst as its context, and the entry that calls it with slots; NULL
+     * while the function runs in the interpreter. */
+    void *native;
+    void (*native_entry)(void *native, struct rt_instance *inst, union slot *args_results);
     void *env;
     char *host_name;             /* host functions: "module.name", for backtraces */
 };
@@ -137,6 +142,7 @@ struct rt_instance {
     struct rt_elem *elems;       /* module->nelems */
     struct rt_data *datas;       /* module->ndatas */
     struct rt_code *codes;       /* compiled bodies, owned (src/interp/lower.c) */
+    void *native;                /* the compiled tier's code for this instance */
 };
 
 /* A frame of the backtrace after a trap, innermost first. */
@@ -170,6 +176,12 @@ struct rt_store {
     struct rt_def { char *module, *name; uint32_t module_len, name_len; struct rt_extern ext; } *defs;
 
     struct rt_exec exec;
+    /* The compiled tier (tier.h): which tier runs code, and the state of
+     * native code running on this thread. */
+    uint8_t tier;               /* enum rt_tier */
+    bool cache;                 /* compiled code goes through the on-disk cache */
+    void *native_jmp;           /* the innermost native entry's jump buffer */
+    uintptr_t native_stack_limit; /* native code traps below this stack address */
     /* Limits (configurable through the public API). */
     uint32_t max_call_depth;  /* default RT_DEFAULT_CALL_DEPTH */
     size_t max_stack_slots;   /* default RT_DEFAULT_STACK_SLOTS */
@@ -186,7 +198,7 @@ struct rt_store {
     uint64_t timeout_ns;       /* per outermost call; 0 = none */
     struct rt_watchdog *watchdog; /* the timeout's thread, started on first use */
     bool interrupted_by_timeout;  /* the last TRAP_INTERRUPT came from the timeout */
-    enum rt_exhausted { EXH_DEPTH, EXH_STACK, EXH_HOST_NESTING } exhausted; /* which limit */
+    enum rt_exhausted { EXH_DEPTH, EXH_STACK, EXH_HOST_NESTING, EXH_NATIVE } exhausted; /* which limit */
 
     /* The last trap: reason, host message, exit code, backtrace. */
     enum rt_trap trap;

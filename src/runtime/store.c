@@ -2,6 +2,7 @@
  * create (functions, tables, memories, globals), growing them, the linker's
  * (module, name) definitions, and the trap wording shared by every stage. */
 #include "runtime/runtime.h"
+#include "runtime/tier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,8 +112,10 @@ void rt_store_free(struct rt_store *s)
     rt_lowering_free(s);
     /* Compiled code first, while every object it might look at still exists. */
     for (uint32_t i = 0; i < s->nobjects; i++)
-        if (s->objects[i].kind == OBJ_INSTANCE)
+        if (s->objects[i].kind == OBJ_INSTANCE) {
             rt_codes_free(s->objects[i].p);
+            rt_tier_release(s->objects[i].p);
+        }
     for (uint32_t i = 0; i < s->nobjects; i++) {
         void *p = s->objects[i].p;
         switch (s->objects[i].kind) {

@@ -877,6 +877,8 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     };
     r.spectest = (struct spectest_out){.log = r.log, .verbose = r.verbose};
     r.store = rt_store_new();
+    r.store->tier = engine->config.tier;
+    r.store->cache = engine->config.cache;
     wisp_error e;
     if (!spectest_define(r.store, &r.spectest, &e)) {
         char msg[512];

@@ -42,13 +42,19 @@ check "make install DESTDIR=... PREFIX=/usr succeeds" test "$rc" = 0
 # The complete list: a new installed file must be added here (and to the
 # Makefile's INSTALLED, which uninstall removes).
 want=$(printf '%s\n' usr/bin/wisp usr/include/wisp.h usr/lib/libwisp.a usr/lib/libwisp.so \
-  "usr/lib/libwisp.so.$major" "usr/lib/libwisp.so.$version" usr/lib/pkgconfig/wisp.pc | LC_ALL=C sort)
+  "usr/lib/libwisp.so.$major" "usr/lib/libwisp.so.$version" usr/lib/pkgconfig/wisp.pc \
+  $( [ -f "$BUILD/libwisp-llvm.so" ] && echo usr/lib/wisp/libwisp-llvm.so ) | LC_ALL=C sort)
 got=$(files_under "$root")
 check "install puts exactly the header, libwisp.a, libwisp.so*, wisp.pc and wisp under DESTDIR/PREFIX" \
   test "$got" = "$want"
 [ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/  /'
 run "$root/usr/bin/wisp" --version
 check "the installed tool runs" test "$rc" = 0
+if [ -f "$BUILD/libwisp-llvm.so" ]; then
+  run env -u WISP_LLVM_PLUGIN "$root/usr/bin/wisp" --version
+  check "the installed tool finds the installed compiled tier (../lib/wisp/)" \
+    test -n "$(echo "$out" | grep -F 'compiled tier: LLVM')"
+fi
 lib="$root/usr/lib"
 check "libwisp.so -> libwisp.so.$major -> libwisp.so.$version (WISP_VERSION)" \
   test "$(readlink "$lib/libwisp.so")" = "libwisp.so.$major" -a \

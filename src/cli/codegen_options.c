@@ -1,0 +1,81 @@
+/* `-C key=value[,...]` and WISP_TIER: the code generation options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/codegen_options.h"
+
+static bool parse_tier(const char *v, wisp_tier *out)
+{
+    if (strcmp(v, "auto") == 0)
+        *out = WISP_TIER_AUTO;
+    else if (strcmp(v, "interp") == 0)
+        *out = WISP_TIER_INTERP;
+    else if (strcmp(v, "compiled") == 0)
+        *out = WISP_TIER_COMPILED;
+    else
+        return false;
+    return true;
+}
+
+bool codegen_options_parse(struct codegen_options *o, const char *list, char *why, size_t size)
+{
+    const char *p = list;
+    if (!*p) {
+        snprintf(why, size, "-C: expected KEY=VALUE");
+        return false;
+    }
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        const char *eq = memchr(p, '=', len);
+        if (!eq) {
+            snprintf(why, size, "-C %.*s: expected KEY=VALUE", (int)len, p);
+            return false;
+        }
+        size_t klen = (size_t)(eq - p);
+        char value[64];
+        snprintf(value, sizeof value, "%.*s", (int)(len - klen - 1), eq + 1);
+        if (klen == 4 && memcmp(p, "tier", 4) == 0) {
+            if (!parse_tier(value, &o->tier)) {
+                snprintf(why, size, "-C tier=%s: expected interp, compiled or auto", value);
+                return false;
+            }
+            o->has_tier = true;
+        } else if (klen == 5 && memcmp(p, "cache", 5) == 0) {
+            bool yes = !strcmp(value, "y") || !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1");
+            bool no = !strcmp(value, "n") || !strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "0");
+            if (!yes && !no) {
+                snprintf(why, size, "-C cache=%s: expected y or n", value);
+                return false;
+            }
+            o->no_cache = no;
+        } else {
+            snprintf(why, size, "-C %.*s: unknown option; wisp knows tier and cache", (int)klen, p);
+            return false;
+        }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}
+
+bool codegen_options_from_env(struct codegen_options *o, char *why, size_t size)
+{
+    const char *v = getenv("WISP_TIER");
+    if (o->has_tier || !v || !*v)
+        return true;
+    if (!parse_tier(v, &o->tier)) {
+        snprintf(why, size, "WISP_TIER=%s: expected interp, compiled or auto", v);
+        return false;
+    }
+    o->has_tier = true;
+    return true;
+}
+
+void codegen_options_configure(const struct codegen_options *o, wisp_config *config)
+{
+    if (o->has_tier)
+        wisp_config_tier(config, o->tier);
+    wisp_config_cache(config, !o->no_cache);
+}

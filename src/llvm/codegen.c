@@ -1,0 +1,131 @@
+/* The compiled tier's plugin: translate a module (translate.c), optimize
+ * it with LLVM's default O2 pipeline for the host CPU, and emit an ELF
+ * relocatable object that the runtime links itself (src/runtime/
+ * native_image.c). The plugin never runs code and keeps no state per
+ * module: the object is the whole result, which is what the code cache and
+ * `wisp compile` store. Each compilation has its own LLVM context and
+ * target machine, so compilations may run on several threads at once. */
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
+
+#include "llvm/translate.h"
+#include "runtime/tier_plugin.h"
+
+static LLVMTargetRef target;
+static char *triple, *cpu, *features;
+static char description[160];
+static const char *fp_constraint = "=x,0"; /* x86-64; "=w,0" on AArch64 */
+
+static const char *describe(void) { return description; }
+
+static bool init(char *why, size_t size)
+{
+    if (LLVMInitializeNativeTarget() || LLVMInitializeNativeAsmPrinter()) {
+        snprintf(why, size, "LLVM has no code generator for this host");
+        return false;
+    }
+    triple = LLVMGetDefaultTargetTriple();
+    if (strncmp(triple, "x86_64", 6) != 0) {
+        /* The runtime links the objects itself, for x86-64 so far. */
+        snprintf(why, size, "the compiled tier supports x86-64 hosts only, not %s", triple);
+        return false;
+    }
+    cpu = LLVMGetHostCPUName();
+    features = LLVMGetHostCPUFeatures();
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(triple, &target, &msg)) {
+        snprintf(why, size, "%s", msg);
+        LLVMDisposeMessage(msg);
+        return false;
+    }
+    unsigned major, minor, patch;
+    LLVMGetVersion(&major, &minor, &patch);
+    snprintf(description, sizeof description, "LLVM %u.%u.%u, %s", major, minor, patch, cpu);
+    return true;
+}
+
+/* Check the IR; on failure name the function (WISP_LLVM_DUMP=1 prints it). */
+static bool verify(LLVMModuleRef mod, struct wisp_error *err)
+{
+    char *msg = NULL;
+    if (!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg)) {
+        LLVMDisposeMessage(msg);
+        return true;
+    }
+    const char *bad = "?";
+    for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+        if (LLVMCountBasicBlocks(f) && LLVMVerifyFunction(f, LLVMReturnStatusAction)) {
+            bad = LLVMGetValueName(f);
+            if (getenv("WISP_LLVM_DUMP")) {
+                char *ir = LLVMPrintValueToString(f);
+                fprintf(stderr, "%s\n", ir);
+                LLVMDisposeMessage(ir);
+            }
+            break;
+        }
+    err_set(err, WISP_ERR_LINK, -1, "the compiled tier made invalid code for %s (an internal error): %.300s", bad,
+            msg);
+    LLVMDisposeMessage(msg);
+    return false;
+}
+
+static bool compile(const struct module *m, const struct rt_tier_options *o, uint8_t **obj, size_t *len,
+                    struct wisp_error *err)
+{
+    struct tr_options opt = {.checks = o->checks, .fp_constraint = fp_constraint};
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = tr_module(ctx, m, &opt, err);
+    bool ok = mod && verify(mod, err);
+    if (ok) {
+        /* Position-independent, small code model: the runtime's linker
+         * places the code anywhere and reaches helpers through stubs and a
+         * GOT. */
+        LLVMTargetMachineRef machine = LLVMCreateTargetMachine(target, triple, cpu, features,
+                                                               LLVMCodeGenLevelDefault, LLVMRelocPIC,
+                                                               LLVMCodeModelSmall);
+        LLVMSetTarget(mod, triple);
+        LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(machine);
+        LLVMSetModuleDataLayout(mod, layout);
+        LLVMDisposeTargetData(layout);
+        LLVMPassBuilderOptionsRef popt = LLVMCreatePassBuilderOptions();
+        LLVMErrorRef e = LLVMRunPasses(mod, "default<O2>", machine, popt);
+        LLVMDisposePassBuilderOptions(popt);
+        char *msg = NULL;
+        LLVMMemoryBufferRef buf = NULL;
+        if (e) {
+            msg = LLVMGetErrorMessage(e);
+            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: optimization failed: %.300s", msg);
+            LLVMDisposeErrorMessage(msg);
+            ok = false;
+        } else if (LLVMTargetMachineEmitToMemoryBuffer(machine, mod, LLVMObjectFile, &msg, &buf)) {
+            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %.300s", msg);
+            LLVMDisposeMessage(msg);
+            ok = false;
+        }
+        LLVMDisposeTargetMachine(machine);
+        if (ok) {
+            *len = LLVMGetBufferSize(buf);
+            *obj = xmalloc(*len ? *len : 1);
+            memcpy(*obj, LLVMGetBufferStart(buf), *len);
+            LLVMDisposeMemoryBuffer(buf);
+        }
+    }
+    if (mod)
+        LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return ok;
+}
+
+static const struct rt_tier_plugin plugin = {
+    .layout = RT_TIER_LAYOUT,
+    .describe = describe,
+    .init = init,
+    .compile = compile,
+};
+
+__attribute__((visibility("default"))) const struct rt_tier_plugin *wisp_tier_plugin(void);
+const struct rt_tier_plugin *wisp_tier_plugin(void) { return &plugin; }

@@ -1,0 +1,369 @@
+/* The runtime side of native code: entering it (rt_native_call), and the
+ * helpers the generated code calls for whatever is not worth inlining:
+ * traps, the fuel and interrupt slow path, calls to host functions and to
+ * functions still in the interpreter, bulk memory and table operations, and
+ * most SIMD operations (the same functions as the interpreter's, from
+ * simd.h, so both tiers compute the same bits).
+ *
+ * A trap longjmps to the innermost rt_native_call. Native code keeps frame
+ * pointers, so the backtrace is a walk up the frame chain, each return
+ * address looked up in the table of compiled code ranges. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdlib.h>
+
+#include "runtime/simd.h"
+#include "runtime/tier.h"
+#include "runtime/tier_plugin.h"
+
+/* ---- code ranges: machine code address -> function ---- */
+
+static pthread_mutex_t ranges_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rt_code_range *ranges; /* sorted by start, disjoint */
+static size_t nranges, ranges_cap;
+
+static int range_cmp(const void *a, const void *b)
+{
+    uintptr_t x = ((const struct rt_code_range *)a)->start, y = ((const struct rt_code_range *)b)->start;
+    return x < y ? -1 : x > y;
+}
+
+void rt_native_add_ranges(const struct rt_code_range *r, size_t n)
+{
+    pthread_mutex_lock(&ranges_lock);
+    while (nranges + n > ranges_cap) {
+        ranges_cap = ranges_cap ? ranges_cap * 2 : 256;
+        ranges = xrealloc(ranges, ranges_cap * sizeof *ranges);
+    }
+    memcpy(ranges + nranges, r, n * sizeof *r);
+    nranges += n;
+    qsort(ranges, nranges, sizeof *ranges, range_cmp);
+    pthread_mutex_unlock(&ranges_lock);
+}
+
+void rt_native_remove_ranges(uintptr_t start, uintptr_t end)
+{
+    pthread_mutex_lock(&ranges_lock);
+    size_t k = 0;
+    for (size_t i = 0; i < nranges; i++)
+        if (ranges[i].start < start || ranges[i].start >= end)
+            ranges[k++] = ranges[i];
+    nranges = k;
+    pthread_mutex_unlock(&ranges_lock);
+}
+
+static struct rt_func *func_at(uintptr_t pc)
+{
+    struct rt_func *f = NULL;
+    pthread_mutex_lock(&ranges_lock);
+    size_t lo = 0, hi = nranges;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ranges[mid].start <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && pc < ranges[lo - 1].end)
+        f = ranges[lo - 1].func;
+    pthread_mutex_unlock(&ranges_lock);
+    return f;
+}
+
+/* ---- traps and backtraces ---- */
+
+static void add_frame(struct rt_store *s, struct rt_func *f, uint32_t offset)
+{
+    if (s->ntrace >= RT_TRACE_MAX)
+        return;
+    VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+    s->trace[s->ntrace++] = (struct rt_trace_frame){f, offset};
+}
+
+/* Append the wasm frames above native frame `frame`: each frame holds the
+ * caller's frame pointer and the return address. The walk ends at the
+ * first return address outside compiled wasm code (the entry that called
+ * in), or where the chain stops going up the stack. */
+static void walk(struct rt_store *s, void *frame)
+{
+    void **fp = frame;
+    while (fp && s->ntrace < RT_TRACE_MAX) {
+        struct rt_func *f = func_at((uintptr_t)fp[1] - 1);
+        if (!f)
+            break;
+        add_frame(s, f, UINT32_MAX);
+        void **up = fp[0];
+        if (up <= fp)
+            break;
+        fp = up;
+    }
+}
+
+static _Noreturn void leave(struct rt_store *s)
+{
+    longjmp(*(jmp_buf *)s->native_jmp, 1);
+}
+
+/* The trapping function is known by index; when it was inlined into
+ * another, the function whose code is running comes next. */
+static _Noreturn void trap_in(struct rt_instance *inst, uint32_t func, uint32_t offset, void *frame,
+                              uintptr_t pc)
+{
+    struct rt_store *s = inst->store;
+    s->ntrace = 0;
+    struct rt_func *f = inst->funcs[func];
+    add_frame(s, f, offset);
+    struct rt_func *running = func_at(pc - 1);
+    if (running && running != f)
+        add_frame(s, running, UINT32_MAX);
+    walk(s, frame);
+    leave(s);
+}
+
+void wisp_rt_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame);
+void wisp_rt_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame)
+{
+    struct rt_store *s = inst->store;
+    s->trap = (enum rt_trap)kind;
+    if (kind == TRAP_STACK_EXHAUSTED)
+        s->exhausted = EXH_NATIVE;
+    trap_in(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
+}
+
+/* A check point whose fast path failed: an interrupt, or fuel below cost. */
+void wisp_rt_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame);
+void wisp_rt_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame)
+{
+    if (!rt_check_slow(inst->store, cost))
+        trap_in(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
+}
+
+/* A call from native code to a function without native code: a host
+ * function, or a wasm function that still runs in the interpreter. frame
+ * is the calling stub's frame. */
+void wisp_rt_call_slots(struct rt_func *callee, struct rt_instance *caller, union slot *slots, void *frame);
+void wisp_rt_call_slots(struct rt_func *callee, struct rt_instance *caller, union slot *slots, void *frame)
+{
+    struct rt_store *s = caller->store;
+    if (callee->host) {
+        struct rt_caller c = {s, caller};
+        s->trap = TRAP_NONE;
+        if (callee->host(&c, callee->env, slots))
+            return;
+        if (s->trap == TRAP_NONE)
+            s->trap = TRAP_HOST;
+        s->ntrace = 0;
+        add_frame(s, callee, UINT32_MAX);
+        walk(s, frame);
+        leave(s);
+    }
+    if (!rt_call(s, callee, slots, NULL)) {
+        walk(s, frame);
+        leave(s);
+    }
+}
+
+/* ---- memories and tables (each returns a trap reason, 0 for none) ---- */
+
+uint32_t wisp_rt_memory_grow(struct rt_instance *inst, uint32_t mem, uint32_t delta);
+uint32_t wisp_rt_memory_grow(struct rt_instance *inst, uint32_t mem, uint32_t delta)
+{
+    return (uint32_t)rt_memory_grow(inst->memories[mem], delta);
+}
+
+/* Fuel for a bulk operation: on failure the reason is in s->trap. */
+static bool bulk_fuel(struct rt_store *s, uint64_t bytes)
+{
+    return !s->fuel_enabled || rt_charge_bulk(s, bytes);
+}
+
+uint32_t wisp_rt_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n);
+uint32_t wisp_rt_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n)
+{
+    struct rt_memory *m = inst->memories[mem];
+    if ((uint64_t)d + n > m->size)
+        return TRAP_OOB_MEMORY;
+    if (!bulk_fuel(inst->store, n))
+        return inst->store->trap;
+    if (n)
+        memset(m->data + d, (int)(uint8_t)val, n);
+    return 0;
+}
+
+uint32_t wisp_rt_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n);
+uint32_t wisp_rt_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n)
+{
+    struct rt_memory *dst = inst->memories[dm], *src = inst->memories[sm];
+    if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
+        return TRAP_OOB_MEMORY;
+    if (!bulk_fuel(inst->store, n))
+        return inst->store->trap;
+    if (n)
+        memmove(dst->data + d, src->data + s, n);
+    return 0;
+}
+
+uint32_t wisp_rt_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
+uint32_t wisp_rt_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
+{
+    struct rt_memory *m = inst->memories[mem];
+    const struct rt_data *data = &inst->datas[seg];
+    if ((uint64_t)s + n > data->len || (uint64_t)d + n > m->size)
+        return TRAP_OOB_MEMORY;
+    if (!bulk_fuel(inst->store, n))
+        return inst->store->trap;
+    if (n)
+        memcpy(m->data + d, data->bytes + s, n);
+    return 0;
+}
+
+void wisp_rt_data_drop(struct rt_instance *inst, uint32_t seg);
+void wisp_rt_data_drop(struct rt_instance *inst, uint32_t seg) { inst->datas[seg].len = 0; }
+
+void wisp_rt_elem_drop(struct rt_instance *inst, uint32_t seg);
+void wisp_rt_elem_drop(struct rt_instance *inst, uint32_t seg) { inst->elems[seg].count = 0; }
+
+uint32_t wisp_rt_table_grow(struct rt_instance *inst, uint32_t table, void *init, uint32_t delta);
+uint32_t wisp_rt_table_grow(struct rt_instance *inst, uint32_t table, void *init, uint32_t delta)
+{
+    return (uint32_t)rt_table_grow(inst->tables[table], delta, init);
+}
+
+uint32_t wisp_rt_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n);
+uint32_t wisp_rt_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n)
+{
+    struct rt_table *t = inst->tables[table];
+    if ((uint64_t)i + n > t->size)
+        return TRAP_OOB_TABLE;
+    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *t->elems))
+        return inst->store->trap;
+    for (uint32_t k = 0; k < n; k++)
+        t->elems[i + k] = v;
+    return 0;
+}
+
+uint32_t wisp_rt_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n);
+uint32_t wisp_rt_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n)
+{
+    struct rt_table *dst = inst->tables[dt], *src = inst->tables[st];
+    if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
+        return TRAP_OOB_TABLE;
+    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *dst->elems))
+        return inst->store->trap;
+    if (n)
+        memmove(dst->elems + d, src->elems + s, n * sizeof *dst->elems);
+    return 0;
+}
+
+uint32_t wisp_rt_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n);
+uint32_t wisp_rt_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n)
+{
+    struct rt_table *t = inst->tables[table];
+    const struct rt_elem *e = &inst->elems[seg];
+    if ((uint64_t)s + n > e->count || (uint64_t)d + n > t->size)
+        return TRAP_OOB_TABLE;
+    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *t->elems))
+        return inst->store->trap;
+    if (n)
+        memcpy(t->elems + d, e->items + s, n * sizeof *t->elems);
+    return 0;
+}
+
+/* ---- SIMD: one calling convention for every pure operation ---- */
+
+#define SIMD_UN(id)                                                                         \
+    static void simd_h_##id(v128_t *r, const v128_t *a, const v128_t *b, const v128_t *c) \
+    { (void)b; (void)c; *r = simd_##id(*a); }
+#define SIMD_BIN(id)                                                                        \
+    static void simd_h_##id(v128_t *r, const v128_t *a, const v128_t *b, const v128_t *c) \
+    { (void)c; *r = simd_##id(*a, *b); }
+#define SIMD_TER(id)                                                                        \
+    static void simd_h_##id(v128_t *r, const v128_t *a, const v128_t *b, const v128_t *c) \
+    { *r = simd_##id(*a, *b, *c); }
+#define SIMD_SHIFT(id)                                                                      \
+    static void simd_h_##id(v128_t *r, const v128_t *a, const v128_t *b, const v128_t *c) \
+    { (void)c; *r = simd_##id(*a, b->u32[0]); }
+#define SIMD_TEST(id)                                                                       \
+    static void simd_h_##id(v128_t *r, const v128_t *a, const v128_t *b, const v128_t *c) \
+    { (void)b; (void)c; memset(r, 0, sizeof *r); r->u32[0] = simd_##id(*a); }
+#include "runtime/simd_ops.def"
+
+/* ---- entering native code ---- */
+
+/* Room kept below the native stack limit for host functions, the trap
+ * path and signal handlers. */
+#define NATIVE_STACK_RESERVE ((uintptr_t)192 << 10)
+
+static __thread uintptr_t thread_stack_low;
+
+static uintptr_t stack_limit(struct rt_store *s)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (!thread_stack_low) {
+        pthread_attr_t attr;
+        void *addr = NULL;
+        size_t size = 0;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            pthread_attr_getstack(&attr, &addr, &size);
+            pthread_attr_destroy(&attr);
+        }
+        /* Unknown bounds: assume the smallest common thread stack. */
+        thread_stack_low = addr ? (uintptr_t)addr : here - ((uintptr_t)512 << 10);
+    }
+    uintptr_t floor = thread_stack_low + NATIVE_STACK_RESERVE;
+    size_t want = s->max_stack_slots * sizeof(union slot);
+    uintptr_t limit = here > want ? here - want : 0;
+    return limit > floor ? limit : floor;
+}
+
+bool rt_native_call(struct rt_store *s, struct rt_func *f, union slot *args_results)
+{
+    jmp_buf jb;
+    void *volatile prev = s->native_jmp;
+    volatile uintptr_t prev_limit = s->native_stack_limit;
+    if (!prev)
+        s->native_stack_limit = stack_limit(s);
+    s->native_jmp = &jb;
+    if (setjmp(jb)) {
+        s->native_jmp = prev;
+        s->native_stack_limit = prev_limit;
+        return false;
+    }
+    f->native_entry(f->native, f->inst, args_results);
+    s->native_jmp = prev;
+    s->native_stack_limit = prev_limit;
+    return true;
+}
+
+/* ---- what the plugin links against ---- */
+
+static const struct rt_tier_symbol symbols[] = {
+    {"wisp_rt_trap", (void *)wisp_rt_trap},
+    {"wisp_rt_check", (void *)wisp_rt_check},
+    {"wisp_rt_call_slots", (void *)wisp_rt_call_slots},
+    {"wisp_rt_memory_grow", (void *)wisp_rt_memory_grow},
+    {"wisp_rt_memory_fill", (void *)wisp_rt_memory_fill},
+    {"wisp_rt_memory_copy", (void *)wisp_rt_memory_copy},
+    {"wisp_rt_memory_init", (void *)wisp_rt_memory_init},
+    {"wisp_rt_data_drop", (void *)wisp_rt_data_drop},
+    {"wisp_rt_elem_drop", (void *)wisp_rt_elem_drop},
+    {"wisp_rt_table_grow", (void *)wisp_rt_table_grow},
+    {"wisp_rt_table_fill", (void *)wisp_rt_table_fill},
+    {"wisp_rt_table_copy", (void *)wisp_rt_table_copy},
+    {"wisp_rt_table_init", (void *)wisp_rt_table_init},
+#define SIMD_ANY(id) {"wisp_simd_" #id, (void *)simd_h_##id},
+#define SIMD_UN SIMD_ANY
+#define SIMD_BIN SIMD_ANY
+#define SIMD_TER SIMD_ANY
+#define SIMD_SHIFT SIMD_ANY
+#define SIMD_TEST SIMD_ANY
+#include "runtime/simd_ops.def"
+#undef SIMD_ANY
+};
+
+const struct rt_tier_symbol *rt_native_symbols(size_t *n)
+{
+    *n = ARRAY_LEN(symbols);
+    return symbols;
+}

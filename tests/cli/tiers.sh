@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Choosing the tier: -C tier=interp|compiled|auto and WISP_TIER, `wisp
+# --version`, and the same results, traps, backtraces and limits from the
+# compiled tier as from the interpreter. Without the compiled tier (a build
+# without LLVM), tier=compiled must fail clearly, and the rest is skipped.
+set -u
+cd "$(dirname "$0")"
+. ./lib.sh
+
+run "$WISP" --version
+check "--version names the compiled tier or says why it is absent" \
+  test "$rc" = 0 -a -n "$(echo "$out" | grep -E '^compiled tier: (LLVM [0-9]|absent: )')"
+run "$WISP" run -C tier=fast tiers.wat
+check "-C tier=fast: usage error naming the choices, exit 2" \
+  test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'tier=fast: expected interp, compiled or auto')"
+run "$WISP" run -C speed=1 tiers.wat
+check "-C unknown key: usage error, exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'unknown option')"
+run env WISP_TIER=warp "$WISP" run tiers.wat
+check "WISP_TIER=warp: usage error, exit 2" test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'WISP_TIER=warp')"
+run "$WISP" wast -C tier=bogus sample.wast
+check "wast -C tier=bogus: usage error, exit 2" test "$rc" = 2
+run "$WISP" run -C tier=interp --invoke add tiers.wat 2 3
+check "tier=interp runs" test "$rc" = 0 -a "$out" = 5
+
+if ! echo "$("$WISP" --version)" | grep -q '^compiled tier: LLVM'; then
+  run "$WISP" run -C tier=compiled --invoke add tiers.wat 2 3
+  check "tier=compiled without the compiled tier fails at instantiation, exit 1" \
+    test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'compiled tier is unavailable')"
+  echo "SKIP the compiled tier's own checks: not built in ($("$WISP" --version | tail -1))"
+  exit 0
+fi
+
+for how in "-C tier=compiled" "--codegen=tier=compiled" "-Ctier=compiled" "WISP_TIER=compiled"; do
+  case "$how" in
+    WISP_TIER=*) run env WISP_TIER=compiled "$WISP" run --invoke add tiers.wat 40 2 ;;
+    *) run "$WISP" run $how --invoke add tiers.wat 40 2 ;;
+  esac
+  check "compiled tier via $how: add 40 2 = 42" test "$rc" = 0 -a "$out" = 42
+done
+run env WISP_TIER=compiled "$WISP" run -C tier=interp --invoke add tiers.wat 1 1
+check "-C tier= wins over WISP_TIER" test "$rc" = 0 -a "$out" = 2
+
+for tier in interp compiled; do
+  run "$WISP" run -C tier=$tier --invoke divide tiers.wat 0
+  check "$tier: a trap two calls deep exits 134 with the message" \
+    test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'wisp: trap: integer divide by zero')"
+  eval "trace_$tier=\$(echo \"\$err\" | grep -E '^ +[0-9]+:' | sed 's/ at byte.*//')"
+  run "$WISP" run -C tier=$tier --invoke oob tiers.wat 65535
+  check "$tier: an out-of-bounds load traps" \
+    test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'out of bounds memory access')"
+  run "$WISP" run -C tier=$tier --invoke count tiers.wat 1000000
+  check "$tier: a loop of a million iterations" test "$rc" = 0 -a "$out" = 1000000
+  run "$WISP" run -C tier=$tier --invoke greet tiers.wat
+  check "$tier: a WASI call from wasm" test "$rc" = 0 -a "$(echo "$out" | head -1)" = "hello from wasm"
+  run "$WISP" run -C tier=$tier tiers.wat
+  check "$tier: _start runs" test "$rc" = 0
+  run timeout 60 "$WISP" run -C tier=$tier --invoke rec tiers.wat 1
+  check "$tier: runaway recursion is 'call stack exhausted', exit 134" \
+    test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'wisp: trap: call stack exhausted')"
+  run timeout 20 "$WISP" run -C tier=$tier -W timeout=100ms --invoke spin tiers.wat
+  check "$tier: a timeout stops an endless loop" \
+    test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'the time limit of 0.100 s was reached')"
+  # Fuel is charged by the same rule in both tiers: find the least that
+  # lets `count 1000` finish.
+  lo=1; hi=1000000
+  while [ $lo -lt $hi ]; do
+    mid=$(( (lo + hi) / 2 ))
+    if "$WISP" run -C tier=$tier -W fuel=$mid --invoke count tiers.wat 1000 >/dev/null 2>&1; then hi=$mid; else lo=$((mid + 1)); fi
+  done
+  eval "fuel_$tier=$lo"
+done
+check "the backtrace names the same functions in both tiers ($(echo $trace_compiled))" \
+  test -n "$trace_interp" -a "$trace_interp" = "$trace_compiled"
+check "fuel: the same least fuel in both tiers ($fuel_interp, $fuel_compiled)" \
+  test "$fuel_interp" = "$fuel_compiled" -a "$fuel_interp" -gt 1000
+run "$WISP" run -C tier=compiled -W max-wasm-stack=256K --invoke rec tiers.wat 1
+check "compiled: the stack limit is max-wasm-stack, named in the trap" \
+  test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'native stack limit of 262144 bytes reached (max-wasm-stack)')"
+run "$WISP" wast -C tier=compiled sample.wast
+check "wast -C tier=compiled runs a script" test -n "$(echo "$out" | tail -1 | grep -E '^[1-9][0-9]* passed, 0 failed')"
+
+# The code cache: -C cache=n writes nothing; a run writes one file per
+# module; the next run uses it without loading LLVM; a damaged file is
+# ignored and replaced.
+cache=$T/cache
+run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled,cache=n --invoke add tiers.wat 1 2
+check "cache=n leaves no cache" test "$rc" = 0 -a "$out" = 3 -a ! -d "$cache/wisp"
+run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled --invoke add tiers.wat 1 2
+check "a compiled run leaves one file in \$XDG_CACHE_HOME/wisp" \
+  test "$rc" = 0 -a "$out" = 3 -a "$(ls "$cache/wisp" 2>/dev/null | wc -l)" = 1
+if command -v strace >/dev/null 2>&1; then
+  run env XDG_CACHE_HOME="$cache" strace -f -e trace=openat -o "$T/strace" "$WISP" run -C tier=compiled --invoke add tiers.wat 1 2
+  check "the second run takes the code from the cache and never opens LLVM" \
+    test "$rc" = 0 -a "$out" = 3 -a -z "$(grep -F libLLVM "$T/strace")" -a -n "$(grep -F "$cache/wisp" "$T/strace")"
+else
+  echo "SKIP cache hit without LLVM: strace is not installed"
+fi
+f=$(ls "$cache"/wisp/*.o | head -1)
+head -c 100 /dev/urandom > "$f"
+run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled --invoke add tiers.wat 20 22
+check "a damaged cache file is ignored and replaced" test "$rc" = 0 -a "$out" = 42 -a "$(stat -c %s "$f")" -gt 1000
+run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled -W fuel=100000 --invoke add tiers.wat 1 1
+check "code with fuel checks is cached apart from code without" \
+  test "$rc" = 0 -a "$out" = 2 -a "$(ls "$cache/wisp" | wc -l)" = 2

@@ -1,0 +1,26 @@
+;; Exports for the tier tests (tests/cli/tiers.sh): arithmetic, traps deep in
+;; a call chain, a loop that counts, host calls both ways, and recursion.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from wasm\n")
+  (table 2 funcref)
+  (elem (i32.const 0) $add $inner)
+  (func $add (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func $middle (param i32) (result i32) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 1)))
+  (func $outer (export "divide") (param i32) (result i32) (i32.add (call $middle (local.get 0)) (i32.const 1)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))
+  (func (export "oob") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "greet") (result i32)
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 16))
+    (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+  (func $rec (export "rec") (param i32) (result i32)
+    (i32.add (call $rec (local.get 0)) (i32.const 1)))
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "_start") (drop (call $outer (i32.const 5)))))
