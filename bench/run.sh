@@ -18,9 +18,17 @@ tmo=${BENCH_TIMEOUT:-300}
 # The "limits" column runs wisp again with fuel and a timeout on, so the cost
 # of the check points shows beside the run without them. Empty: no column.
 limits=${BENCH_LIMITS-"-W fuel=9000000000000000000,timeout=1h"}
+# The "compiled" column runs wisp with -C tier=compiled, best of $repeat
+# with the code cache (the first run fills it); "cold" is one run that
+# compiles without the cache, so cold - compiled is the compile time.
+# Without the compiled tier both are n/a.
+compiled=${BENCH_COMPILED-"-C tier=compiled"}
+export XDG_CACHE_HOME
+XDG_CACHE_HOME=$(mktemp -d)
+
 here=$(cd "$(dirname "$0")" && pwd)
 errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
+trap 'rm -rf "$errf" "$XDG_CACHE_HOME"' EXIT
 
 have_node=1
 command -v "$node" >/dev/null 2>&1 || have_node=0
@@ -61,7 +69,7 @@ one_wisp() {
         return 2
     fi
     # A feature wisp does not have yet is n/a for this kernel, not a failure.
-    if [ "$rc" != 0 ] && grep -qi 'not implemented' "$errf"; then
+    if [ "$rc" != 0 ] && grep -qi 'not implemented\|compiled tier is unavailable' "$errf"; then
         echo "note: wisp $1: $(head -c 200 "$errf")" >&2
         return 3
     fi
@@ -115,30 +123,39 @@ status=0
         else
             wsp="n/a -"
         fi
-        lim="n/a -"
+        lim="n/a -" cmp="n/a -" cold="n/a -"
         if [ "$have_wisp" = 1 ] && [ -n "$limits" ]; then
             lim=$(wisp_flags=$limits best_of wisp "$k")
         fi
-        echo "$k $nat $nod $wsp $lim"
+        if [ "$have_wisp" = 1 ] && [ -n "$compiled" ]; then
+            cold=$(repeat=1 wisp_flags="$compiled,cache=n" best_of wisp "$k")
+            cmp=$(wisp_flags=$compiled best_of wisp "$k")
+        fi
+        echo "$k $nat $nod $wsp $lim $cmp $cold"
     done
 } | awk '
 function ratio(t, base) { return (t ~ /^[0-9.]+$/ && base > 0) ? t / base : "" }
 function fmt_t(t) { return t ~ /^[0-9.]+$/ ? sprintf("%.3f", t) : t }
 function fmt_r(r) { return r == "" ? "" : sprintf("%.1fx", r) }
 BEGIN {
-    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %-10s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "limits(s)", "limits/wisp", "checksum"
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "limits(s)", "limits/wisp", "compiled", "comp/native", "cold(s)", "checksum"
     bad = 0
 }
 {
     k = $1; nt = $2; nck = $3; ot = $4; ock = $5; wt = $6; wck = $7; lt = $8; lck = $9
+    ct = $10; cck = $11; dt = $12; dck = $13
+    if (ct == "err" || dt == "err") wt = "err"
+    if (cck != "-" && cck != nck) wck = cck
+    if (dck != "-" && dck != nck) wck = dck
     rl = (wt ~ /^[0-9.]+$/) ? ratio(lt, wt + 0) : ""
     if (rl != "") { ll += log(rl); nl++ }
     if (lt == "err") wt = "err"
     if (lck != "-" && lck != nck) wck = lck
     base = nt ~ /^[0-9.]+$/ ? nt + 0 : 0
-    ro = ratio(ot, base); rw = ratio(wt, base)
+    ro = ratio(ot, base); rw = ratio(wt, base); rc = ratio(ct, base)
     if (ro != "") { lo += log(ro); no++ }
     if (rw != "") { lw += log(rw); nw++ }
+    if (rc != "") { lc += log(rc); nc++ }
     if (nt == "err" || ot == "err" || wt == "err") {
         cs = "ERROR (" (nt == "err" ? "native " : "") (ot == "err" ? "node " : "") (wt == "err" ? "wisp" : "") ")"
         sub(/ \)$/, ")", cs); bad = 1
@@ -148,11 +165,11 @@ BEGIN {
     } else {
         cs = "ok"
     }
-    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %-10s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), fmt_t(lt), rl == "" ? "" : sprintf("%.2fx", rl), cs
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), fmt_t(lt), rl == "" ? "" : sprintf("%.2fx", rl), fmt_t(ct), rc == "" ? "" : sprintf("%.2fx", rc), fmt_t(dt), cs
     fflush()
 }
 END {
-    printf "%-10s %-10s %-8s %-8s %-12s %-12s %-9s %s\n", "geomean", "", "", "", no ? sprintf("%.1fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a", "", nl ? sprintf("%.2fx", exp(ll / nl)) : "n/a"
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %s\n", "geomean", "", "", "", no ? sprintf("%.2fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a", "", nl ? sprintf("%.2fx", exp(ll / nl)) : "n/a", "", nc ? sprintf("%.2fx", exp(lc / nc)) : "n/a"
     exit bad
 }' || status=1
 exit "$status"

@@ -100,6 +100,18 @@ void wisp_config_tier(wisp_config *config, wisp_tier tier);
  * skips compiling and does not load LLVM. Off by default here; `wisp run`
  * turns it on (-C cache=n turns it off). */
 void wisp_config_cache(wisp_config *config, bool enable);
+/* On by default (64-bit hosts): memories that compiled code may use are
+ * reserved with guard regions (8 GiB of address space each, committed only
+ * as the memory grows), so compiled loads and stores need no bounds check,
+ * and an access out of bounds faults. wisp then installs, once per process
+ * and before the first such code runs, a SIGSEGV and SIGBUS handler that
+ * turns a fault in compiled wasm code into the trap "out of bounds memory
+ * access", and passes every other fault to the handler installed before
+ * it (or to the default action). An embedder that installs its own
+ * handler later must likewise pass on the faults that are not its own.
+ * Off: no handler, smaller reservations, explicit checks in compiled
+ * code. The interpreter always checks explicitly. */
+void wisp_config_signals_based_traps(wisp_config *config, bool enable);
 /* Whether this wisp can compile: the compiled tier is a plugin
  * (libwisp-llvm.so, built when LLVM 19 is found) loaded on first use, and
  * this loads it. *description (may be NULL) says which LLVM and CPU, or

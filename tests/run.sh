@@ -86,9 +86,15 @@ spec_suite() {
 spec_suite "interpreter" -C tier=interp
 if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
   spec_suite "compiled tier" -C tier=compiled
+  spec_suite "compiled tier, explicit bounds checks" -C tier=compiled -O signals-based-traps=n
+  # Every function moves to native code at its second call and every loop
+  # at its second iteration (tier_up.c's testing knobs).
+  WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 spec_suite "auto tier, moving at once" -C tier=auto,cache=n
 else
-  echo "== spec test suite (compiled tier)"
-  skipped=$((skipped+1)); echo "SKIP spec suite, compiled tier: $("$WISP" --version | tail -1)"
+  for what in "compiled tier" "compiled tier, explicit bounds checks" "auto tier, moving at once"; do
+    echo "== spec test suite ($what)"
+    skipped=$((skipped+1)); echo "SKIP spec suite, $what: $("$WISP" --version | tail -1)"
+  done
 fi
 
 echo

@@ -13,6 +13,7 @@ struct wisp_config {
     bool interruptible;
     uint8_t tier; /* wisp_tier, the same values as enum rt_tier */
     bool cache;   /* the on-disk code cache */
+    bool no_signals_based_traps; /* compiled code checks bounds itself */
 };
 
 struct wisp_engine {

@@ -99,6 +99,7 @@ wisp_store *wisp_store_new(wisp_engine *engine)
     s->rt->fuel_enabled = engine->config.consume_fuel;
     s->rt->tier = engine->config.tier;
     s->rt->cache = engine->config.cache;
+    s->rt->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
     if (s->rt->fuel_enabled)
         s->rt->fuel = 0;
     return s;

@@ -21,6 +21,7 @@ void wisp_config_consume_fuel(wisp_config *config, bool enable) { config->consum
 void wisp_config_interruptible(wisp_config *config, bool enable) { config->interruptible = enable; }
 void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uint8_t)tier; }
 void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
+void wisp_config_signals_based_traps(wisp_config *config, bool enable) { config->no_signals_based_traps = !enable; }
 
 bool wisp_compiled_tier(const char **description)
 {

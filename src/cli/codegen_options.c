@@ -18,6 +18,34 @@ static bool parse_tier(const char *v, wisp_tier *out)
     return true;
 }
 
+static bool parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "y") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        *out = true;
+    else if (!strcmp(v, "n") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+bool codegen_options_parse_opt(struct codegen_options *o, const char *list, char *why, size_t size)
+{
+    const char *key = "signals-based-traps=";
+    size_t n = strlen(key);
+    bool on;
+    if (strncmp(list, key, n) != 0 || strchr(list, ',')) {
+        snprintf(why, size, "-O %s: wisp knows signals-based-traps=y|n", list);
+        return false;
+    }
+    if (!parse_bool(list + n, &on)) {
+        snprintf(why, size, "-O %s: expected y or n", list);
+        return false;
+    }
+    o->no_signals_based_traps = !on;
+    return true;
+}
+
 bool codegen_options_parse(struct codegen_options *o, const char *list, char *why, size_t size)
 {
     const char *p = list;
@@ -42,13 +70,12 @@ bool codegen_options_parse(struct codegen_options *o, const char *list, char *wh
             }
             o->has_tier = true;
         } else if (klen == 5 && memcmp(p, "cache", 5) == 0) {
-            bool yes = !strcmp(value, "y") || !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1");
-            bool no = !strcmp(value, "n") || !strcmp(value, "no") || !strcmp(value, "false") || !strcmp(value, "0");
-            if (!yes && !no) {
+            bool on;
+            if (!parse_bool(value, &on)) {
                 snprintf(why, size, "-C cache=%s: expected y or n", value);
                 return false;
             }
-            o->no_cache = no;
+            o->no_cache = !on;
         } else {
             snprintf(why, size, "-C %.*s: unknown option; wisp knows tier and cache", (int)klen, p);
             return false;
@@ -78,4 +105,5 @@ void codegen_options_configure(const struct codegen_options *o, wisp_config *con
     if (o->has_tier)
         wisp_config_tier(config, o->tier);
     wisp_config_cache(config, !o->no_cache);
+    wisp_config_signals_based_traps(config, !o->no_signals_based_traps);
 }

@@ -13,11 +13,14 @@ struct codegen_options {
     bool has_tier;
     wisp_tier tier;
     bool no_cache; /* -C cache=n */
+    bool no_signals_based_traps; /* -O signals-based-traps=n */
 };
 
 /* A comma-separated list of KEY=VALUE, as -C takes it; on failure *why
  * says what is wrong. */
 bool codegen_options_parse(struct codegen_options *o, const char *list, char *why, size_t size);
+/* -O KEY=VALUE[,...]: signals-based-traps=y|n, as Wasmtime spells it. */
+bool codegen_options_parse_opt(struct codegen_options *o, const char *list, char *why, size_t size);
 /* WISP_TIER, when no -C tier= was given; false with *why for a bad value. */
 bool codegen_options_from_env(struct codegen_options *o, char *why, size_t size);
 void codegen_options_configure(const struct codegen_options *o, wisp_config *config);

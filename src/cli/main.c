@@ -141,6 +141,15 @@ int cmd_wast(int argc, char **argv)
             opt.verbose = true;
             continue;
         }
+        if (strncmp(a, "-O", 2) == 0 || strcmp(a, "--optimize") == 0 || strncmp(a, "--optimize=", 11) == 0) {
+            const char *ov = a[1] == 'O' ? (a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : ""))
+                                         : (a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : ""));
+            if (!codegen_options_parse_opt(&codegen, ov, why, sizeof why)) {
+                free(files);
+                return usage_error("wast", "%s", why);
+            }
+            continue;
+        }
         if (strncmp(a, "-C", 2) == 0 && a[2])
             v = a + 2;
         else if (strncmp(a, "--codegen=", 10) == 0)

@@ -404,6 +404,14 @@ static int parse_run_options(int argc, char **argv, struct run_options *o, wisp_
                 USAGE("%s needs KEY=VALUE[,KEY=VALUE...]", a);
             if (!wasm_options_parse(&o->limits, v, why, sizeof why))
                 USAGE("%s", why);
+        } else if (strncmp(a, "-O", 2) == 0 && a[2]) {
+            if (!codegen_options_parse_opt(&o->codegen, a + 2, why, sizeof why))
+                USAGE("%s", why);
+        } else if (VALUE("-O") || VALUE("--optimize")) {
+            if (missing)
+                USAGE("%s needs KEY=VALUE", a);
+            if (!codegen_options_parse_opt(&o->codegen, v, why, sizeof why))
+                USAGE("%s", why);
         } else if (VALUE("-C") || VALUE("--codegen")) {
             if (missing)
                 USAGE("%s needs KEY=VALUE[,KEY=VALUE...]", a);
@@ -556,8 +564,10 @@ int cmd_run(int argc, char **argv)
         wisp_wasi_config_set_trace(cfg, stderr);
 
     char why[256];
-    if (!codegen_options_from_env(&o.codegen, why, sizeof why))
-        return usage_error("run", "%s", why);
+    if (!codegen_options_from_env(&o.codegen, why, sizeof why)) {
+        status = usage_error("run", "%s", why);
+        goto done_options;
+    }
     wisp_config *config = wisp_config_new();
     wasm_options_configure(&o.limits, config);
     codegen_options_configure(&o.codegen, config);

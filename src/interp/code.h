@@ -84,6 +84,11 @@ enum xop {
     XOP_halt,      /* leave the interpreter loop (the entry frame's return) */
     XOP_check,     /* cost: charge fuel, look for an interrupt (function entries
                       and loop headers, only in code compiled with checks) */
+    XOP_hot,       /* loop: count toward tier-up (function entry: loop is
+                      UINT32_MAX; loop headers: the loop's byte offset; only
+                      in the auto tier, before any check point) */
+    XOP_native,    /* replaces a function's first instruction once it has native
+                      code: call that instead, with this frame */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */

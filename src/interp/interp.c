@@ -140,7 +140,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define MISC_OPS(X)                                                                            \
     X(OP_unreachable) X(XOP_copy) X(XOP_copies) X(XOP_copy2) X(XOP_const32) X(XOP_const64) X(XOP_const128)  \
     X(XOP_br) X(XOP_br_nz) X(XOP_br_z) X(XOP_br_table) X(XOP_ret) X(XOP_ret1) X(XOP_call)     \
-    X(XOP_call_indirect) X(XOP_halt) X(XOP_check) X(OP_select) X(XOP_select2) X(OP_global_get)             \
+    X(XOP_call_indirect) X(XOP_halt) X(XOP_check) X(XOP_hot) X(XOP_native) X(OP_select) X(XOP_select2) X(OP_global_get)             \
     X(OP_global_set) X(XOP_global_get2) X(XOP_global_set2) X(OP_table_get) X(OP_table_set)    \
     X(OP_table_size) X(OP_table_grow) X(OP_table_fill) X(OP_table_copy) X(OP_table_init)      \
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
@@ -273,6 +273,7 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
     struct rt_func *func = f, *callee;
     union slot *nfp;
     const code_t *ip, *ret_ip;
+    void (*native_entry)(void *, struct rt_instance *, union slot *);
     enum rt_trap trap = TRAP_NONE;
 
     LOAD_INSTANCE(f->inst);
@@ -671,6 +672,37 @@ dispatch:
         NEXT(2);
     }
 
+    /* Tier-up. A countdown per function; at zero, tier_up.c requests
+     * native code, and at a loop header hands back the loop's OSR entry
+     * once it exists: the rest of this call then runs natively on this
+     * frame, and its results come back in the frame's first slots. */
+    CASE(XOP_hot) {
+        if (LIKELY(--func->hot >= 0))
+            NEXT(2);
+        void (*entry)(void *, struct rt_instance *, union slot *) = rt_tier_hot(s, func, ip[1]);
+        if (!entry)
+            NEXT(2);
+        native_entry = entry;
+        goto run_native;
+    }
+    /* This function has native code now: run it with this frame. */
+    CASE(XOP_native) {
+        native_entry = NULL;
+    run_native: {
+        s->exec.top = (size_t)(fp + func->code->frame_slots - s->exec.stack);
+        s->exec.depth = (uint32_t)(frp - frames);
+        bool ok = native_entry ? rt_native_osr(s, func, native_entry, fp) : rt_native_call(s, func, fp);
+        s->exec.depth = (uint32_t)(frames0 - frames);
+        if (!ok) {
+            /* The native frames, this function's among them, are in the
+             * trace: continue with the caller's. */
+            trap = s->trap;
+            goto trap_unwind_callers;
+        }
+        goto do_return;
+    }
+    }
+
 #if WISP_THREADED
 L_invalid:
 #else
@@ -681,6 +713,8 @@ L_invalid:
     TRAP(TRAP_UNREACHABLE);
 
 do_call:
+    /* Code tiered up after its function was lowered starts with
+     * XOP_native, so this test covers the common case alone. */
     if (LIKELY(callee->code)) {
         const struct rt_code *code = callee->code;
         if (UNLIKELY(frp >= frames_end || nfp + code->frame_slots > stack_end)) {
@@ -741,6 +775,7 @@ trap_exit:
 trap_unwind:
     VEC_GROW(s->trace, s->ntrace, s->trace_cap);
     s->trace[s->ntrace++] = (struct rt_trace_frame){func, rt_code_offset(func->code, ip)};
+trap_unwind_callers:
     /* Innermost frames only: a runaway recursion would list thousands. */
     for (struct frame *fr = frp; fr-- > frames0 + 1 && s->ntrace < RT_TRACE_MAX;) {
         struct rt_func *fn = fr->func;
@@ -749,6 +784,11 @@ trap_unwind:
     }
     s->trap = trap;
     return false;
+}
+
+void rt_code_go_native(struct rt_code *c)
+{
+    __atomic_store_n(&c->start[0], rt_interp_handler(XOP_native), __ATOMIC_SEQ_CST);
 }
 
 code_t rt_interp_handler(unsigned xop)

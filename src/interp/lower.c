@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "interp/code.h"
+#include "runtime/tier.h"
 
 enum { E_SLOT, E_LOCAL, E_CONST };
 
@@ -72,6 +73,7 @@ struct compiler {
     /* Check points (limits): whether to emit them, the cost word of the
      * open one, and the instructions counted into it so far. */
     bool checks;
+    bool hot;      /* count toward tier-up (XOP_hot) */
     uint32_t cost_word;
     uint32_t cost;
 };
@@ -784,6 +786,10 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         k = push_ctl(c, OP_loop, in);
         set_barrier(c);
         k->target = c->len;
+        if (c->hot) {
+            emit_op(c, XOP_hot);
+            emit_word(c, in->offset);
+        }
         if (c->checks)
             open_check(c, 1);
         return true;
@@ -1009,10 +1015,14 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
     r.end = r.p + code->body_len;
     c->cost_word = NONE32;
     c->cost = 0;
-    if (c->checks) {
-        c->cur_offset = code->body_offset;
-        open_check(c, 0);
+    c->cur_offset = code->body_offset;
+    /* The first instruction is what tier-up replaces with XOP_native. */
+    if (c->hot) {
+        emit_op(c, XOP_hot);
+        emit_word(c, NONE32);
     }
+    if (c->checks)
+        open_check(c, 0);
     bool ok = true;
     while (ok && r.p < r.end && c->nctls > 0) {
         struct instr in;
@@ -1088,13 +1098,19 @@ bool rt_lower_func(struct rt_func *f, struct wisp_error *err)
     c->m = m;
     c->err = err;
     c->checks = s->checks;
+    c->hot = rt_tier_up_enabled(s);
     struct rt_code *out = &f->inst->codes[f->index - m->nfunc_imports];
     if (!compile_func(c, f->index, out)) {
         const struct name *nm = module_func_name(m, f->index);
         err_set_func(err, f->index, nm ? nm->str : NULL);
         return false;
     }
-    f->code = out;
+    f->hot = c->hot ? rt_tier_up_threshold() : 0;
+    /* Compiled meanwhile (tier_up.c installs native code from another
+     * thread, and redirects only code that exists): go native at once. */
+    __atomic_store_n(&f->code, out, __ATOMIC_SEQ_CST);
+    if (c->hot && __atomic_load_n(&f->native_entry, __ATOMIC_SEQ_CST))
+        rt_code_go_native(out);
     return true;
 }
 

@@ -76,7 +76,8 @@ static bool verify(LLVMModuleRef mod, struct wisp_error *err)
 static bool compile(const struct module *m, const struct rt_tier_options *o, uint8_t **obj, size_t *len,
                     struct wisp_error *err)
 {
-    struct tr_options opt = {.checks = o->checks, .fp_constraint = fp_constraint};
+    struct tr_options opt = {.checks = o->checks, .guarded = o->guarded, .fp_constraint = fp_constraint,
+                             .define = o->define, .osr = o->osr, .nosr = o->nosr};
     LLVMContextRef ctx = LLVMContextCreate();
     LLVMModuleRef mod = tr_module(ctx, m, &opt, err);
     bool ok = mod && verify(mod, err);

@@ -620,7 +620,7 @@ static void do_call(struct tr *t, uint32_t fidx)
 {
     const struct module *m = t->m;
     uint32_t type = m->func_types[fidx];
-    if (fidx >= m->nfunc_imports) {
+    if (fidx >= m->nfunc_imports && t->funcs[fidx]) {
         emit_native_call(t, t->fn_types[type], t->funcs[fidx], &t->inst_v, 1, &m->types[type]);
         return;
     }
@@ -648,14 +648,18 @@ static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
 /* ---- memory ---- */
 
 /* The address of an access of n bytes at (i32 address + offset) in memory
- * mem, after the bounds check. */
+ * mem. A guarded memory needs no check: the address lands in its
+ * reservation, and past the memory's size the access faults (the fault
+ * handler in native.c makes that the trap). Otherwise an explicit check. */
 static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint64_t offset, uint32_t n)
 {
     LLVMValueRef mo = inst_elem(t, OFF(struct rt_instance, memories), mem);
     LLVMValueRef ea = LLVMBuildAdd(t->b, LLVMBuildZExt(t->b, addr, t->i64, ""), c64(t, offset), "");
-    LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
-    LLVMValueRef end = LLVMBuildAdd(t->b, ea, c64(t, n), "");
-    trap_if(t, LLVMBuildICmp(t->b, LLVMIntUGT, end, size, ""), TRAP_OOB_MEMORY);
+    if (!t->opt->guarded) {
+        LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
+        LLVMValueRef end = LLVMBuildAdd(t->b, ea, c64(t, n), "");
+        trap_if(t, LLVMBuildICmp(t->b, LLVMIntUGT, end, size, ""), TRAP_OOB_MEMORY);
+    }
     LLVMValueRef base = load_at(t, t->ptr, mo, OFF(struct rt_memory, data));
     return gep8(t, base, ea);
 }
@@ -1217,7 +1221,16 @@ static bool translate_instr(struct tr *t, const struct instr *in)
         return true;
     case OP_call: do_call(t, in->a); return true;
     case OP_call_indirect: do_call_indirect(t, in->a, in->b); return true;
-    case OP_drop: t->nstack--; return true;
+    case OP_drop: {
+        /* A dropped load must still happen: in a guarded memory, its
+         * fault is the bounds check (and LLVM deletes unused loads). */
+        LLVMValueRef v = pop(t);
+        if (t->opt->guarded && LLVMIsACastInst(v))
+            v = LLVMGetOperand(v, 0);
+        if (t->opt->guarded && LLVMIsALoadInst(v) && LLVMGetMetadata(v, t->tbaa_kind) == t->tbaa_mem)
+            LLVMSetVolatile(v, 1);
+        return true;
+    }
     case OP_select: case OP_select_t: {
         LLVMValueRef c = pop(t), y = pop(t), x = pop(t);
         valtype_t vt = t->stack[t->nstack].t;
@@ -1403,13 +1416,46 @@ static LLVMValueRef new_function(struct tr *t, const char *name, LLVMTypeRef fty
     return f;
 }
 
-static bool translate_func(struct tr *t, uint32_t fidx)
+/* At the OSR loop: the frame's locals and operand stack, loaded in the OSR
+ * entry block, join the (dead) ordinary path's values. */
+static void osr_join(struct tr *t, LLVMBasicBlockRef osr_bb)
+{
+    LLVMBasicBlockRef normal = LLVMGetInsertBlock(t->b), join = new_bb(t, "osr.join");
+    LLVMBuildBr(t->b, join);
+    LLVMPositionBuilderAtEnd(t->b, osr_bb);
+    LLVMValueRef fp = LLVMGetParam(t->fn, 1);
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < t->nlocals; i++) {
+        LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, t->local_types[i]), gep8(t, fp, c64(t, slot * 8)), "");
+        LLVMSetAlignment(v, 8);
+        LLVMBuildStore(t->b, v, t->locals[i]);
+        slot += t->local_types[i] == VT_V128 ? 2 : 1;
+    }
+    LLVMValueRef *loaded = xmalloc((t->nstack + 1) * sizeof *loaded);
+    for (uint32_t i = 0; i < t->nstack; i++) {
+        loaded[i] = LLVMBuildLoad2(t->b, ty(t, t->stack[i].t), gep8(t, fp, c64(t, slot * 8)), "");
+        LLVMSetAlignment(loaded[i], 8);
+        slot += t->stack[i].t == VT_V128 ? 2 : 1;
+    }
+    LLVMBuildBr(t->b, join);
+    LLVMPositionBuilderAtEnd(t->b, join);
+    for (uint32_t i = 0; i < t->nstack; i++) {
+        LLVMValueRef phi = LLVMBuildPhi(t->b, ty(t, t->stack[i].t), "");
+        LLVMAddIncoming(phi, &t->stack[i].v, &normal, 1);
+        LLVMAddIncoming(phi, &loaded[i], &osr_bb, 1);
+        t->stack[i].v = phi;
+    }
+    free(loaded);
+}
+
+/* Translate function fidx into t->fn; with osr_loop != UINT32_MAX, the
+ * OSR variant that starts at that loop. */
+static bool translate_func(struct tr *t, uint32_t fidx, uint32_t osr_loop)
 {
     const struct module *m = t->m;
     const struct code *code = &m->codes[fidx - m->nfunc_imports];
     const struct functype *ft = &m->types[m->func_types[fidx]];
     t->func = fidx;
-    t->fn = t->funcs[fidx];
     t->offset = code->body_offset;
     t->nstack = t->nctls = t->dead_depth = 0;
     t->cost_sub = t->cost_call = NULL;
@@ -1422,10 +1468,12 @@ static bool translate_func(struct tr *t, uint32_t fidx)
     t->locals = xmalloc((t->nlocals + 1) * sizeof *t->locals);
     t->local_types = xmalloc(t->nlocals + 1);
     uint32_t n = 0;
+    bool osr = osr_loop != UINT32_MAX;
     for (uint32_t i = 0; i < ft->nparams; i++, n++) {
         t->local_types[n] = functype_params(ft)[i];
         t->locals[n] = LLVMBuildAlloca(t->b, ty(t, t->local_types[n]), "");
-        LLVMBuildStore(t->b, LLVMGetParam(t->fn, 1 + i), t->locals[n]);
+        if (!osr)
+            LLVMBuildStore(t->b, LLVMGetParam(t->fn, 1 + i), t->locals[n]);
     }
     for (uint32_t g = 0; g < code->ngroups; g++)
         for (uint32_t i = 0; i < code->groups[g].count; i++, n++) {
@@ -1446,6 +1494,15 @@ static bool translate_func(struct tr *t, uint32_t fidx)
     LLVMValueRef fa = LLVMBuildPtrToInt(t->b, frame_address(t), t->i64, "");
     trap_if(t, LLVMBuildICmp(t->b, LLVMIntULT, fa, LLVMBuildAdd(t->b, limit, c64(t, frame_bytes), ""), ""),
             TRAP_STACK_EXHAUSTED);
+    /* An OSR variant enters at its loop; the ordinary path from here on is
+     * dead code that LLVM removes. */
+    LLVMBasicBlockRef osr_bb = NULL;
+    if (osr) {
+        osr_bb = new_bb(t, "osr.entry");
+        LLVMBasicBlockRef body = new_bb(t, "body");
+        LLVMBuildCondBr(t->b, LLVMConstInt(t->i1, 1, 0), osr_bb, body);
+        LLVMPositionBuilderAtEnd(t->b, body);
+    }
     if (t->opt->checks)
         open_check(t, 0);
 
@@ -1477,9 +1534,18 @@ static bool translate_func(struct tr *t, uint32_t fidx)
             if (in.op != OP_end && in.op != OP_else_)
                 continue;
         }
+        if (osr_bb && in.op == OP_loop && in.offset == osr_loop) {
+            osr_join(t, osr_bb);
+            osr_bb = NULL;
+        }
         ok = translate_instr(t, &in);
     }
     close_check(t, 0);
+    if (ok && osr_bb) {
+        /* The loop is unreachable code: the variant never runs. */
+        LLVMPositionBuilderAtEnd(t->b, osr_bb);
+        LLVMBuildUnreachable(t->b);
+    }
     /* Blocks left open by a failure: free their phi arrays. */
     while (t->nctls > 0) {
         struct ctl *k = &t->ctls[--t->nctls];
@@ -1494,23 +1560,31 @@ static bool translate_func(struct tr *t, uint32_t fidx)
 }
 
 /* void entry(ptr fn, ptr inst, ptr slots): slots -> args, call, results -> slots. */
-static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTypeRef fty, const char *name)
+/* With osr_fn, the entry of an OSR variant: osr_fn(inst, slots), whose
+ * frame is the slots. */
+static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTypeRef fty, const char *name,
+                                LLVMValueRef osr_fn)
 {
     LLVMTypeRef ps[3] = {t->ptr, t->ptr, t->ptr};
     LLVMValueRef f = new_function(t, name, LLVMFunctionType(t->vd, ps, 3, 0), true);
     LLVMPositionBuilderAtEnd(t->b, LLVMAppendBasicBlockInContext(t->ctx, f, ""));
     LLVMValueRef slots = LLVMGetParam(f, 2);
-    LLVMValueRef *args = xmalloc((ft->nparams + 1) * sizeof *args);
+    LLVMValueRef *args = xmalloc((ft->nparams + 2) * sizeof *args);
     args[0] = LLVMGetParam(f, 1);
-    uint32_t slot = 0;
-    for (uint32_t i = 0; i < ft->nparams; i++) {
-        valtype_t vt = functype_params(ft)[i];
-        LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, vt), gep8(t, slots, c64(t, slot * 8)), "");
-        LLVMSetAlignment(v, 8);
-        args[1 + i] = v;
-        slot += vt == VT_V128 ? 2 : 1;
+    uint32_t slot = 0, nargs = 1 + ft->nparams;
+    if (osr_fn) {
+        args[1] = slots;
+        nargs = 2;
+    } else {
+        for (uint32_t i = 0; i < ft->nparams; i++) {
+            valtype_t vt = functype_params(ft)[i];
+            LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, vt), gep8(t, slots, c64(t, slot * 8)), "");
+            LLVMSetAlignment(v, 8);
+            args[1 + i] = v;
+            slot += vt == VT_V128 ? 2 : 1;
+        }
     }
-    LLVMValueRef r = LLVMBuildCall2(t->b, fty, LLVMGetParam(f, 0), args, ft->nparams + 1, "");
+    LLVMValueRef r = LLVMBuildCall2(t->b, fty, osr_fn ? osr_fn : LLVMGetParam(f, 0), args, nargs, "");
     LLVMSetInstructionCallConv(r, LLVMFastCallConv);
     free(args);
     slot = 0;
@@ -1616,12 +1690,12 @@ static void make_tbaa(struct tr *t)
     }
 }
 
-static LLVMValueRef ptr_table(struct tr *t, const char *name, LLVMValueRef *items, uint32_t n)
+static LLVMValueRef ptr_table(struct tr *t, const char *name, const LLVMValueRef *items, uint32_t n)
 {
     LLVMTypeRef at = LLVMArrayType(t->ptr, n ? n : 1);
     LLVMValueRef g = LLVMAddGlobal(t->mod, at, name);
     LLVMValueRef null = LLVMConstNull(t->ptr);
-    LLVMSetInitializer(g, LLVMConstArray(t->ptr, n ? items : &null, n ? n : 1));
+    LLVMSetInitializer(g, LLVMConstArray(t->ptr, n ? (LLVMValueRef *)items : &null, n ? n : 1));
     LLVMSetGlobalConstant(g, 1);
     return g;
 }
@@ -1646,24 +1720,52 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
     declare_helpers(t);
 
     char name[96];
-    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports, ncomp = 0;
     t->fn_types = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *t->fn_types);
     t->stubs = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *t->stubs);
     t->funcs = xcalloc(m->nfuncs ? m->nfuncs : 1, sizeof *t->funcs);
     for (uint32_t i = 0; i < m->ntypes; i++)
         t->fn_types[i] = sig_type(t, &m->types[i], 1);
+    /* The functions compiled here, in index order. */
+    LLVMValueRef *comp = xcalloc(ndef ? ndef : 1, sizeof *comp);
+    uint32_t *comp_index = xcalloc(ndef ? ndef : 1, sizeof *comp_index);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        if (opt->define && !opt->define[i - m->nfunc_imports])
+            continue;
         snprintf(name, sizeof name, "f%u", i);
         t->funcs[i] = new_function(t, name, t->fn_types[m->func_types[i]], true);
         LLVMSetFunctionCallConv(t->funcs[i], LLVMFastCallConv);
+        comp_index[ncomp] = i;
+        comp[ncomp++] = t->funcs[i];
+    }
+    LLVMValueRef *osr_fns = xcalloc(opt->nosr ? opt->nosr : 1, sizeof *osr_fns);
+    LLVMTypeRef *osr_types = xcalloc(opt->nosr ? opt->nosr : 1, sizeof *osr_types);
+    for (uint32_t i = 0; i < opt->nosr; i++) {
+        const struct functype *ft = &m->types[m->func_types[opt->osr[i].func]];
+        LLVMTypeRef ps[2] = {t->ptr, t->ptr};
+        osr_types[i] = LLVMFunctionType(result_type(t, ft), ps, 2, 0);
+        snprintf(name, sizeof name, "osr%u", i);
+        osr_fns[i] = new_function(t, name, osr_types[i], true);
+        LLVMSetFunctionCallConv(osr_fns[i], LLVMFastCallConv);
     }
     for (uint32_t i = 0; i < m->ntypes; i++) {
         snprintf(name, sizeof name, "stub%u", i);
         t->stubs[i] = build_stub(t, &m->types[i], name);
     }
     bool ok = true;
-    for (uint32_t i = m->nfunc_imports; ok && i < m->nfuncs; i++)
-        ok = translate_func(t, i);
+    for (uint32_t i = 0; ok && i < ncomp; i++) {
+        t->fn = comp[i];
+        ok = translate_func(t, comp_index[i], UINT32_MAX);
+    }
+    for (uint32_t i = 0; ok && i < opt->nosr; i++) {
+        uint32_t f = opt->osr[i].func;
+        if (f < m->nfunc_imports || f >= m->nfuncs) {
+            ok = err_set(err, WISP_ERR_LINK, -1, "OSR entry for function %u, which the module does not define", f);
+            break;
+        }
+        t->fn = osr_fns[i];
+        ok = translate_func(t, f, opt->osr[i].loop);
+    }
     LLVMModuleRef result = NULL;
     if (ok) {
         /* The marker after the last wasm function (the stubs come before
@@ -1672,26 +1774,37 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
         LLVMValueRef end = new_function(t, name, LLVMFunctionType(t->vd, NULL, 0, 0), false);
         LLVMPositionBuilderAtEnd(t->b, LLVMAppendBasicBlockInContext(ctx, end, ""));
         LLVMBuildRetVoid(t->b);
-        LLVMValueRef *entries = xcalloc(ndef ? ndef : 1, sizeof *entries);
+        LLVMValueRef *entries = xcalloc(ncomp ? ncomp : 1, sizeof *entries);
         LLVMValueRef *by_type = xcalloc(m->ntypes ? m->ntypes : 1, sizeof *by_type);
-        for (uint32_t i = 0; i < ndef; i++) {
-            uint32_t type = m->func_types[m->nfunc_imports + i];
+        for (uint32_t i = 0; i < ncomp; i++) {
+            uint32_t type = m->func_types[comp_index[i]];
             if (!by_type[type]) {
                 snprintf(name, sizeof name, "entry%u", type);
-                by_type[type] = build_entry(t, &m->types[type], t->fn_types[type], name);
+                by_type[type] = build_entry(t, &m->types[type], t->fn_types[type], name, NULL);
             }
             entries[i] = by_type[type];
         }
-        snprintf(name, sizeof name, "funcs");
-        ptr_table(t, name, t->funcs + m->nfunc_imports, ndef);
-        snprintf(name, sizeof name, "entries");
-        ptr_table(t, name, entries, ndef);
+        ptr_table(t, "funcs", comp, ncomp);
+        ptr_table(t, "entries", entries, ncomp);
+        LLVMValueRef *osr_entries = xcalloc(opt->nosr ? opt->nosr : 1, sizeof *osr_entries);
+        for (uint32_t i = 0; i < opt->nosr; i++) {
+            snprintf(name, sizeof name, "osr_entry%u", i);
+            osr_entries[i] = build_entry(t, &m->types[m->func_types[opt->osr[i].func]], osr_types[i], name,
+                                         osr_fns[i]);
+        }
+        ptr_table(t, "osr_funcs", osr_fns, opt->nosr);
+        ptr_table(t, "osr_entries", osr_entries, opt->nosr);
+        free(osr_entries);
         free(entries);
         free(by_type);
         result = t->mod;
     } else {
         LLVMDisposeModule(t->mod);
     }
+    free(comp);
+    free(comp_index);
+    free(osr_fns);
+    free(osr_types);
     LLVMDisposeBuilder(t->b);
     free(t->fn_types);
     free(t->stubs);

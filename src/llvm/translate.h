@@ -13,18 +13,32 @@
  *  - per function type, an entry `void (ptr fn, ptr inst, ptr slots)` that
  *    calls fn with arguments from slots and stores its results there, and a
  *    stub that calls a function without native code through the runtime;
- *  - `funcs` and `entries`: per defined function, its code
- *    and its entry. */
+ *  - `funcs` and `entries`: per compiled function (all defined ones, or
+ *    those opt->define names, in index order), its code and its entry;
+ *  - `osr_funcs` and `osr_entries`: per OSR pair, the variant's code and
+ *    its entry `void (ptr unused, ptr inst, ptr frame)`, which runs the
+ *    function to its end from that loop and stores the results in the
+ *    frame's first slots. */
 #ifndef WISP_LLVM_TRANSLATE_H
 #define WISP_LLVM_TRANSLATE_H
 
 #include <llvm-c/Core.h>
 
-#include "runtime/runtime.h"
+#include "runtime/tier_plugin.h"
 
 struct tr_options {
     bool checks;           /* fuel and interrupt check points */
+    bool guarded;          /* memories are guarded: loads and stores need no bounds check */
     const char *fp_constraint; /* inline asm: a float in a vector register ("=x,0" on x86-64) */
+    /* Which defined functions to compile: define[i] for function
+     * nfunc_imports + i, or NULL for all. Calls to the others go through
+     * their rt_func, as calls to imports do. */
+    const uint8_t *define;
+    /* On-stack replacement entries: per pair, a variant of the function
+     * that starts at the loop at byte offset `loop` with the interpreter's
+     * frame (locals, then the operand stack, in slots). */
+    const struct rt_osr_point *osr;
+    uint32_t nosr;
 };
 
 /* Build the IR for every function m defines. On failure

@@ -49,8 +49,22 @@ struct rt_cache_key rt_cache_key(const struct module *m, const struct rt_tier_op
     uint64_t hm[2], hg[2];
     rt_hash128(m->bytes, m->len, (uint64_t)m->len, hm);
     char opts[64];
-    int n = snprintf(opts, sizeof opts, "%s|checks=%d|", generator ? "" : "-", opt->checks);
+    int n = snprintf(opts, sizeof opts, "%s|checks=%d|guarded=%d|", generator ? "" : "-", opt->checks,
+                     opt->guarded);
     rt_hash128(opts, (size_t)n, hm[0], hg);
+    if (opt->define) {
+        uint32_t ndef = m->nfuncs - m->nfunc_imports;
+        uint64_t hd[2];
+        rt_hash128(opt->define, ndef, hg[0], hd);
+        hg[0] ^= hd[0];
+        hg[1] ^= hd[1];
+    }
+    if (opt->nosr) {
+        uint64_t ho[2];
+        rt_hash128(opt->osr, opt->nosr * sizeof *opt->osr, hg[1] + 1, ho);
+        hg[0] ^= ho[1];
+        hg[1] ^= ho[0];
+    }
     uint64_t hx[2];
     rt_hash128(generator ? generator : "", generator ? strlen(generator) : 0, hg[1] ^ hm[1], hx);
     return (struct rt_cache_key){{hx[0] ^ hg[0], hx[1] ^ hm[1]}};

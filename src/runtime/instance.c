@@ -387,6 +387,8 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
     rt_codes_init(inst);
     if (s->tier == RT_TIER_COMPILED && !rt_tier_compile_instance(inst, err))
         return NULL;
+    if (s->tier == RT_TIER_AUTO)
+        rt_tier_up_instance(inst);
 
     /* Steps 4 and 5. */
     if (!apply_segments(s, inst, err))

@@ -7,11 +7,20 @@
  *
  * A trap longjmps to the innermost rt_native_call. Native code keeps frame
  * pointers, so the backtrace is a walk up the frame chain, each return
- * address looked up in the table of compiled code ranges. */
+ * address looked up in the table of compiled code ranges.
+ *
+ * Loads and stores into guarded memories have no bounds check: an access
+ * past the end faults, and the fault handler, seeing the faulting
+ * instruction in compiled code, makes the thread resume in fault_trap as
+ * if the faulting instruction had called it. fault_trap then raises the
+ * trap like any other, outside the signal handler. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 
 #include "runtime/simd.h"
 #include "runtime/tier.h"
@@ -98,6 +107,150 @@ static void walk(struct rt_store *s, void *frame)
             break;
         fp = up;
     }
+}
+
+/* ---- the fault handler ---- */
+
+/* Every loaded image's code, in chunks that are never freed, so the
+ * handler can read the table without a lock while others change it. */
+#define TEXT_CHUNK 128
+struct text_chunk {
+    _Atomic uintptr_t start[TEXT_CHUNK], end[TEXT_CHUNK];
+    struct text_chunk *_Atomic next;
+};
+static struct text_chunk texts;
+static pthread_mutex_t texts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void rt_native_add_text(uintptr_t start, uintptr_t end)
+{
+    pthread_mutex_lock(&texts_lock);
+    for (struct text_chunk *c = &texts;; c = atomic_load(&c->next)) {
+        for (int i = 0; i < TEXT_CHUNK; i++)
+            if (!atomic_load(&c->start[i])) {
+                atomic_store(&c->end[i], end);
+                atomic_store(&c->start[i], start);
+                pthread_mutex_unlock(&texts_lock);
+                return;
+            }
+        if (!atomic_load(&c->next))
+            atomic_store(&c->next, xcalloc(1, sizeof(struct text_chunk)));
+    }
+}
+
+void rt_native_remove_text(uintptr_t start)
+{
+    pthread_mutex_lock(&texts_lock);
+    for (struct text_chunk *c = &texts; c; c = atomic_load(&c->next))
+        for (int i = 0; i < TEXT_CHUNK; i++)
+            if (atomic_load(&c->start[i]) == start)
+                atomic_store(&c->start[i], 0);
+    pthread_mutex_unlock(&texts_lock);
+}
+
+static bool in_text(uintptr_t pc)
+{
+    for (struct text_chunk *c = &texts; c; c = atomic_load(&c->next))
+        for (int i = 0; i < TEXT_CHUNK; i++) {
+            uintptr_t s = atomic_load(&c->start[i]);
+            if (s && pc >= s && pc < atomic_load(&c->end[i]))
+                return true;
+        }
+    return false;
+}
+
+/* The store whose native code this thread runs, innermost. */
+static __thread struct rt_store *native_store;
+static struct sigaction prev_segv, prev_bus;
+
+static _Noreturn void leave(struct rt_store *s);
+
+/* Where a faulting access resumes: pc is the access, frame its function's
+ * frame. */
+static _Noreturn void fault_trap(uintptr_t pc, void *frame)
+{
+    struct rt_store *s = native_store;
+    s->trap = TRAP_OOB_MEMORY;
+    s->ntrace = 0;
+    struct rt_func *f = func_at(pc);
+    if (f)
+        add_frame(s, f, UINT32_MAX);
+    walk(s, frame);
+    leave(s);
+}
+
+static void on_fault(int sig, siginfo_t *info, void *ctx)
+{
+#if defined(__x86_64__) && defined(__linux__)
+    ucontext_t *uc = ctx;
+    greg_t *r = uc->uc_mcontext.gregs;
+    if (native_store && in_text((uintptr_t)r[REG_RIP])) {
+        /* Resume in fault_trap(pc, frame), on this thread's stack below the
+         * faulting frame (past the red zone), as if called. */
+        uintptr_t sp = ((uintptr_t)r[REG_RSP] - 256) & ~(uintptr_t)15;
+        sp -= 8;
+        *(uintptr_t *)sp = 0;
+        r[REG_RDI] = r[REG_RIP];
+        r[REG_RSI] = r[REG_RBP];
+        r[REG_RSP] = (greg_t)sp;
+        r[REG_RIP] = (greg_t)(uintptr_t)fault_trap;
+        return;
+    }
+#endif
+    /* Not ours: the handler from before, or the default action. */
+    struct sigaction *prev = sig == SIGBUS ? &prev_bus : &prev_segv;
+    if (prev->sa_flags & SA_SIGINFO) {
+        prev->sa_sigaction(sig, info, ctx);
+    } else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+        prev->sa_handler(sig);
+    } else {
+        /* Returning re-runs the access, which now meets the default. */
+        signal(sig, SIG_DFL);
+    }
+}
+
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static bool handler_ok;
+
+static void install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    handler_ok = sigaction(SIGSEGV, &sa, &prev_segv) == 0 && sigaction(SIGBUS, &sa, &prev_bus) == 0;
+}
+
+bool rt_native_fault_handler(struct wisp_error *err)
+{
+#if defined(__x86_64__) && defined(__linux__)
+    pthread_once(&handler_once, install);
+    if (handler_ok)
+        return true;
+    return err_set(err, WISP_ERR_LINK, -1, "cannot install the fault handler for guarded memories");
+#else
+    return err_set(err, WISP_ERR_LINK, -1, "guarded memories are not supported on this host");
+#endif
+}
+
+/* The fault handler runs on an alternate stack where the thread has none,
+ * so that a fault from a C stack overflow still reaches the handler it
+ * chains to. */
+static __thread bool altstack_checked;
+
+static void ensure_altstack(void)
+{
+    altstack_checked = true;
+    stack_t ss;
+    if (sigaltstack(NULL, &ss) == 0 && !(ss.ss_flags & SS_DISABLE))
+        return;
+    size_t size = 64 << 10;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return;
+    ss = (stack_t){.ss_sp = p, .ss_size = size, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0)
+        munmap(p, size);
 }
 
 static _Noreturn void leave(struct rt_store *s)
@@ -317,23 +470,42 @@ static uintptr_t stack_limit(struct rt_store *s)
     return limit > floor ? limit : floor;
 }
 
-bool rt_native_call(struct rt_store *s, struct rt_func *f, union slot *args_results)
+/* Run entry(fn, inst, slots) with a jump buffer for traps. */
+static bool enter(struct rt_store *s, void (*entry)(void *, struct rt_instance *, union slot *), void *fn,
+                  struct rt_instance *inst, union slot *slots)
 {
     jmp_buf jb;
     void *volatile prev = s->native_jmp;
     volatile uintptr_t prev_limit = s->native_stack_limit;
+    struct rt_store *volatile prev_store = native_store;
+    if (!altstack_checked)
+        ensure_altstack();
     if (!prev)
         s->native_stack_limit = stack_limit(s);
     s->native_jmp = &jb;
+    native_store = s;
     if (setjmp(jb)) {
         s->native_jmp = prev;
         s->native_stack_limit = prev_limit;
+        native_store = prev_store;
         return false;
     }
-    f->native_entry(f->native, f->inst, args_results);
+    entry(fn, inst, slots);
     s->native_jmp = prev;
     s->native_stack_limit = prev_limit;
+    native_store = prev_store;
     return true;
+}
+
+bool rt_native_call(struct rt_store *s, struct rt_func *f, union slot *args_results)
+{
+    return enter(s, f->native_entry, f->native, f->inst, args_results);
+}
+
+bool rt_native_osr(struct rt_store *s, struct rt_func *f,
+                   void (*entry)(void *, struct rt_instance *, union slot *), union slot *fp)
+{
+    return enter(s, entry, NULL, f->inst, fp);
 }
 
 /* ---- what the plugin links against ---- */

@@ -77,6 +77,16 @@ struct rt_func {
      * while the function runs in the interpreter. */
     void *native;
     void (*native_entry)(void *native, struct rt_instance *inst, union slot *args_results);
+    /* Tier-up (tier_up.c): a countdown of calls and loop iterations in the
+     * interpreter, and the loops that can continue in native code. Written
+     * by the compiling thread, read by the interpreter: each pointer is
+     * published whole, after what it points to. */
+    int32_t hot;
+    struct rt_osr_entry {
+        uint32_t loop;  /* the loop's byte offset in the module */
+        void (*entry)(void *unused, struct rt_instance *inst, union slot *frame);
+        struct rt_osr_entry *next;
+    } *osr;
     void *env;
     char *host_name;             /* host functions: "module.name", for backtraces */
 };
@@ -101,7 +111,14 @@ struct rt_memory {
     bool has_max;       /* the type declares a maximum (import matching) */
     uint64_t limit_pages; /* memory.grow stops here: max_pages, or the store's limit if lower */
     size_t reserved;    /* bytes reserved at data */
+    bool guarded;       /* reserved >= RT_GUARDED_RESERVE: every 32-bit address
+                           plus offset lands inside, so compiled code needs no
+                           bounds check and faults past size instead */
 };
+
+/* A guarded memory's reservation: any i32 address plus any u32 offset,
+ * plus the widest access (16 bytes), rounded up to a wasm page. */
+#define RT_GUARDED_RESERVE (((uint64_t)8 << 30) + 65536)
 
 struct rt_global {
     valtype_t type;
@@ -180,6 +197,8 @@ struct rt_store {
      * native code running on this thread. */
     uint8_t tier;               /* enum rt_tier */
     bool cache;                 /* compiled code goes through the on-disk cache */
+    bool guard_pages;           /* reserve guarded memories (for compiled code), where the
+                                   host allows it; when false, native code checks bounds */
     void *native_jmp;           /* the innermost native entry's jump buffer */
     uintptr_t native_stack_limit; /* native code traps below this stack address */
     /* Limits (configurable through the public API). */
@@ -285,6 +304,9 @@ void rt_codes_init(struct rt_instance *inst);
 /* Lower a defined function that has no code yet; sets f->code. */
 bool rt_lower_func(struct rt_func *f, struct wisp_error *err);
 void rt_lowering_free(struct rt_store *s);
+/* A lowered function got native code: make its interpreter code call that
+ * (interp.c; safe while another thread runs the code). */
+void rt_code_go_native(struct rt_code *c);
 void rt_codes_free(struct rt_instance *inst);
 
 /* Limits (limits.c). A check point's slow path, for code compiled with

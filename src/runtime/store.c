@@ -113,8 +113,8 @@ void rt_store_free(struct rt_store *s)
     /* Compiled code first, while every object it might look at still exists. */
     for (uint32_t i = 0; i < s->nobjects; i++)
         if (s->objects[i].kind == OBJ_INSTANCE) {
+            rt_tier_release(s->objects[i].p); /* first: it waits for a compilation in flight */
             rt_codes_free(s->objects[i].p);
-            rt_tier_release(s->objects[i].p);
         }
     for (uint32_t i = 0; i < s->nobjects; i++) {
         void *p = s->objects[i].p;
@@ -289,13 +289,22 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
     mem->has_max = type->limits.has_max;
     mem->limit_pages = max < s->max_memory_pages ? max : s->max_memory_pages;
     /* Reserve the whole range the memory may grow to once, so data never
-     * moves. When the address space will not give us that much, settle for
-     * the initial size: growing past it then fails like any other refused
-     * grow. */
+     * moves. For compiled code, reserve the guarded size instead, so every
+     * access past the end faults (native.c turns the fault into the trap).
+     * When the address space will not give us that much, settle for less:
+     * the limit, then the initial size (growing past it then fails like
+     * any other refused grow). */
     size_t want = (size_t)(mem->limit_pages * PAGE_SIZE);
     size_t floor = (size_t)(min * PAGE_SIZE);
     void *p = MAP_FAILED;
-    if (want)
+    if (s->guard_pages && sizeof(void *) == 8) {
+        p = mmap(NULL, (size_t)RT_GUARDED_RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+            want = (size_t)RT_GUARDED_RESERVE;
+            mem->guarded = true;
+        }
+    }
+    if (p == MAP_FAILED && want)
         p = mmap(NULL, want, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED && floor) {
         want = floor;
@@ -304,6 +313,7 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
     if (p != MAP_FAILED && floor && mprotect(p, floor, PROT_READ | PROT_WRITE) != 0) {
         munmap(p, want);
         p = MAP_FAILED;
+        mem->guarded = false;
     }
     if (p == MAP_FAILED && floor) {
         free(mem);

@@ -26,7 +26,10 @@
 
 static pthread_once_t found_once = PTHREAD_ONCE_INIT, open_once = PTHREAD_ONCE_INIT;
 static char plugin_path[4096];      /* "" when there is none */
+static pthread_once_t generator_once = PTHREAD_ONCE_INIT;
 static char generator[512];         /* what compiled code depends on besides the module */
+static long long plugin_size;
+static struct timespec plugin_mtime;
 static const struct rt_tier_plugin *plugin;
 static char why_absent[512];
 
@@ -88,10 +91,20 @@ static void find(void)
                      "not built in: no %s beside wisp or in %s (wisp was built without LLVM 19; "
                      "or set WISP_LLVM_PLUGIN)", PLUGIN_NAME, WISP_PLUGIN_DIR);
     }
-    if (plugin_path[0])
-        snprintf(generator, sizeof generator, "wisp %s layout %llx plugin %lld:%lld.%09ld cpu %llx", WISP_VERSION,
-                 (unsigned long long)RT_TIER_LAYOUT, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                 st.st_mtim.tv_nsec, (unsigned long long)cpu_fingerprint());
+    if (plugin_path[0]) {
+        plugin_size = (long long)st.st_size;
+        plugin_mtime = st.st_mtim;
+    }
+}
+
+/* What compiled code depends on besides the module and the options: this
+ * build, the plugin file, the CPU. Computed on first use (reading
+ * /proc/cpuinfo is not free). */
+static void make_generator(void)
+{
+    snprintf(generator, sizeof generator, "wisp %s layout %llx plugin %lld:%lld.%09ld cpu %llx", WISP_VERSION,
+             (unsigned long long)RT_TIER_LAYOUT, plugin_size, (long long)plugin_mtime.tv_sec,
+             plugin_mtime.tv_nsec, (unsigned long long)cpu_fingerprint());
 }
 
 static void open_plugin(void)
@@ -136,8 +149,32 @@ const char *rt_tier_describe(void)
     return p ? p->describe() : why_absent;
 }
 
-/* Link the object and point inst's functions at their code. */
-static bool bind(struct rt_instance *inst, const uint8_t *obj, size_t len, struct wisp_error *err)
+/* The instance's compiled code: every image loaded for it (one per
+ * compilation), and the tier-up state (tier_up.c). */
+struct rt_native_state *rt_native_state(struct rt_instance *inst)
+{
+    if (!inst->native) {
+        struct rt_native_state *st = xcalloc(1, sizeof *st);
+        pthread_mutex_init(&st->lock, NULL);
+        st->inst = inst;
+        inst->native = st;
+    }
+    return inst->native;
+}
+
+static void publish(struct rt_func *f, void *code, void *entry)
+{
+    __atomic_store_n(&f->native, code, __ATOMIC_RELEASE);
+    __atomic_store_n(&f->native_entry, (void (*)(void *, struct rt_instance *, union slot *))entry,
+                     __ATOMIC_SEQ_CST);
+    struct rt_code *lowered = __atomic_load_n(&f->code, __ATOMIC_SEQ_CST);
+    if (lowered)
+        rt_code_go_native(lowered);
+}
+
+/* Link the object and point inst's functions (and OSR entries) at it. */
+static bool bind(struct rt_instance *inst, const struct rt_tier_options *opt, const uint8_t *obj, size_t len,
+                 struct wisp_error *err)
 {
     const struct module *m = inst->module;
     size_t nsyms;
@@ -146,65 +183,143 @@ static bool bind(struct rt_instance *inst, const uint8_t *obj, size_t len, struc
     struct rt_native_image *img = rt_native_image_load(obj, len, syms, nsyms, why, sizeof why);
     if (!img)
         return err_set(err, WISP_ERR_LINK, -1, "%s", why);
-    void *const *code = (void *const *)rt_native_image_symbol(img, "funcs", NULL);
+    uint32_t ndef = m->nfuncs - m->nfunc_imports, ncomp = 0;
+    for (uint32_t i = 0; i < ndef; i++)
+        ncomp += !opt->define || opt->define[i];
+    size_t funcs_size = 0, osr_size = 0;
+    void *const *code = (void *const *)rt_native_image_symbol(img, "funcs", &funcs_size);
     void *const *entry = (void *const *)rt_native_image_symbol(img, "entries", NULL);
-    uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    size_t table_size = 0;
-    rt_native_image_symbol(img, "funcs", &table_size);
-    if (!code || !entry || table_size < (size_t)ndef * sizeof(void *)) {
+    void *const *osr_code = (void *const *)rt_native_image_symbol(img, "osr_funcs", &osr_size);
+    void *const *osr_entry = (void *const *)rt_native_image_symbol(img, "osr_entries", NULL);
+    if (!code || !entry || !osr_code || !osr_entry || funcs_size < (size_t)ncomp * sizeof(void *) ||
+        osr_size < (size_t)opt->nosr * sizeof(void *)) {
         rt_native_image_free(img);
-        return err_set(err, WISP_ERR_LINK, -1, "compiled code does not match the module (its function table "
-                       "is missing or too short)");
+        return err_set(err, WISP_ERR_LINK, -1, "compiled code does not match the module (its function "
+                       "tables are missing or too short)");
     }
-    struct rt_code_range *ranges = xmalloc((ndef ? ndef : 1) * sizeof *ranges);
-    for (uint32_t i = 0; i < ndef; i++) {
-        struct rt_func *f = inst->funcs[m->nfunc_imports + i];
-        uintptr_t start = (uintptr_t)code[i];
-        ranges[i] = (struct rt_code_range){start, start + rt_native_image_size_at(img, start), f};
+    struct rt_code_range *ranges = xmalloc((ncomp + opt->nosr + 1) * sizeof *ranges);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < ndef; i++)
+        if (!opt->define || opt->define[i]) {
+            uintptr_t start = (uintptr_t)code[n];
+            ranges[n] = (struct rt_code_range){start, start + rt_native_image_size_at(img, start),
+                                               inst->funcs[m->nfunc_imports + i]};
+            n++;
+        }
+    for (uint32_t k = 0; k < opt->nosr; k++) {
+        uintptr_t start = (uintptr_t)osr_code[k];
+        ranges[n++] = (struct rt_code_range){start, start + rt_native_image_size_at(img, start),
+                                             inst->funcs[opt->osr[k].func]};
     }
-    rt_native_add_ranges(ranges, ndef);
+    rt_native_add_ranges(ranges, n);
     free(ranges);
-    for (uint32_t i = 0; i < ndef; i++) {
-        struct rt_func *f = inst->funcs[m->nfunc_imports + i];
-        f->native_entry = (void (*)(void *, struct rt_instance *, union slot *))entry[i];
-        f->native = code[i];
+    uintptr_t start, end;
+    rt_native_image_text(img, &start, &end);
+    rt_native_add_text(start, end);
+
+    struct rt_native_state *st = rt_native_state(inst);
+    pthread_mutex_lock(&st->lock);
+    VEC_GROW(st->images, st->nimages, st->images_cap);
+    st->images[st->nimages++] = img;
+    pthread_mutex_unlock(&st->lock);
+    n = 0;
+    for (uint32_t i = 0; i < ndef; i++)
+        if (!opt->define || opt->define[i]) {
+            publish(inst->funcs[m->nfunc_imports + i], code[n], entry[n]);
+            n++;
+        }
+    for (uint32_t k = 0; k < opt->nosr; k++) {
+        struct rt_func *f = inst->funcs[opt->osr[k].func];
+        struct rt_osr_entry *e = xmalloc(sizeof *e);
+        e->loop = opt->osr[k].loop;
+        e->entry = (void (*)(void *, struct rt_instance *, union slot *))osr_entry[k];
+        e->next = f->osr;
+        __atomic_store_n(&f->osr, e, __ATOMIC_RELEASE);
     }
-    inst->native = img;
     return true;
 }
 
-bool rt_tier_compile_instance(struct rt_instance *inst, struct wisp_error *err)
+/* The object for opt: from the cache, or compiled (and cached). NULL
+ * plugin_needed: the cache only. */
+static bool get_code(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
+                     uint8_t **obj, size_t *len, struct wisp_error *err)
 {
     struct rt_store *s = inst->store;
     pthread_once(&found_once, find);
     if (!plugin_path[0])
         return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
-    struct rt_tier_options opt = {.checks = s->checks};
-    struct rt_cache_key key = rt_cache_key(inst->module, &opt, generator);
+    pthread_once(&generator_once, make_generator);
+    struct rt_cache_key key = rt_cache_key(inst->module, opt, generator);
+    if (s->cache && rt_cache_get(&key, obj, len))
+        return true;
+    if (cache_only)
+        return false;
+    const struct rt_tier_plugin *p = get_plugin();
+    if (!p)
+        return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
+    if (!p->compile(inst->module, opt, obj, len, err))
+        return false;
+    if (s->cache)
+        rt_cache_put(&key, *obj, *len);
+    return true;
+}
+
+void rt_tier_options_for(struct rt_instance *inst, struct rt_tier_options *opt)
+{
+    *opt = (struct rt_tier_options){.checks = inst->store->checks, .guarded = true};
+    for (uint32_t i = 0; i < inst->module->nmemories; i++)
+        opt->guarded = opt->guarded && inst->memories[i]->guarded;
+}
+
+bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
+                   struct wisp_error *err)
+{
+    if (opt->guarded && inst->module->nmemories && !rt_native_fault_handler(err))
+        return false;
     uint8_t *obj = NULL;
     size_t len = 0;
-    if (!s->cache || !rt_cache_get(&key, &obj, &len)) {
-        const struct rt_tier_plugin *p = get_plugin();
-        if (!p)
-            return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
-        if (!p->compile(inst->module, &opt, &obj, &len, err))
-            return false;
-        if (s->cache)
-            rt_cache_put(&key, obj, len);
-    }
-    bool ok = bind(inst, obj, len, err);
+    if (!get_code(inst, opt, cache_only, &obj, &len, err))
+        return false;
+    bool ok = bind(inst, opt, obj, len, err);
     free(obj);
     return ok;
 }
 
+bool rt_tier_compile_instance(struct rt_instance *inst, struct wisp_error *err)
+{
+    struct rt_tier_options opt;
+    rt_tier_options_for(inst, &opt);
+    return rt_tier_build(inst, &opt, false, err);
+}
+
+bool rt_tier_up_possible(void)
+{
+    pthread_once(&found_once, find);
+    return plugin_path[0] != 0;
+}
+
 void rt_tier_release(struct rt_instance *inst)
 {
-    struct rt_native_image *img = inst->native;
-    if (!img)
+    struct rt_native_state *st = inst->native;
+    if (!st)
         return;
-    uintptr_t start, end;
-    rt_native_image_text(img, &start, &end);
-    rt_native_remove_ranges(start, end);
-    rt_native_image_free(img);
+    rt_tier_up_forget(st); /* no compilation for inst runs after this */
+    for (uint32_t i = 0; i < st->nimages; i++) {
+        uintptr_t start, end;
+        rt_native_image_text(st->images[i], &start, &end);
+        rt_native_remove_ranges(start, end);
+        rt_native_remove_text(start);
+        rt_native_image_free(st->images[i]);
+    }
+    const struct module *m = inst->module;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        for (struct rt_osr_entry *e = inst->funcs[i]->osr, *next; e; e = next) {
+            next = e->next;
+            free(e);
+        }
+    free(st->images);
+    free(st->want);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
     inst->native = NULL;
 }

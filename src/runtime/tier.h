@@ -41,9 +41,73 @@ struct rt_code_range {
  * handler. */
 void rt_native_add_ranges(const struct rt_code_range *ranges, size_t n);
 void rt_native_remove_ranges(uintptr_t start, uintptr_t end);
+/* The code of every loaded image, for the fault handler, which cannot
+ * take a lock: a lock-free table of [start, end) (native.c). */
+void rt_native_add_text(uintptr_t start, uintptr_t end);
+void rt_native_remove_text(uintptr_t start);
+/* Install the SIGSEGV/SIGBUS handler that turns a fault in compiled code
+ * (an access past a guarded memory's end) into the trap "out of bounds
+ * memory access". Installed once per process, before the first guarded
+ * code runs; it passes every other fault to the handler that was there
+ * before it. False (err set) if sigaction fails. */
+bool rt_native_fault_handler(struct wisp_error *err);
 /* The helpers native code calls, by name (native.c). */
 struct rt_tier_symbol;
 const struct rt_tier_symbol *rt_native_symbols(size_t *n);
+
+/* ---- Building native code (tier.c) ---- */
+
+#include <pthread.h>
+
+#include "runtime/tier_plugin.h"
+
+/* An instance's native code and tier-up state (inst->native). */
+struct rt_native_state {
+    struct rt_instance *inst;
+    pthread_mutex_t lock;
+    struct rt_native_image **images;
+    uint32_t nimages, images_cap;
+    /* Tier-up (tier_up.c), under the lock. */
+    bool module_wanted, module_done;
+    struct rt_osr_point *want;      /* every loop requested, compiled or not */
+    uint32_t nwant, want_cap, nwant_done;
+    bool failed;
+    bool queued, busy;              /* under tier_up.c's queue lock, as is next */
+    struct rt_native_state *next;   /* in the compile queue */
+};
+struct rt_native_state *rt_native_state(struct rt_instance *inst);
+/* The options inst's code must be compiled with. */
+void rt_tier_options_for(struct rt_instance *inst, struct rt_tier_options *opt);
+/* Get the code for opt (the cache, else the plugin unless cache_only) and
+ * point inst's functions and OSR entries at it. */
+bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
+                   struct wisp_error *err);
+/* The plugin is there to compile with (without opening it). */
+bool rt_tier_up_possible(void);
+/* Wait for and drop inst's pending compilations (tier_up.c). */
+void rt_tier_up_forget(struct rt_native_state *st);
+
+/* ---- Tier-up (the auto tier, tier_up.c) ---- */
+
+/* Calls and loop iterations in the interpreter before a function counts
+ * as hot, and between later looks at whether its code is ready. */
+#define RT_HOT_THRESHOLD 2000
+/* Whether the interpreter should count toward tier-up in this store: the
+ * auto tier, with the compiled tier present. */
+bool rt_tier_up_enabled(struct rt_store *s);
+/* RT_HOT_THRESHOLD, or WISP_TIER_UP_THRESHOLD for tests. */
+int32_t rt_tier_up_threshold(void);
+/* At instantiation in the auto tier: use the module's code from the cache
+ * at once, if it is there. */
+void rt_tier_up_instance(struct rt_instance *inst);
+/* A countdown reached zero: request native code for f's instance (and, at
+ * a loop, for an entry at that loop). Returns the loop's OSR entry when it
+ * is ready, else NULL. Resets the countdown. */
+void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *);
+/* Run an OSR entry of f on the interpreter frame fp (rt_native_call's
+ * contract): the rest of f's body, results left in fp's first slots. */
+bool rt_native_osr(struct rt_store *s, struct rt_func *f,
+                   void (*entry)(void *, struct rt_instance *, union slot *), union slot *fp);
 
 /* Call a compiled function f with its arguments in args_results (as
  * rt_call). Returns false on a trap, with s->trap and s->trace set. */

@@ -27,8 +27,20 @@ struct rt_tier_symbol {
 
 /* What code is compiled for: everything that changes the machine code
  * besides the module itself, and so part of the code cache's key. */
+/* A loop to enter from the interpreter: function index, the loop's byte
+ * offset in the module. */
+struct rt_osr_point {
+    uint32_t func, loop;
+};
+
 struct rt_tier_options {
-    bool checks; /* fuel and interrupt check points */
+    bool checks;  /* fuel and interrupt check points */
+    bool guarded; /* every memory is guarded (RT_GUARDED_RESERVE): no bounds checks */
+    /* What to compile: define[i] for the module's defined function i, NULL
+     * for all of them; and entries at these loops (on-stack replacement). */
+    const uint8_t *define;
+    const struct rt_osr_point *osr;
+    uint32_t nosr;
 };
 
 /* A layout fingerprint: the sizes of the shared structures. */

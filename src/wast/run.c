@@ -879,6 +879,7 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     r.store = rt_store_new();
     r.store->tier = engine->config.tier;
     r.store->cache = engine->config.cache;
+    r.store->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
     wisp_error e;
     if (!spectest_define(r.store, &r.spectest, &e)) {
         char msg[512];

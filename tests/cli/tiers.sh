@@ -79,6 +79,35 @@ check "compiled: the stack limit is max-wasm-stack, named in the trap" \
 run "$WISP" wast -C tier=compiled sample.wast
 check "wast -C tier=compiled runs a script" test -n "$(echo "$out" | tail -1 | grep -E '^[1-9][0-9]* passed, 0 failed')"
 
+# The auto tier: functions and loops move to native code while they run.
+# WISP_TIER_UP_THRESHOLD=1 and WISP_TIER_UP_SYNC=1 make every function move
+# at its second call and every loop at its second iteration, at the same
+# point every run.
+auto() { env WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 WISP_TIER_LOG=1 "$WISP" run -C cache=n "$@"; }
+run "$WISP" run -C tier=interp --invoke osr tiers.wat 100000
+want=$out
+run auto --invoke osr tiers.wat 100000
+check "auto: a loop entered mid-way gives the interpreter's result ($want)" \
+  test "$rc" = 0 -a "$out" = "$want" -a -n "$(echo "$err" | grep -F 'tier-up: module + 1 loop entries')"
+run "$WISP" run -C tier=compiled --invoke osr tiers.wat 100000
+check "compiled: the same result" test "$rc" = 0 -a "$out" = "$want"
+run auto --invoke osr_trap tiers.wat 1000
+check "auto: a trap after the loop moved to native code" \
+  test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'integer divide by zero')" -a -n "$(echo "$err" | grep -F 'loop entries')"
+run auto --invoke count tiers.wat 1000000
+check "auto: a million iterations" test "$rc" = 0 -a "$out" = 1000000
+run auto --invoke divide tiers.wat 0
+check "auto: the backtrace of a trap names the functions as the interpreter does" \
+  test "$rc" = 134 -a "$(echo "$err" | grep -E '^ +[0-9]+:' | sed 's/ at byte.*//')" = "$trace_interp"
+run auto tiers.wat
+check "auto: _start with WASI calls" test "$rc" = 0
+lo=1; hi=1000000
+while [ $lo -lt $hi ]; do
+  mid=$(( (lo + hi) / 2 ))
+  if env WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 "$WISP" run -C cache=n -W fuel=$mid --invoke count tiers.wat 1000 >/dev/null 2>&1; then hi=$mid; else lo=$((mid + 1)); fi
+done
+check "auto: fuel is charged the same when code moves tiers mid-run ($lo)" test "$lo" = "$fuel_interp"
+
 # The code cache: -C cache=n writes nothing; a run writes one file per
 # module; the next run uses it without loading LLVM; a damaged file is
 # ignored and replaced.
@@ -89,7 +118,7 @@ run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled --invoke add tiers.
 check "a compiled run leaves one file in \$XDG_CACHE_HOME/wisp" \
   test "$rc" = 0 -a "$out" = 3 -a "$(ls "$cache/wisp" 2>/dev/null | wc -l)" = 1
 if command -v strace >/dev/null 2>&1; then
-  run env XDG_CACHE_HOME="$cache" strace -f -e trace=openat -o "$T/strace" "$WISP" run -C tier=compiled --invoke add tiers.wat 1 2
+  run env XDG_CACHE_HOME="$cache" ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o "$T/strace" "$WISP" run -C tier=compiled --invoke add tiers.wat 1 2
   check "the second run takes the code from the cache and never opens LLVM" \
     test "$rc" = 0 -a "$out" = 3 -a -z "$(grep -F libLLVM "$T/strace")" -a -n "$(grep -F "$cache/wisp" "$T/strace")"
 else

@@ -23,4 +23,27 @@
   (func $rec (export "rec") (param i32) (result i32)
     (i32.add (call $rec (local.get 0)) (i32.const 1)))
   (func (export "spin") (loop $l (br $l)))
+  ;; Loops entered from the interpreter mid-way (on-stack replacement):
+  ;; values on the operand stack below the loop, a loop with a parameter
+  ;; and a result, a v128 local, and a trap inside the loop.
+  (func (export "osr") (param $n i32) (result i64)
+    (local $i i32) (local $acc i64) (local $v v128)
+    (local.set $v (v128.const i32x4 1 2 3 4))
+    (i64.const 1000)
+    (i32.const 3)
+    (loop $l (param i32) (result i32)
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+      (local.set $v (i32x4.add (local.get $v) (v128.const i32x4 1 1 1 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.add (i32.const 1))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.extend_i32_u)
+    (i64.add)
+    (i64.add (local.get $acc))
+    (i64.add (i64.extend_i32_u (i32x4.extract_lane 3 (local.get $v)))))
+  (func (export "osr_trap") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.div_u (i32.const 1) (i32.sub (local.get $i) (local.get $n))))
   (func (export "_start") (drop (call $outer (i32.const 5)))))
