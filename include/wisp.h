@@ -124,6 +124,22 @@ wisp_engine *wisp_engine_new_with_config(wisp_config *config);
  * the module in errors (may be NULL). */
 wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
                              const char *source, wisp_error *err);
+/* Precompiled modules (`wisp compile`): the module with its code compiled
+ * for this wisp, its options and this CPU. wisp_module_serialize compiles
+ * (it needs the compiled tier) with the options of the engine's config;
+ * *out is malloc'd. wisp_module_deserialize reads it back without LLVM:
+ * its stores then use that code in the compiled and auto tiers, and a
+ * store whose options differ (fuel, interrupts, signals-based traps)
+ * fails to instantiate it, saying so. Precompiled code is trusted code:
+ * deserialize only what you would run as a program of your own. A file
+ * for another wisp or CPU, or a truncated one, is an error. */
+bool wisp_module_serialize(wisp_engine *engine, const wisp_module *module, uint8_t **out, size_t *len,
+                           wisp_error *err);
+wisp_module *wisp_module_deserialize(wisp_engine *engine, const uint8_t *bytes, size_t len,
+                                     const char *source, wisp_error *err);
+/* bytes start like precompiled code. */
+bool wisp_is_precompiled(const uint8_t *bytes, size_t len);
+
 /* Load a module from a file; the name says its format: *.wasm (any case)
  * is binary, *.wat and *.wast are text. Other names and "-" (standard
  * input) are told apart by content: "\0asm" first means binary, else text.

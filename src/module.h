@@ -172,6 +172,13 @@ struct module {
     /* Filled by the validator for the compiler: per defined function, the
      * largest operand stack height (in values) seen while checking it. */
     uint32_t *max_stack;
+
+    /* Compiled code that came with the module (wisp_module_deserialize):
+     * an object for the compiled tier, and the options it was compiled
+     * with (RT_PRECOMPILED_* bits in src/runtime/tier.h). Owned. */
+    uint8_t *precompiled;
+    size_t precompiled_len;
+    uint32_t precompiled_options;
 };
 
 /* Decode a binary module. The bytes are copied. On failure returns false with

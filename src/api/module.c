@@ -148,6 +148,12 @@ wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t l
                              const char *source, wisp_error *err)
 {
     (void)engine;
+    if (wisp_is_precompiled(bytes, len)) {
+        err_set(err, WISP_ERR_MALFORMED, 0, "this is precompiled code (wisp compile), not a module: run it with "
+                "wisp run --allow-precompiled");
+        err_set_source(err, source);
+        return NULL;
+    }
     wisp_module *mod = xcalloc(1, sizeof *mod);
     if (!module_decode(&mod->m, bytes, len, err) || !module_validate(&mod->m, err)) {
         err_set_source(err, source);
@@ -186,7 +192,7 @@ wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_e
     const char *source = strcmp(path, "-") == 0 ? "<stdin>" : path;
     enum file_kind kind = kind_of_name(path);
     if (kind == KIND_SNIFF)
-        kind = wisp_is_binary(data, len) ? KIND_BINARY : KIND_TEXT;
+        kind = wisp_is_binary(data, len) || wisp_is_precompiled(data, len) ? KIND_BINARY : KIND_TEXT;
     wisp_module *mod;
     if (kind == KIND_BINARY) {
         mod = wisp_module_new(engine, data, len, source, err);

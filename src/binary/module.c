@@ -8,6 +8,7 @@ void module_free(struct module *m)
 {
     if (!m)
         return;
+    free(m->precompiled);
     for (uint32_t i = 0; i < m->ntypes; i++)
         free(m->types[i].types);
     free(m->types);

@@ -38,5 +38,6 @@ int cmd_wat2wasm(int argc, char **argv);
 int cmd_wast(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ static const char overview[] =
     "  wat2wasm IN.wat -o OUT.wasm   translate WebAssembly text to binary\n"
     "  wast [-v] FILE...             run .wast spec scripts\n"
     "  info FILE                     list a module's imports and exports\n"
+    "  compile FILE [-o OUT.cwasm]   compile ahead of time (run with --allow-precompiled)\n"
     "  help [COMMAND]                this overview, or a command's options\n"
     "\n"
     "options:\n"
@@ -85,6 +86,17 @@ static const char run_page[] =
     "                              \"call stack exhausted\"\n"
     "                              Long forms: --fuel N, --timeout D, --max-memory-size B,\n"
     "                              --max-table-elements N, --max-wasm-stack B.\n"
+    "  -C KEY=VALUE[,...]          code generation (also --codegen):\n"
+    "     tier=auto|interp|compiled  auto (the default): start in the interpreter and\n"
+    "                              move hot functions and loops to native code compiled\n"
+    "                              in the background; compiled: compile every function\n"
+    "                              first (one it cannot compile is an error, never run\n"
+    "                              by the interpreter instead); interp: never compile.\n"
+    "                              Also WISP_TIER=... when -C does not say.\n"
+    "     cache=y|n                keep compiled code in $XDG_CACHE_HOME/wisp (default y)\n"
+    "  -O signals-based-traps=y|n  y (default): memories have guard regions and compiled\n"
+    "                              code no bounds checks; n: explicit checks\n"
+    "  --allow-precompiled         FILE may be precompiled code from wisp compile\n"
     "  -h, --help                  show this help\n"
     "  --                          end of options\n"
     "\n"
@@ -118,12 +130,14 @@ static const char wat2wasm_page[] =
     "exit status: 0 written, 1 the text does not parse, 2 usage error.\n";
 
 static const char wast_page[] =
-    "usage: wisp wast [-v] FILE...\n"
+    "usage: wisp wast [-v] [-C KEY=VALUE] [-O KEY=VALUE] FILE...\n"
     "\n"
     "Runs .wast spec test scripts and ends with \"N passed, N failed, N skipped\".\n"
     "\n"
     "options:\n"
     "  -v, --verbose               report every command, not only failures\n"
+    "  -C tier=auto|interp|compiled, -C cache=y|n, -O signals-based-traps=y|n\n"
+    "                              as for wisp run (WISP_TIER too)\n"
     "\n"
     "exit status: 0 no failures, 1 failures, 2 usage error or unreadable file.\n";
 
@@ -134,15 +148,34 @@ static const char info_page[] =
     "\n"
     "exit status: 0 listed, 1 invalid module, 2 usage error or unreadable file.\n";
 
+static const char compile_page[] =
+    "usage: wisp compile [-W KEY=VALUE] [-O KEY=VALUE] FILE [-o OUT]\n"
+    "\n"
+    "Compiles a module to native code ahead of time and writes it, with the\n"
+    "module, to OUT (default: FILE with the extension .cwasm). wisp run runs\n"
+    "such a file only with --allow-precompiled: precompiled code is trusted\n"
+    "code. It runs on this CPU with this build of wisp, and with the options\n"
+    "it was compiled with: give -W fuel/timeout and -O signals-based-traps\n"
+    "here as you will give them to run.\n"
+    "\n"
+    "options:\n"
+    "  -o FILE, --output FILE      where to write it\n"
+    "  -W fuel=N, -W timeout=D     compile the check points these need\n"
+    "  -O signals-based-traps=y|n  as for wisp run\n"
+    "\n"
+    "exit status: 0 written, 1 the module is invalid or cannot be compiled,\n"
+    "2 usage error, unreadable input or unwritable output.\n";
+
 static const char help_page[] =
     "usage: wisp help [COMMAND]\n"
     "\n"
     "Shows the overview, or the options of COMMAND (run, validate, wat2wasm,\n"
-    "wast, info); the same as wisp COMMAND --help.\n";
+    "wast, info, compile); the same as wisp COMMAND --help.\n";
 
 static const struct { const char *name, *text; } pages[] = {
     {"run", run_page},   {"validate", validate_page}, {"wat2wasm", wat2wasm_page},
     {"wast", wast_page}, {"info", info_page},         {"help", help_page},
+    {"compile", compile_page},
 };
 
 void help_overview(FILE *out) { fputs(overview, out); }

@@ -285,7 +285,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } commands[] = {
         {"validate", cmd_validate}, {"wat2wasm", cmd_wat2wasm}, {"wast", cmd_wast},
-        {"info", cmd_info},         {"run", cmd_run},
+        {"info", cmd_info},         {"run", cmd_run},           {"compile", cmd_compile},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(cmd, commands[i].name) != 0)

@@ -291,6 +291,7 @@ static bool parse_bool(const char *v, bool *out)
 struct run_options {
     const char *invoke, *argv0;
     bool trace, inherit_env, set_depth;
+    bool allow_precompiled;
     bool inherit_stdio[3];
     uint32_t max_depth;
     struct wasm_options limits;
@@ -383,6 +384,10 @@ static int parse_run_options(int argc, char **argv, struct run_options *o, wisp_
             help_command("run", stdout);
             *status = 0;
             return argc;
+        }
+        if (strcmp(a, "--allow-precompiled") == 0) {
+            o->allow_precompiled = true;
+            continue;
         }
         if (strcmp(a, "--trace-wasi") == 0) {
             o->trace = true;
@@ -516,6 +521,36 @@ static bool preload(wisp_engine *engine, wisp_store *store, const char *spec, wi
     return true;
 }
 
+/* The module, or precompiled code when the file starts like that and
+ * --allow-precompiled vouches for it. */
+static wisp_module *load_module(wisp_engine *engine, const char *file, bool allow, wisp_error *err)
+{
+    uint8_t head[8];
+    FILE *f = strcmp(file, "-") != 0 ? fopen(file, "rb") : NULL;
+    bool precompiled = f && fread(head, 1, 8, f) == 8 && wisp_is_precompiled(head, 8);
+    if (f)
+        fclose(f);
+    if (!precompiled)
+        return wisp_module_load_file(engine, file, err);
+    if (!allow) {
+        memset(err, 0, sizeof *err);
+        err->kind = WISP_ERR_LINK;
+        err->offset = -1;
+        err->func = -1;
+        snprintf(err->source, sizeof err->source, "%s", file);
+        snprintf(err->message, sizeof err->message, "this is precompiled code (wisp compile); precompiled code is "
+                 "trusted code, so wisp runs it only with --allow-precompiled");
+        return NULL;
+    }
+    uint8_t *data;
+    size_t len;
+    if (!wisp_read_file(file, &data, &len, err))
+        return NULL;
+    wisp_module *m = wisp_module_deserialize(engine, data, len, file, err);
+    wisp_free(data);
+    return m;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_options o = {
@@ -573,7 +608,7 @@ int cmd_run(int argc, char **argv)
     codegen_options_configure(&o.codegen, config);
     wisp_engine *engine = wisp_engine_new_with_config(config);
     wisp_error err;
-    wisp_module *m = wisp_module_load_file(engine, file, &err);
+    wisp_module *m = load_module(engine, file, o.allow_precompiled, &err);
     if (!m) {
         print_error(&err);
         status = is_io_error(&err) ? EXIT_USAGE : 1;

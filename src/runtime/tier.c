@@ -241,10 +241,71 @@ static bool bind(struct rt_instance *inst, const struct rt_tier_options *opt, co
 
 /* The object for opt: from the cache, or compiled (and cached). NULL
  * plugin_needed: the cache only. */
+uint32_t rt_tier_option_bits(const struct rt_tier_options *opt)
+{
+    return (opt->checks ? RT_PRECOMPILED_CHECKS : 0) | (opt->guarded ? RT_PRECOMPILED_GUARDED : 0);
+}
+
+static const char *option_words(uint32_t bits)
+{
+    static const char *const words[4] = {"no check points, explicit bounds checks",
+                                         "fuel/interrupt check points, explicit bounds checks",
+                                         "no check points, guarded memories",
+                                         "fuel/interrupt check points, guarded memories"};
+    return words[bits & 3];
+}
+
+static uint64_t target_id;
+static pthread_once_t target_once = PTHREAD_ONCE_INIT;
+
+static void make_target_id(void)
+{
+    char s[256];
+    int n = snprintf(s, sizeof s, "wisp %s layout %llx cpu %llx", WISP_VERSION, (unsigned long long)RT_TIER_LAYOUT,
+                     (unsigned long long)cpu_fingerprint());
+    uint64_t h[2];
+    rt_hash128(s, (size_t)n, 7, h);
+    target_id = h[0];
+}
+
+uint64_t rt_tier_target_id(void)
+{
+    pthread_once(&target_once, make_target_id);
+    return target_id;
+}
+
+bool rt_tier_compile_module(const struct module *m, const struct rt_tier_options *opt, uint8_t **obj,
+                            size_t *len, struct wisp_error *err)
+{
+    const struct rt_tier_plugin *p = get_plugin();
+    if (!p)
+        return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
+    return p->compile(m, opt, obj, len, err);
+}
+
+void rt_tier_store_options(const struct rt_store *s, struct rt_tier_options *opt)
+{
+    *opt = (struct rt_tier_options){.checks = s->checks, .guarded = s->guard_pages && sizeof(void *) == 8};
+}
+
 static bool get_code(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
                      uint8_t **obj, size_t *len, struct wisp_error *err)
 {
     struct rt_store *s = inst->store;
+    const struct module *m = inst->module;
+    if (m->precompiled && !opt->define && !opt->nosr) {
+        /* The module came with its code (it was checked against this wisp
+         * and CPU when it was read). */
+        uint32_t bits = rt_tier_option_bits(opt);
+        if (bits != m->precompiled_options)
+            return err_set(err, WISP_ERR_LINK, -1, "the precompiled code was compiled for %s, but this run needs "
+                           "%s (compile it with the same -W and -O options)",
+                           option_words(m->precompiled_options), option_words(bits));
+        *obj = xmalloc(m->precompiled_len ? m->precompiled_len : 1);
+        memcpy(*obj, m->precompiled, m->precompiled_len);
+        *len = m->precompiled_len;
+        return true;
+    }
     pthread_once(&found_once, find);
     if (!plugin_path[0])
         return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);

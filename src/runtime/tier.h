@@ -82,6 +82,19 @@ void rt_tier_options_for(struct rt_instance *inst, struct rt_tier_options *opt);
  * point inst's functions and OSR entries at it. */
 bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
                    struct wisp_error *err);
+/* Compile m for opt with the plugin, bypassing the cache (for
+ * wisp_module_serialize). */
+bool rt_tier_compile_module(const struct module *m, const struct rt_tier_options *opt, uint8_t **obj,
+                            size_t *len, struct wisp_error *err);
+/* The options a store's code is compiled with, before any instance
+ * exists (guarded: whether its memories get guard regions). */
+void rt_tier_store_options(const struct rt_store *s, struct rt_tier_options *opt);
+/* Precompiled code's options, as bits, and what it must match to run
+ * here: this wisp's version, its structures, this CPU. */
+#define RT_PRECOMPILED_CHECKS 1u
+#define RT_PRECOMPILED_GUARDED 2u
+uint32_t rt_tier_option_bits(const struct rt_tier_options *opt);
+uint64_t rt_tier_target_id(void);
 /* The plugin is there to compile with (without opening it). */
 bool rt_tier_up_possible(void);
 /* Wait for and drop inst's pending compilations (tier_up.c). */

@@ -68,7 +68,9 @@ bool rt_tier_up_enabled(struct rt_store *s)
 
 void rt_tier_up_instance(struct rt_instance *inst)
 {
-    if (!rt_tier_up_enabled(inst->store) || inst->module->nfuncs == inst->module->nfunc_imports)
+    /* Precompiled code runs without the plugin. */
+    bool precompiled = inst->module->precompiled != NULL;
+    if ((!precompiled && !rt_tier_up_enabled(inst->store)) || inst->module->nfuncs == inst->module->nfunc_imports)
         return;
     struct rt_tier_options opt;
     rt_tier_options_for(inst, &opt);

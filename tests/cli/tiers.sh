@@ -131,3 +131,34 @@ check "a damaged cache file is ignored and replaced" test "$rc" = 0 -a "$out" = 
 run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled -W fuel=100000 --invoke add tiers.wat 1 1
 check "code with fuel checks is cached apart from code without" \
   test "$rc" = 0 -a "$out" = 2 -a "$(ls "$cache/wisp" | wc -l)" = 2
+
+# Ahead of time: wisp compile, and run --allow-precompiled.
+run "$WISP" compile tiers.wat -o "$T/t.cwasm"
+check "wisp compile writes precompiled code" test "$rc" = 0 -a -s "$T/t.cwasm"
+cp tiers.wat "$T/copy.wat"
+run "$WISP" compile "$T/copy.wat"
+check "wisp compile FILE writes FILE.cwasm by default" test "$rc" = 0 -a -s "$T/copy.cwasm"
+run "$WISP" run --invoke add "$T/t.cwasm" 1 2
+check "run refuses precompiled code without --allow-precompiled, exit 1" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'only with --allow-precompiled')"
+run env WISP_LLVM_PLUGIN=/nonexistent "$WISP" run --allow-precompiled -C tier=compiled --invoke add "$T/t.cwasm" 20 22
+check "run --allow-precompiled runs it in the compiled tier without the plugin" test "$rc" = 0 -a "$out" = 42
+run "$WISP" run --allow-precompiled --invoke divide "$T/t.cwasm" 0
+check "precompiled code traps with the same backtrace" \
+  test "$rc" = 134 -a "$(echo "$err" | grep -E '^ +[0-9]+:' | sed 's/ at byte.*//')" = "$trace_interp"
+head -c 200 "$T/t.cwasm" > "$T/short.cwasm"
+run "$WISP" run --allow-precompiled --invoke add "$T/short.cwasm" 1 2
+check "a truncated .cwasm is a clear error, exit 1" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'truncated or damaged')"
+python3 -c "import sys; b=bytearray(open(sys.argv[1],'rb').read()); b[16]^=1; open(sys.argv[2],'wb').write(b)" "$T/t.cwasm" "$T/foreign.cwasm"
+run "$WISP" run --allow-precompiled --invoke add "$T/foreign.cwasm" 1 2
+check "a .cwasm from another wisp or CPU is refused by name" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'another build of wisp or for another CPU')"
+run "$WISP" run --allow-precompiled -C tier=compiled -W fuel=1000 --invoke add "$T/t.cwasm" 1 2
+check "compiled tier: precompiled code for other options is refused, saying which" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'compiled for no check points')"
+run "$WISP" compile -W fuel=1 tiers.wat -o "$T/fuel.cwasm"
+run "$WISP" run --allow-precompiled -C tier=compiled -W fuel=1000000 --invoke count "$T/fuel.cwasm" 1000
+check "precompiled with -W fuel runs with fuel" test "$rc" = 0 -a "$out" = 1000
+run "$WISP" validate "$T/t.cwasm"
+check "validate names precompiled code as such" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'precompiled code')"
