@@ -172,6 +172,14 @@ static void publish(struct rt_func *f, void *code, void *entry)
         rt_code_go_native(lowered);
 }
 
+void rt_native_state_free(struct rt_native_state *st)
+{
+    free(st->images);
+    free(st->want);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
 /* Link the object and point inst's functions (and OSR entries) at it. */
 static bool bind(struct rt_instance *inst, const struct rt_tier_options *opt, const uint8_t *obj, size_t len,
                  struct wisp_error *err)
@@ -288,11 +296,9 @@ void rt_tier_store_options(const struct rt_store *s, struct rt_tier_options *opt
     *opt = (struct rt_tier_options){.checks = s->checks, .guarded = s->guard_pages && sizeof(void *) == 8};
 }
 
-static bool get_code(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
-                     uint8_t **obj, size_t *len, struct wisp_error *err)
+bool rt_tier_code(const struct module *m, bool use_cache, const struct rt_tier_options *opt, bool cache_only,
+                  uint8_t **obj, size_t *len, struct wisp_error *err)
 {
-    struct rt_store *s = inst->store;
-    const struct module *m = inst->module;
     if (m->precompiled && !opt->define && !opt->nosr) {
         /* The module came with its code (it was checked against this wisp
          * and CPU when it was read). */
@@ -310,17 +316,17 @@ static bool get_code(struct rt_instance *inst, const struct rt_tier_options *opt
     if (!plugin_path[0])
         return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
     pthread_once(&generator_once, make_generator);
-    struct rt_cache_key key = rt_cache_key(inst->module, opt, generator);
-    if (s->cache && rt_cache_get(&key, obj, len))
+    struct rt_cache_key key = rt_cache_key(m, opt, generator);
+    if (use_cache && rt_cache_get(&key, obj, len))
         return true;
     if (cache_only)
         return false;
     const struct rt_tier_plugin *p = get_plugin();
     if (!p)
         return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
-    if (!p->compile(inst->module, opt, obj, len, err))
+    if (!p->compile(m, opt, obj, len, err))
         return false;
-    if (s->cache)
+    if (use_cache)
         rt_cache_put(&key, *obj, *len);
     return true;
 }
@@ -332,16 +338,22 @@ void rt_tier_options_for(struct rt_instance *inst, struct rt_tier_options *opt)
         opt->guarded = opt->guarded && inst->memories[i]->guarded;
 }
 
-bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
-                   struct wisp_error *err)
+bool rt_tier_bind(struct rt_instance *inst, const struct rt_tier_options *opt, const uint8_t *obj, size_t len,
+                  struct wisp_error *err)
 {
     if (opt->guarded && inst->module->nmemories && !rt_native_fault_handler(err))
         return false;
+    return bind(inst, opt, obj, len, err);
+}
+
+bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
+                   struct wisp_error *err)
+{
     uint8_t *obj = NULL;
     size_t len = 0;
-    if (!get_code(inst, opt, cache_only, &obj, &len, err))
+    if (!rt_tier_code(inst->module, inst->store->cache, opt, cache_only, &obj, &len, err))
         return false;
-    bool ok = bind(inst, opt, obj, len, err);
+    bool ok = rt_tier_bind(inst, opt, obj, len, err);
     free(obj);
     return ok;
 }
@@ -364,23 +376,26 @@ void rt_tier_release(struct rt_instance *inst)
     struct rt_native_state *st = inst->native;
     if (!st)
         return;
-    rt_tier_up_forget(st); /* no compilation for inst runs after this */
-    for (uint32_t i = 0; i < st->nimages; i++) {
+    /* No compilation binds code to inst after this; one in flight keeps
+     * the state and frees it itself. */
+    struct rt_native_image **images;
+    uint32_t nimages;
+    bool keep = rt_tier_up_forget(st, &images, &nimages);
+    for (uint32_t i = 0; i < nimages; i++) {
         uintptr_t start, end;
-        rt_native_image_text(st->images[i], &start, &end);
+        rt_native_image_text(images[i], &start, &end);
         rt_native_remove_ranges(start, end);
         rt_native_remove_text(start);
-        rt_native_image_free(st->images[i]);
+        rt_native_image_free(images[i]);
     }
+    free(images);
     const struct module *m = inst->module;
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         for (struct rt_osr_entry *e = inst->funcs[i]->osr, *next; e; e = next) {
             next = e->next;
             free(e);
         }
-    free(st->images);
-    free(st->want);
-    pthread_mutex_destroy(&st->lock);
-    free(st);
+    if (!keep)
+        rt_native_state_free(st);
     inst->native = NULL;
 }

@@ -61,6 +61,7 @@ const struct rt_tier_symbol *rt_native_symbols(size_t *n);
 
 #include "runtime/tier_plugin.h"
 
+struct rt_native_image;
 /* An instance's native code and tier-up state (inst->native). */
 struct rt_native_state {
     struct rt_instance *inst;
@@ -72,14 +73,23 @@ struct rt_native_state {
     struct rt_osr_point *want;      /* every loop requested, compiled or not */
     uint32_t nwant, want_cap, nwant_done;
     bool failed;
-    bool queued, busy;              /* under tier_up.c's queue lock, as is next */
+    /* Under tier_up.c's queue lock, as is next: in the queue; being
+     * compiled; being bound to the instance; the instance is gone. */
+    bool queued, busy, binding, abandoned;
     struct rt_native_state *next;   /* in the compile queue */
 };
 struct rt_native_state *rt_native_state(struct rt_instance *inst);
 /* The options inst's code must be compiled with. */
 void rt_tier_options_for(struct rt_instance *inst, struct rt_tier_options *opt);
-/* Get the code for opt (the cache, else the plugin unless cache_only) and
- * point inst's functions and OSR entries at it. */
+/* The code of m for opt: the module's precompiled code, the cache
+ * (use_cache), else the plugin unless cache_only. *obj is malloc'd. */
+bool rt_tier_code(const struct module *m, bool use_cache, const struct rt_tier_options *opt, bool cache_only,
+                  uint8_t **obj, size_t *len, struct wisp_error *err);
+/* Link obj and point inst's functions and OSR entries at it. */
+bool rt_tier_bind(struct rt_instance *inst, const struct rt_tier_options *opt, const uint8_t *obj, size_t len,
+                  struct wisp_error *err);
+void rt_native_state_free(struct rt_native_state *st);
+/* rt_tier_code, then rt_tier_bind. */
 bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, bool cache_only,
                    struct wisp_error *err);
 /* Compile m for opt with the plugin, bypassing the cache (for
@@ -97,8 +107,10 @@ uint32_t rt_tier_option_bits(const struct rt_tier_options *opt);
 uint64_t rt_tier_target_id(void);
 /* The plugin is there to compile with (without opening it). */
 bool rt_tier_up_possible(void);
-/* Wait for and drop inst's pending compilations (tier_up.c). */
-void rt_tier_up_forget(struct rt_native_state *st);
+/* Drop inst's pending compilations (tier_up.c). One that is compiling
+ * goes on, is thrown away when it ends, and frees st then: returns true
+ * when that is so (the caller must not free st). */
+bool rt_tier_up_forget(struct rt_native_state *st, struct rt_native_image ***images, uint32_t *nimages);
 
 /* ---- Tier-up (the auto tier, tier_up.c) ---- */
 

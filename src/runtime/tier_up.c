@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "module.h"
 #include "runtime/tier.h"
 
 /* The queue; queue_lock also guards each state's queued, busy and next.
@@ -83,47 +84,114 @@ void rt_tier_up_instance(struct rt_instance *inst)
 }
 
 /* One compilation: what st wants that it does not have yet. */
-static void compile_pending(struct rt_native_state *st)
+struct job {
+    bool module;
+    uint32_t to;                 /* st->want[nwant_done, to) */
+    struct rt_osr_point *osr;
+    struct rt_tier_options opt;
+    uint8_t *define;
+    bool use_cache;
+    uint8_t *bytes;              /* a copy of the module, compiled apart from the instance */
+    size_t len;
+};
+
+/* Take what st wants (st->lock not held; the instance is alive). */
+static void snapshot(struct rt_native_state *st, struct job *j)
 {
     struct rt_instance *inst = st->inst;
-    struct rt_tier_options opt;
-    rt_tier_options_for(inst, &opt);
+    const struct module *m = inst->module;
+    memset(j, 0, sizeof *j);
+    rt_tier_options_for(inst, &j->opt);
     pthread_mutex_lock(&st->lock);
-    bool module = st->module_wanted && !st->module_done;
-    uint32_t from = st->nwant_done, to = st->nwant;
-    struct rt_osr_point *osr = xmalloc((to - from + 1) * sizeof *osr);
-    memcpy(osr, st->want + from, (to - from) * sizeof *osr);
+    j->module = st->module_wanted && !st->module_done;
+    uint32_t from = st->nwant_done;
+    j->to = st->nwant;
+    j->osr = xmalloc((j->to - from + 1) * sizeof *j->osr);
+    memcpy(j->osr, st->want + from, (j->to - from) * sizeof *j->osr);
     pthread_mutex_unlock(&st->lock);
-
-    uint32_t ndef = inst->module->nfuncs - inst->module->nfunc_imports;
-    uint8_t *none = NULL;
-    if (!module) {
-        none = xcalloc(ndef ? ndef : 1, 1); /* the functions have code: OSR entries only */
-        opt.define = none;
+    j->opt.osr = j->osr;
+    j->opt.nosr = j->to - from;
+    if (!j->module) {
+        uint32_t ndef = m->nfuncs - m->nfunc_imports;
+        j->define = xcalloc(ndef ? ndef : 1, 1); /* the functions have code: OSR entries only */
+        j->opt.define = j->define;
     }
-    opt.osr = osr;
-    opt.nosr = to - from;
-    struct wisp_error err;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    bool ok = (module || opt.nosr) ? rt_tier_build(inst, &opt, false, &err) : true;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (log_compile)
-        fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", module ? "module + " : "", opt.nosr,
-                (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-                ok ? "" : ", failed: ", ok ? "" : err.message);
-    free(none);
-    free(osr);
+    j->use_cache = inst->store->cache;
+    j->bytes = xmalloc(m->len ? m->len : 1);
+    memcpy(j->bytes, m->bytes, m->len);
+    j->len = m->len;
+}
 
+static void job_free(struct job *j)
+{
+    free(j->osr);
+    free(j->define);
+    free(j->bytes);
+}
+
+/* Compile j from its own copy of the module. */
+static bool compile_job(struct job *j, uint8_t **obj, size_t *len, struct wisp_error *err)
+{
+    struct module m;
+    memset(&m, 0, sizeof m);
+    bool ok = module_decode(&m, j->bytes, j->len, err) && module_validate(&m, err) &&
+              rt_tier_code(&m, j->use_cache, &j->opt, false, obj, len, err);
+    module_free(&m);
+    return ok;
+}
+
+/* Record the outcome in st. */
+static void finish(struct rt_native_state *st, const struct job *j, bool ok)
+{
     pthread_mutex_lock(&st->lock);
     if (ok) {
-        st->module_done = st->module_done || module;
-        st->nwant_done = to;
+        st->module_done = st->module_done || j->module;
+        st->nwant_done = j->to;
     } else {
         /* A function the tier cannot compile: stay in the interpreter. */
         st->failed = true;
     }
     pthread_mutex_unlock(&st->lock);
+}
+
+static void log_job(const struct job *j, const struct timespec *t0, bool ok, const struct wisp_error *err)
+{
+    if (!log_compile)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", j->module ? "module + " : "", j->opt.nosr,
+            (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
+            ok ? "" : ", failed: ", ok ? "" : err->message);
+}
+
+/* On the requesting thread (WISP_TIER_UP_SYNC). */
+static void compile_now(struct rt_native_state *st)
+{
+    struct job j;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    snapshot(st, &j);
+    uint8_t *obj = NULL;
+    size_t len = 0;
+    struct wisp_error err;
+    bool ok = compile_job(&j, &obj, &len, &err) && rt_tier_bind(st->inst, &j.opt, obj, len, &err);
+    log_job(&j, &t0, ok, &err);
+    finish(st, &j, ok);
+    free(obj);
+    job_free(&j);
+}
+
+/* The phases of a state's compilation, under queue_lock. Releasing the
+ * instance waits out the snapshot and the binding, which touch it; a
+ * compilation under way is abandoned instead, and frees the state. */
+static void set_phase(struct rt_native_state *st, bool busy, bool binding)
+{
+    pthread_mutex_lock(&queue_lock);
+    st->busy = busy;
+    st->binding = binding;
+    pthread_cond_broadcast(&job_done);
+    pthread_mutex_unlock(&queue_lock);
 }
 
 static void *worker(void *unused)
@@ -138,15 +206,35 @@ static void *worker(void *unused)
         if (!queue_head)
             queue_tail = NULL;
         st->queued = false;
-        st->busy = true;
+        st->busy = st->binding = true; /* the snapshot reads the instance */
         pthread_mutex_unlock(&queue_lock);
 
-        compile_pending(st);
+        struct job j;
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        snapshot(st, &j);
+        set_phase(st, true, false);
+
+        uint8_t *obj = NULL;
+        size_t len = 0;
+        struct wisp_error err;
+        bool ok = compile_job(&j, &obj, &len, &err);
 
         pthread_mutex_lock(&queue_lock);
-        st->busy = false;
-        pthread_cond_broadcast(&job_done);
+        bool abandoned = st->abandoned;
+        if (!abandoned)
+            st->binding = true;
         pthread_mutex_unlock(&queue_lock);
+        if (abandoned) {
+            rt_native_state_free(st);
+        } else {
+            ok = ok && rt_tier_bind(st->inst, &j.opt, obj, len, &err);
+            log_job(&j, &t0, ok, &err);
+            finish(st, &j, ok);
+            set_phase(st, false, false);
+        }
+        free(obj);
+        job_free(&j);
     }
     return NULL;
 }
@@ -210,7 +298,7 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
         enqueue(st);
     pthread_mutex_unlock(&st->lock);
     if (more && sync_compile && !st->failed) {
-        compile_pending(st);
+        compile_now(st);
         if (loop != UINT32_MAX)
             for (struct rt_osr_entry *e = __atomic_load_n(&f->osr, __ATOMIC_ACQUIRE); e; e = e->next)
                 if (e->loop == loop)
@@ -219,7 +307,7 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     return NULL;
 }
 
-void rt_tier_up_forget(struct rt_native_state *st)
+bool rt_tier_up_forget(struct rt_native_state *st, struct rt_native_image ***images, uint32_t *nimages)
 {
     pthread_mutex_lock(&queue_lock);
     if (st->queued) {
@@ -235,10 +323,17 @@ void rt_tier_up_forget(struct rt_native_state *st)
         }
         st->queued = false;
     }
-    while (st->busy)
+    while (st->binding)
         pthread_cond_wait(&job_done, &queue_lock);
+    /* The images are the caller's to free now; the state stays with the
+     * compilation under way, if there is one. */
+    *images = st->images;
+    *nimages = st->nimages;
+    st->images = NULL;
+    st->nimages = st->images_cap = 0;
+    bool keep = st->busy;
+    if (keep)
+        st->abandoned = true;
     pthread_mutex_unlock(&queue_lock);
-    pthread_mutex_lock(&st->lock);
-    st->failed = true; /* nothing more for it */
-    pthread_mutex_unlock(&st->lock);
+    return keep;
 }
