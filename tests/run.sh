@@ -58,7 +58,12 @@ for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .s
 suite "WASI programs" bash tests/wasi/run.sh
 suite "WASI sockets from the host" bash tests/wasi/sock/run.sh
 suite "text vs wabt" bash tests/tools/compare_wabt.sh
-suite "execution vs V8 (random modules)" bash tests/tools/exec_diff.sh
+suite "execution vs V8 (random modules), interpreter" env EXEC_DIFF_TIER=interp bash tests/tools/exec_diff.sh
+if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
+  suite "execution vs V8 (random modules), compiled tier" env EXEC_DIFF_TIER=compiled bash tests/tools/exec_diff.sh
+  suite "execution vs V8 (random modules), auto tier moving at once" \
+    env EXEC_DIFF_TIER=auto WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 bash tests/tools/exec_diff.sh
+fi
 
 # spec_suite NAME WAST-OPTIONS...: every Wasm 2.0 file of the spec suite.
 spec_suite() {

@@ -664,11 +664,45 @@ static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint
     return gep8(t, base, ea);
 }
 
+/* A load from a guarded memory must happen even when its value turns out
+ * unused (its fault is the bounds check, and LLVM deletes unused loads):
+ * an empty asm consumes the value. The asm is declared to touch only
+ * memory that nothing else can reach, so it does not stop LLVM from
+ * moving or combining the loads and stores around it, and it costs no
+ * instruction. */
+static void keep_load(struct tr *t, LLVMValueRef v)
+{
+    LLVMTypeRef type = LLVMTypeOf(v);
+    if (LLVMGetTypeKind(type) == LLVMVectorTypeKind) {
+        /* Narrow vectors (load8x8 and kin) are not register types: pass
+         * their bits as an integer; a v128 as two i64 lanes. */
+        unsigned bits = LLVMGetVectorSize(type) * LLVMGetIntTypeWidth(LLVMGetElementType(type));
+        type = bits == 128 ? t->v128 : LLVMIntTypeInContext(t->ctx, bits);
+        v = LLVMBuildBitCast(t->b, v, type, "");
+    }
+    LLVMTypeRef fty = LLVMFunctionType(t->vd, &type, 1, 0);
+    /* A general register for integers, else the vector register class
+     * of fp_constraint ("=x,0" -> "x"). */
+    char cons[2] = {LLVMGetTypeKind(type) == LLVMIntegerTypeKind ? 'r' : t->opt->fp_constraint[1], 0};
+    LLVMValueRef asm_ = LLVMGetInlineAsm(fty, "", 0, cons, strlen(cons), 1, 0, LLVMInlineAsmDialectATT, 0);
+    LLVMValueRef c = LLVMBuildCall2(t->b, fty, asm_, &v, 1, "");
+    /* memory(inaccessiblemem: readwrite): location 2 (other), mod-ref 3,
+     * in LLVM's encoding of the memory attribute (2 bits per location). */
+    unsigned kind = LLVMGetEnumAttributeKindForName("memory", 6);
+    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, kind, 3u << 2));
+    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
+    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, nounwind, 0));
+    unsigned willreturn = LLVMGetEnumAttributeKindForName("willreturn", 10);
+    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, willreturn, 0));
+}
+
 static LLVMValueRef mem_load(struct tr *t, LLVMTypeRef type, LLVMValueRef p)
 {
     LLVMValueRef v = LLVMBuildLoad2(t->b, type, p, "");
     LLVMSetAlignment(v, 1);
     tbaa(t, v, t->tbaa_mem);
+    if (t->opt->guarded)
+        keep_load(t, v);
     return v;
 }
 
@@ -1221,16 +1255,7 @@ static bool translate_instr(struct tr *t, const struct instr *in)
         return true;
     case OP_call: do_call(t, in->a); return true;
     case OP_call_indirect: do_call_indirect(t, in->a, in->b); return true;
-    case OP_drop: {
-        /* A dropped load must still happen: in a guarded memory, its
-         * fault is the bounds check (and LLVM deletes unused loads). */
-        LLVMValueRef v = pop(t);
-        if (t->opt->guarded && LLVMIsACastInst(v))
-            v = LLVMGetOperand(v, 0);
-        if (t->opt->guarded && LLVMIsALoadInst(v) && LLVMGetMetadata(v, t->tbaa_kind) == t->tbaa_mem)
-            LLVMSetVolatile(v, 1);
-        return true;
-    }
+    case OP_drop: t->nstack--; return true;
     case OP_select: case OP_select_t: {
         LLVMValueRef c = pop(t), y = pop(t), x = pop(t);
         valtype_t vt = t->stack[t->nstack].t;

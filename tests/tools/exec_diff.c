@@ -49,7 +49,14 @@ int main(int argc, char **argv)
         return 2;
     }
     wisp_error err;
-    wisp_engine *engine = wisp_engine_new();
+    /* EXEC_DIFF_TIER=interp|compiled|auto picks the tier. */
+    wisp_config *config = wisp_config_new();
+    const char *tier = getenv("EXEC_DIFF_TIER");
+    if (tier && strcmp(tier, "compiled") == 0)
+        wisp_config_tier(config, WISP_TIER_COMPILED);
+    else if (tier && strcmp(tier, "interp") == 0)
+        wisp_config_tier(config, WISP_TIER_INTERP);
+    wisp_engine *engine = wisp_engine_new_with_config(config);
     wisp_module *module = wisp_module_load_file(engine, argv[1], &err);
     if (!module) {
         char msg[512];

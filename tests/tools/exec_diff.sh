@@ -3,7 +3,9 @@
 # `wasm-opt -ttf` (seeded, so every run checks the same modules) are run by
 # wisp (exec_diff.c, through the public API) and by node's V8
 # (exec_diff.mjs); every call, log, result and trap must agree.
-# EXEC_DIFF_COUNT sets how many modules (default 40).
+# EXEC_DIFF_COUNT sets how many modules (default 40); EXEC_DIFF_TIER the
+# tier (interp, compiled, auto; with WISP_TIER_UP_THRESHOLD=1 and
+# WISP_TIER_UP_SYNC=1 auto moves every function and loop at once).
 set -u
 cd "$(dirname "$0")/../.."
 n=${EXEC_DIFF_COUNT:-40}
@@ -25,8 +27,8 @@ for i in $(seq 1 "$n"); do
   "$d/exec_diff" "$d/m$i.wasm" > "$d/wisp$i.out" 2>&1
   node "tests/tools/exec_diff.mjs" "$d/m$i.wasm" > "$d/node$i.out" 2>&1
   if cmp -s "$d/wisp$i.out" "$d/node$i.out"; then
-    echo "PASS exec diff module $i ($(grep -c '^call' "$d/wisp$i.out") calls)"
+    echo "PASS exec diff ${EXEC_DIFF_TIER:-auto} module $i ($(grep -c '^call' "$d/wisp$i.out") calls)"
   else
-    echo "FAIL exec diff module $i: wisp and V8 disagree (kept in $d/m$i.wasm): $(diff "$d/wisp$i.out" "$d/node$i.out" | head -4 | tr '\n' ' ')"
+    echo "FAIL exec diff ${EXEC_DIFF_TIER:-auto} module $i: wisp and V8 disagree (kept in $d/m$i.wasm): $(diff "$d/wisp$i.out" "$d/node$i.out" | head -4 | tr '\n' ' ')"
   fi
 done

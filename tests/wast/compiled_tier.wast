@@ -1,0 +1,66 @@
+;; Shapes the compiled tier once got wrong, and semantics LLVM would change
+;; if let: tests/wast/run.sh runs every file here in each tier.
+
+;; A load whose value is overwritten before use must still trap when out of
+;; bounds (LLVM deletes unused loads, and with guard regions the access is
+;; the bounds check). Found by the V8 differential test (wasm-opt -ttf).
+(module
+  (memory 1)
+  (func (export "dead_load") (param i32) (result i32)
+    (local i32)
+    (local.set 1 (i32.load8_u offset=3 (local.get 0)))
+    (local.set 1 (i32.const 7))
+    (local.get 1))
+  (func (export "dropped_load") (param i32)
+    (drop (i64.load (local.get 0))))
+  (func (export "dead_v128_load") (param i32)
+    (drop (v128.load (local.get 0))))
+  (func (export "dead_load_then_unreachable") (param i32)
+    (drop (i32.load (local.get 0)))
+    (unreachable)))
+(assert_return (invoke "dead_load" (i32.const 0)) (i32.const 7))
+(assert_trap (invoke "dead_load" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "dead_load" (i32.const -1)) "out of bounds memory access")
+(assert_trap (invoke "dropped_load" (i32.const 65529)) "out of bounds memory access")
+(assert_trap (invoke "dead_v128_load" (i32.const 65521)) "out of bounds memory access")
+(assert_trap (invoke "dead_load_then_unreachable" (i32.const 65536)) "out of bounds memory access")
+(assert_trap (invoke "dead_load_then_unreachable" (i32.const 0)) "unreachable")
+
+;; Signaling NaNs come out quiet: LLVM folds x*1, x-0, -0-x, x/-1 and
+;; demote(promote(x)) away unless the constant is hidden from it.
+(module
+  (func (export "mul1") (param f32) (result i32) (i32.reinterpret_f32 (f32.mul (local.get 0) (f32.const 1))))
+  (func (export "sub0") (param f64) (result i64) (i64.reinterpret_f64 (f64.sub (local.get 0) (f64.const 0))))
+  (func (export "neg0sub") (param f32) (result i32) (i32.and (i32.reinterpret_f32 (f32.sub (f32.const -0) (local.get 0))) (i32.const 0x7fc00000)))
+  (func (export "roundtrip") (param f32) (result i32) (i32.reinterpret_f32 (f32.demote_f64 (f64.promote_f32 (local.get 0))))))
+(assert_return (invoke "mul1" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
+(assert_return (invoke "sub0" (f64.const nan:0x4000000000000)) (i64.const 0x7ffc000000000000))
+(assert_return (invoke "neg0sub" (f32.const nan:0x200000)) (i32.const 0x7fc00000))
+(assert_return (invoke "roundtrip" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
+
+;; Recursion stays recursion (tail-call elimination would loop forever).
+(module
+  (func $forever (export "forever") (param i32) (result i32)
+    (call $forever (i32.add (local.get 0) (i32.const 1))))
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1))))))))
+(assert_exhaustion (invoke "forever" (i32.const 0)) "call stack exhausted")
+(assert_return (invoke "fac" (i64.const 20)) (i64.const 2432902008176640000))
+(assert_exhaustion (invoke "fac" (i64.const 100000000)) "call stack exhausted")
+
+;; Values on the stack below a loop, and a loop parameter, across
+;; on-stack replacement (the auto tier moving at once takes the loop's
+;; entry at its second iteration).
+(module
+  (func (export "osr") (param $n i32) (result i32)
+    (local $i i32)
+    (i32.const 100)
+    (i32.const 1)
+    (loop $l (param i32) (result i32)
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.add (i32.const 2))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add)))
+(assert_return (invoke "osr" (i32.const 10)) (i32.const 121))
+(assert_return (invoke "osr" (i32.const 1000)) (i32.const 2101))
