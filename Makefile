@@ -44,8 +44,11 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# --as-needed: the tool records only the libraries it calls, each of which
+# the dynamic loader would map and relocate at every start (libm is not
+# called on x86-64: see num_f64_sqrt).
 $(WISP): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(LIB) -Wl,--as-needed $(LDLIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

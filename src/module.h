@@ -184,6 +184,9 @@ struct module {
 /* Decode a binary module. The bytes are copied. On failure returns false with
  * a malformed-module error in *err (kind WISP_ERR_MALFORMED, byte offset set). */
 bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err);
+/* The same for bytes in a malloc'd block, which the module takes whatever
+ * the outcome (freed on failure): a file just read needs no second copy. */
+bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, struct wisp_error *err);
 /* Validate a decoded module (kind WISP_ERR_INVALID on failure). */
 bool module_validate(struct module *m, struct wisp_error *err);
 void module_free(struct module *m);

@@ -23,6 +23,8 @@ void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uin
 void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
 void wisp_config_signals_based_traps(wisp_config *config, bool enable) { config->no_signals_based_traps = !enable; }
 
+bool wisp_compiling(void) { return rt_tier_compiling(); }
+
 bool wisp_compiled_tier(const char **description)
 {
     bool ok = rt_tier_available();

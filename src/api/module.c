@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +110,11 @@ static bool read_fd(int fd, size_t size_hint, const char *source, uint8_t **data
     }
     /* The loop grows the buffer before it is full, so there is room. */
     buf[total] = 0; /* keep text NUL-terminated for convenience */
+    /* The buffer may become a module's bytes: give back what the last
+     * doubling left unused (shrinking splits a heap block or remaps a
+     * mapped one; nothing is copied). A regular file's has none. */
+    if (total + 1 < cap)
+        buf = xrealloc(buf, total + 1);
     *data = buf;
     *len = total;
     return true;
@@ -144,18 +148,10 @@ bool wisp_read_file(const char *path, uint8_t **data, size_t *len, wisp_error *e
     return ok;
 }
 
-wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
-                             const char *source, wisp_error *err)
+/* Validates mod once decoded; else frees it, naming source in *err. */
+static wisp_module *module_checked(wisp_module *mod, bool decoded, const char *source, wisp_error *err)
 {
-    (void)engine;
-    if (wisp_is_precompiled(bytes, len)) {
-        err_set(err, WISP_ERR_MALFORMED, 0, "this is precompiled code (wisp compile), not a module: run it with "
-                "wisp run --allow-precompiled");
-        err_set_source(err, source);
-        return NULL;
-    }
-    wisp_module *mod = xcalloc(1, sizeof *mod);
-    if (!module_decode(&mod->m, bytes, len, err) || !module_validate(&mod->m, err)) {
+    if (!decoded || !module_validate(&mod->m, err)) {
         err_set_source(err, source);
         module_free(&mod->m);
         free(mod);
@@ -164,14 +160,53 @@ wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t l
     return mod;
 }
 
+/* Precompiled code is not a module: say what to do with it. */
+static bool not_precompiled(const uint8_t *bytes, size_t len, const char *source, wisp_error *err)
+{
+    if (!wisp_is_precompiled(bytes, len))
+        return true;
+    err_set(err, WISP_ERR_MALFORMED, 0, "this is precompiled code (wisp compile), not a module: run it with "
+            "wisp run --allow-precompiled");
+    err_set_source(err, source);
+    return false;
+}
+
+wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
+                             const char *source, wisp_error *err)
+{
+    (void)engine;
+    if (!not_precompiled(bytes, len, source, err))
+        return NULL;
+    wisp_module *mod = xcalloc(1, sizeof *mod);
+    return module_checked(mod, module_decode(&mod->m, bytes, len, err), source, err);
+}
+
+/* wisp_module_new for a malloc'd buffer, which the module takes over. */
+static wisp_module *module_new_owned(uint8_t *bytes, size_t len, const char *source, wisp_error *err)
+{
+    if (!not_precompiled(bytes, len, source, err)) {
+        free(bytes);
+        return NULL;
+    }
+    wisp_module *mod = xcalloc(1, sizeof *mod);
+    return module_checked(mod, module_decode_owned(&mod->m, bytes, len, err), source, err);
+}
+
 /* What a file name says its content is: a binary module (*.wasm), text
  * (*.wat, *.wast), or nothing (any other name, and standard input). */
 enum file_kind { KIND_SNIFF, KIND_BINARY, KIND_TEXT };
 
+/* suffix is lowercase ASCII; path's end matches it in either case. Compared
+ * by hand: strcasecmp would fault in its locale tables for this alone. */
 static bool has_suffix(const char *path, const char *suffix)
 {
     size_t n = strlen(path), k = strlen(suffix);
-    return n >= k && strcasecmp(path + n - k, suffix) == 0;
+    if (n < k)
+        return false;
+    for (const char *p = path + n - k; *suffix; p++, suffix++)
+        if ((*p >= 'A' && *p <= 'Z' ? *p + ('a' - 'A') : *p) != *suffix)
+            return false;
+    return true;
 }
 
 static enum file_kind kind_of_name(const char *path)
@@ -185,6 +220,7 @@ static enum file_kind kind_of_name(const char *path)
 
 wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_error *err)
 {
+    (void)engine;
     uint8_t *data;
     size_t len;
     if (!wisp_read_file(path, &data, &len, err))
@@ -193,21 +229,14 @@ wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_e
     enum file_kind kind = kind_of_name(path);
     if (kind == KIND_SNIFF)
         kind = wisp_is_binary(data, len) || wisp_is_precompiled(data, len) ? KIND_BINARY : KIND_TEXT;
-    wisp_module *mod;
-    if (kind == KIND_BINARY) {
-        mod = wisp_module_new(engine, data, len, source, err);
-    } else {
-        uint8_t *wasm;
-        size_t wasm_len;
-        if (!wisp_wat_to_wasm((const char *)data, len, source, &wasm, &wasm_len, err)) {
-            free(data);
-            return NULL;
-        }
-        mod = wisp_module_new(engine, wasm, wasm_len, source, err);
-        free(wasm);
-    }
+    /* The buffers just made become the module's bytes, not copies of them. */
+    if (kind == KIND_BINARY)
+        return module_new_owned(data, len, source, err);
+    uint8_t *wasm;
+    size_t wasm_len;
+    bool ok = wisp_wat_to_wasm((const char *)data, len, source, &wasm, &wasm_len, err);
     free(data);
-    return mod;
+    return ok ? module_new_owned(wasm, wasm_len, source, err) : NULL;
 }
 
 void wisp_module_free(wisp_module *module)

@@ -803,15 +803,15 @@ static bool read_module(struct decoder *d)
     return true;
 }
 
-bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err)
+bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, struct wisp_error *err)
 {
     memset(m, 0, sizeof *m);
-    if (len > LIMIT_MODULE_SIZE)
+    if (len > LIMIT_MODULE_SIZE) {
+        free(bytes);
         return err_set(err, WISP_ERR_LIMIT, LIMIT_MODULE_SIZE,
                        "module too large: %zu bytes, the limit is %u", len, LIMIT_MODULE_SIZE);
-    m->bytes = xmalloc(len);
-    if (len)
-        memcpy(m->bytes, bytes, len);
+    }
+    m->bytes = bytes;
     m->len = (uint32_t)len;
     struct decoder d = {
         .m = m,
@@ -830,4 +830,14 @@ bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wi
         module_free(m);
     }
     return ok;
+}
+
+bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err)
+{
+    if (len > LIMIT_MODULE_SIZE)
+        return module_decode_owned(m, NULL, len, err);
+    uint8_t *copy = xmalloc(len);
+    if (len)
+        memcpy(copy, bytes, len);
+    return module_decode_owned(m, copy, len, err);
 }

@@ -7,11 +7,19 @@
 #include "binary/reader.h"
 
 const struct opcode_info opcode_table[OP_COUNT] = {
-#define OP(id, name, prefix, code, imm, sig, x) \
-    [OP_##id] = {name, prefix, code, IMM_##imm, sig, x},
+#define OP(id, name_, prefix_, code_, imm_, sig_, x_) \
+    [OP_##id] = {.name = name_, .sig = sig_, .code = code_, .prefix = prefix_, .imm = IMM_##imm_, .x = x_},
 #include "binary/opcodes.def"
 #undef OP
 };
+/* Each name and signature fits its array with the terminating NUL (C would
+ * silently drop the NUL of a string exactly as long as the array). */
+#define OP(id, name_, prefix_, code_, imm_, sig_, x_)                           \
+    _Static_assert(sizeof(name_) <= sizeof opcode_table[0].name &&             \
+                   sizeof(sig_) <= sizeof opcode_table[0].sig,                 \
+                   "opcodes.def: the name or signature of " #id " is too long");
+#include "binary/opcodes.def"
+#undef OP
 
 /* Encoding -> (opcode + 1) | fast-path kind << 12 (see instr.h), one row per
  * prefix. A prefixed code above 255 or a repeated encoding in opcodes.def

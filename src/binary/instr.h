@@ -40,12 +40,14 @@ enum imm_kind {
     IMM_TABLE_COPY,    /* a = destination table, b = source table */
 };
 
+/* The strings are held inline: a table of pointers would be relocated, its
+ * pages written, each time a position-independent wisp starts. */
 struct opcode_info {
-    const char *name; /* text format name */
-    uint8_t prefix;   /* 0, 0xFC or 0xFD */
+    char name[32];    /* text format name */
+    char sig[8];      /* "params:results" (i l f d v), "" = typed by hand */
     uint32_t code;
+    uint8_t prefix;   /* 0, 0xFC or 0xFD */
     uint8_t imm;      /* enum imm_kind */
-    const char *sig;  /* "params:results" (i l f d v), "" = typed by hand */
     uint8_t x;        /* natural alignment log2, or lane count */
 };
 extern const struct opcode_info opcode_table[OP_COUNT];

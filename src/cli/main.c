@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/codegen_options.h"
@@ -257,6 +258,18 @@ static bool asks_help(int argc, char **argv)
     return false;
 }
 
+/* The command is done. A background compilation still under way (the
+ * auto tier) would make exit wait for it; the output is flushed and the
+ * process leaves at once instead. */
+static int finish(int status)
+{
+    if (wisp_compiling()) {
+        fflush(NULL);
+        _exit(status);
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -295,7 +308,7 @@ int main(int argc, char **argv)
             help_command(cmd, stdout);
             return 0;
         }
-        return commands[i].fn(argc - 2, argv + 2);
+        return finish(commands[i].fn(argc - 2, argv + 2));
     }
     /* As in Wasmtime, anything else is `wisp run`: `wisp prog.wasm ARGS`,
      * `wisp --dir=. prog.wasm`. A word that names no file and looks like a
@@ -306,5 +319,5 @@ int main(int argc, char **argv)
             return usage_error(NULL, "unknown command '%s', and no such file", cmd);
         fclose(f);
     }
-    return cmd_run(argc - 1, argv + 1);
+    return finish(cmd_run(argc - 1, argv + 1));
 }

@@ -205,8 +205,11 @@ static __attribute__((noinline)) bool lower_on_call(struct rt_store *s, struct r
 static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsigned query, code_t *word_out)
 {
 #if WISP_THREADED
-#define LABEL_OF(x, ...) [x] = &&L_##x,
-    static const void *const labels[XOP_COUNT] = {
+    /* Each handler as its distance from L_invalid, as the code words hold
+     * it (0, L_invalid itself, for the xops without one). Distances, unlike
+     * addresses, need no relocation when a position-independent wisp starts. */
+#define LABEL_OF(x, ...) [x] = &&L_##x - &&L_invalid,
+    static const int32_t labels[XOP_COUNT] = {
 #define LABEL_OF_ARITH(n, ...) LABEL_OF(OP_i32_##n) LABEL_OF(OP_i64_##n) LABEL_OF(XOP_i32_##n##_imm) \
                                LABEL_OF(XOP_i64_##n##_imm)
 #define LABEL_OF_CMP(n, ...) LABEL_OF_ARITH(n) LABEL_OF(XOP_br_i32_##n) LABEL_OF(XOP_br_i32_##n##_imm) \
@@ -216,16 +219,16 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
 #undef LABEL_OF_ARITH
         UNOPS(LABEL_OF) FBINOPS(LABEL_OF) LOADS(LABEL_OF) STORES(LABEL_OF)
         MISC_OPS(LABEL_OF)
-#define LABEL_OF_LOADA(x, ...) [XOP_##x##_add] = &&L_XOP_##x##_add, [XOP_##x##_addi] = &&L_XOP_##x##_addi,
+#define LABEL_OF_LOADA(x, ...) LABEL_OF(XOP_##x##_add) LABEL_OF(XOP_##x##_addi)
         LOADS(LABEL_OF_LOADA)
 #undef LABEL_OF_LOADA
-#define LABEL_OF_SHIFT(o, sh) [XOP_i32_##o##_##sh] = &&L_XOP_i32_##o##_##sh,
+#define LABEL_OF_SHIFT(o, sh) LABEL_OF(XOP_i32_##o##_##sh)
         XOP_SHIFT_FUSIONS(LABEL_OF_SHIFT)
 #undef LABEL_OF_SHIFT
-#define LABEL_OF_FLOAD(o) [XOP_f64_##o##_load] = &&L_XOP_f64_##o##_load,
+#define LABEL_OF_FLOAD(o) LABEL_OF(XOP_f64_##o##_load)
         XOP_LOAD_FUSIONS(LABEL_OF_FLOAD)
 #undef LABEL_OF_FLOAD
-#define SIMD_UN(id) [OP_##id] = &&L_OP_##id,
+#define SIMD_UN(id) LABEL_OF(OP_##id)
 #define SIMD_BIN SIMD_UN
 #define SIMD_TER SIMD_UN
 #define SIMD_SHIFT SIMD_UN
@@ -246,8 +249,7 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
 #undef LABEL_OF
     const char *base = (const char *)&&L_invalid;
     if (word_out) {
-        const char *l = query < XOP_COUNT && labels[query] ? (const char *)labels[query] : base;
-        *word_out = (code_t)(int32_t)(l - base);
+        *word_out = (code_t)(query < XOP_COUNT ? labels[query] : 0);
         return true;
     }
 #else
@@ -854,38 +856,48 @@ static void *map_stack(size_t bytes)
 
 static void release_stacks(struct rt_exec *x)
 {
-    if (x->stack)
-        munmap(x->stack, x->stack_bytes);
     if (x->frames)
-        munmap(x->frames, x->frames_bytes);
+        munmap(x->frames, x->map_bytes);
     x->stack = NULL;
     x->frames = NULL;
+}
+
+bool rt_exec_reserve(struct rt_store *s)
+{
+    struct rt_exec *x = &s->exec;
+    /* (Re)sized only between outermost calls, so that limits set on the
+     * store after earlier calls take effect. */
+    if (x->stack && (x->depth != 0 || (x->max_depth == s->max_call_depth &&
+                                       x->stack_slots == s->max_stack_slots)))
+        return true;
+    release_stacks(x);
+    /* Reserved, not allocated: the kernel commits pages as the stacks reach
+     * them, so a generous limit costs nothing until it is used. One
+     * reservation holds both, the frames first: the first pages of the two,
+     * all that a short run touches, then mostly share a page table, and it
+     * takes one mmap and one munmap. (On some virtual machines a fresh page
+     * table costs several times what the page itself does.) */
+    size_t frames_bytes = ((size_t)s->max_call_depth + 2) * sizeof(struct frame);
+    frames_bytes = (frames_bytes + 63) & ~(size_t)63;
+    x->map_bytes = frames_bytes + s->max_stack_slots * sizeof *x->stack;
+    x->frames = map_stack(x->map_bytes);
+    if (!x->frames)
+        return false;
+    x->stack = (union slot *)((char *)x->frames + frames_bytes);
+    x->stack_slots = s->max_stack_slots;
+    x->max_depth = s->max_call_depth;
+    x->halt[0] = rt_interp_handler(XOP_halt);
+    x->top = 0;
+    x->depth = 0;
+    return true;
 }
 
 static bool call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err)
 {
     struct rt_exec *x = &s->exec;
-    /* (Re)size the stacks at an outermost call, so limits set on the store
-     * after earlier calls take effect. */
-    if (!x->stack || (x->depth == 0 && (x->max_depth != s->max_call_depth ||
-                                        x->stack_slots != s->max_stack_slots))) {
-        release_stacks(x);
-        /* Reserved, not allocated: the kernel commits pages as the stacks
-         * reach them, so a generous limit costs nothing until it is used. */
-        x->stack_bytes = s->max_stack_slots * sizeof *x->stack;
-        x->frames_bytes = ((size_t)s->max_call_depth + 2) * sizeof(struct frame);
-        x->stack = map_stack(x->stack_bytes);
-        x->frames = map_stack(x->frames_bytes);
-        if (!x->stack || !x->frames) {
-            release_stacks(x);
-            s->trap = TRAP_OOM;
-            return trap_error(s, err);
-        }
-        x->stack_slots = s->max_stack_slots;
-        x->max_depth = s->max_call_depth;
-        x->halt[0] = rt_interp_handler(XOP_halt);
-        x->top = 0;
-        x->depth = 0;
+    if (!rt_exec_reserve(s)) {
+        s->trap = TRAP_OOM;
+        return trap_error(s, err);
     }
     if (f->native_entry) {
         if (rt_native_call(s, f, args_results))

@@ -73,12 +73,28 @@ static bool verify(LLVMModuleRef mod, struct wisp_error *err)
     return false;
 }
 
+/* LLVM reports errors found while generating code (an inline asm it
+ * cannot satisfy, say) through the context; without a handler it prints
+ * them and calls exit(), from whatever thread compiles. Keep the first
+ * one instead, and fail the compilation with it. */
+static void on_diagnostic(LLVMDiagnosticInfoRef info, void *first_error)
+{
+    char *msg = first_error;
+    if (LLVMGetDiagInfoSeverity(info) != LLVMDSError || msg[0])
+        return;
+    char *d = LLVMGetDiagInfoDescription(info);
+    snprintf(msg, 256, "%s", d);
+    LLVMDisposeMessage(d);
+}
+
 static bool compile(const struct module *m, const struct rt_tier_options *o, uint8_t **obj, size_t *len,
                     struct wisp_error *err)
 {
     struct tr_options opt = {.checks = o->checks, .guarded = o->guarded, .fp_constraint = fp_constraint,
                              .define = o->define, .osr = o->osr, .nosr = o->nosr};
     LLVMContextRef ctx = LLVMContextCreate();
+    char first_error[256] = "";
+    LLVMContextSetDiagnosticHandler(ctx, on_diagnostic, first_error);
     LLVMModuleRef mod = tr_module(ctx, m, &opt, err);
     bool ok = mod && verify(mod, err);
     if (ok) {
@@ -108,6 +124,11 @@ static bool compile(const struct module *m, const struct rt_tier_options *o, uin
             ok = false;
         }
         LLVMDisposeTargetMachine(machine);
+        if (ok && first_error[0]) {
+            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %s", first_error);
+            LLVMDisposeMemoryBuffer(buf);
+            ok = false;
+        }
         if (ok) {
             *len = LLVMGetBufferSize(buf);
             *obj = xmalloc(*len ? *len : 1);

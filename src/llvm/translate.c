@@ -576,7 +576,8 @@ static void call_func_value(struct tr *t, LLVMValueRef f, uint32_t type)
     /* Both calls take the same arguments: keep them for the second. */
     uint32_t base = t->nstack;
     struct val *args = xmalloc((ft->nparams + 1) * sizeof *args);
-    memcpy(args, t->stack + base - ft->nparams, ft->nparams * sizeof *args);
+    if (ft->nparams)
+        memcpy(args, t->stack + base - ft->nparams, ft->nparams * sizeof *args);
     LLVMValueRef r1[16], r2[16];
     LLVMValueRef *res1 = ft->nresults <= 16 ? r1 : xmalloc(ft->nresults * sizeof *res1);
     LLVMValueRef *res2 = ft->nresults <= 16 ? r2 : xmalloc(ft->nresults * sizeof *res2);

@@ -37,7 +37,8 @@ void rt_hash128(const void *data, size_t len, uint64_t seed, uint64_t out[2])
         b = (b << 27) | (b >> 37);
     }
     uint64_t tail = 0;
-    memcpy(&tail, p + i, len - i);
+    if (len > i)
+        memcpy(&tail, p + i, len - i);
     a ^= tail * 0x87c37b91114253d5ull;
     b ^= tail ^ len;
     out[0] = mix(a + b);

@@ -380,6 +380,12 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
     inst->elems = xcalloc(m->nelems ? m->nelems : 1, sizeof *inst->elems);
     inst->datas = xcalloc(m->ndatas ? m->ndatas : 1, sizeof *inst->datas);
     rt_store_record(s, OBJ_INSTANCE, inst);
+    /* The stacks every call needs, mapped now if not yet rather than at the
+     * first call: before the memories, they are placed nearer the program's
+     * other mappings, whose upper page tables they can share, whereas the
+     * huge reservations of the memories cross into fresh ones. The first
+     * call maps them after all if this fails. */
+    (void)rt_exec_reserve(s);
     if (!allocate(s, inst, imports, err))
         return NULL;
 

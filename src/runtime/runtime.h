@@ -172,8 +172,8 @@ struct rt_trace_frame {
 struct rt_exec {
     union slot *stack;      /* value stack: frames of slots (reserved, committed as touched) */
     size_t stack_slots;
-    void *frames;           /* call frames (likewise) */
-    size_t stack_bytes, frames_bytes; /* the two mappings' sizes */
+    void *frames;           /* call frames (likewise), at the start of the one mapping */
+    size_t map_bytes;       /* the mapping's size: frames, then the value stack */
     uint32_t max_depth;     /* call depth limit */
     uint32_t depth;         /* frames in use (nested calls from host functions stack up) */
     size_t top;             /* first free slot of the stack */
@@ -295,6 +295,10 @@ bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32
  * WISP_ERR_EXHAUSTION for "call stack exhausted", WISP_ERR_EXIT after
  * rt_host_exit) and the backtrace in s->trace. */
 bool rt_call(struct rt_store *s, struct rt_func *f, union slot *args_results, struct wisp_error *err);
+/* Map the interpreter's stacks for s's current limits, unless they are
+ * mapped for them already: rt_call does so first of all, false meaning
+ * they cannot be mapped (src/interp/interp.c). */
+bool rt_exec_reserve(struct rt_store *s);
 
 /* Prepare inst's compiled bodies (src/interp/lower.c), empty: called by
  * rt_instantiate once inst->funcs and inst->type_ids are filled. Each

@@ -151,11 +151,9 @@ void rt_store_free(struct rt_store *s)
         free(s->defs[i].name);
     }
     free(s->defs);
-    /* The interpreter maps these (interp.c). */
-    if (s->exec.stack)
-        munmap(s->exec.stack, s->exec.stack_bytes);
+    /* The interpreter maps both stacks at once, frames first (interp.c). */
     if (s->exec.frames)
-        munmap(s->exec.frames, s->exec.frames_bytes);
+        munmap(s->exec.frames, s->exec.map_bytes);
     free(s->trace);
     for (uint32_t i = 0; i < s->ntypes; i++)
         free(si->stable[i]);

@@ -133,6 +133,8 @@ static void open_plugin(void)
         return;
     }
     plugin = p;
+    /* After the plugin's own exit handlers, so it runs before them. */
+    atexit(rt_tier_up_at_exit);
 }
 
 static const struct rt_tier_plugin *get_plugin(void)

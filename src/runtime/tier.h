@@ -114,6 +114,11 @@ bool rt_tier_up_forget(struct rt_native_state *st, struct rt_native_image ***ima
 
 /* ---- Tier-up (the auto tier, tier_up.c) ---- */
 
+/* A background compilation is under way. */
+bool rt_tier_compiling(void);
+/* The exit handler that waits for it (atexit, once the plugin is open). */
+void rt_tier_up_at_exit(void);
+
 /* Calls and loop iterations in the interpreter before a function counts
  * as hot, and between later looks at whether its code is ready. */
 #define RT_HOT_THRESHOLD 2000

@@ -37,6 +37,8 @@ static pthread_cond_t queue_nonempty = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t job_done = PTHREAD_COND_INITIALIZER;
 static struct rt_native_state *queue_head, *queue_tail;
 static bool worker_started;
+static bool shutting_down; /* exit() is under way: no new compilations */
+static int in_flight;      /* compilations under way */
 
 static pthread_once_t knobs_once = PTHREAD_ONCE_INIT;
 static int32_t threshold = RT_HOT_THRESHOLD;
@@ -107,7 +109,8 @@ static void snapshot(struct rt_native_state *st, struct job *j)
     uint32_t from = st->nwant_done;
     j->to = st->nwant;
     j->osr = xmalloc((j->to - from + 1) * sizeof *j->osr);
-    memcpy(j->osr, st->want + from, (j->to - from) * sizeof *j->osr);
+    if (j->to > from)
+        memcpy(j->osr, st->want + from, (j->to - from) * sizeof *j->osr);
     pthread_mutex_unlock(&st->lock);
     j->opt.osr = j->osr;
     j->opt.nosr = j->to - from;
@@ -199,7 +202,7 @@ static void *worker(void *unused)
     (void)unused;
     for (;;) {
         pthread_mutex_lock(&queue_lock);
-        while (!queue_head)
+        while (!queue_head || shutting_down)
             pthread_cond_wait(&queue_nonempty, &queue_lock);
         struct rt_native_state *st = queue_head;
         queue_head = st->next;
@@ -207,6 +210,7 @@ static void *worker(void *unused)
             queue_tail = NULL;
         st->queued = false;
         st->busy = st->binding = true; /* the snapshot reads the instance */
+        in_flight++;
         pthread_mutex_unlock(&queue_lock);
 
         struct job j;
@@ -235,8 +239,32 @@ static void *worker(void *unused)
         }
         free(obj);
         job_free(&j);
+        pthread_mutex_lock(&queue_lock);
+        in_flight--;
+        pthread_cond_broadcast(&job_done);
+        pthread_mutex_unlock(&queue_lock);
     }
     return NULL;
+}
+
+/* At exit: let the compilation under way end before LLVM's exit handlers
+ * take the code generator apart, and start no other. Registered right
+ * after the plugin is opened, so it runs before them. */
+void rt_tier_up_at_exit(void)
+{
+    pthread_mutex_lock(&queue_lock);
+    shutting_down = true;
+    while (in_flight)
+        pthread_cond_wait(&job_done, &queue_lock);
+    pthread_mutex_unlock(&queue_lock);
+}
+
+bool rt_tier_compiling(void)
+{
+    pthread_mutex_lock(&queue_lock);
+    bool busy = in_flight > 0;
+    pthread_mutex_unlock(&queue_lock);
+    return busy;
 }
 
 /* Put st in the queue (st->lock held). */
@@ -258,6 +286,7 @@ static void enqueue(struct rt_native_state *st)
         pthread_attr_setstacksize(&attr, (size_t)64 << 20);
         worker_started = pthread_create(&t, &attr, worker, NULL) == 0;
         pthread_attr_destroy(&attr);
+
     }
     if (worker_started) {
         st->queued = true;

@@ -206,13 +206,12 @@ wasi_errno_t wasi_errno_from_host(int e)
 }
 
 /* Rights for an fd inherited from the host (stdio): by type, minus the
- * direction its access mode rules out. */
-static wasi_rights_t inherited_rights(int host, wasi_filetype_t type)
+ * direction its access mode (fl, from F_GETFL, or -1) rules out. */
+static wasi_rights_t inherited_rights(int fl, wasi_filetype_t type)
 {
     wasi_rights_t r = wasi_rights_for_type(type);
     if (type == WASI_FILETYPE_DIRECTORY)
         return r;
-    int fl = fcntl(host, F_GETFL);
     if (fl >= 0) {
         if ((fl & O_ACCMODE) == O_RDONLY)
             r &= ~(wasi_rights_t)(WASI_RIGHTS_FD_WRITE | WASI_RIGHTS_FD_ALLOCATE |
@@ -265,7 +264,7 @@ struct wasi_ctx *wasi_ctx_new(int stdio_in, int stdio_out, int stdio_err,
         f->host_flags = fcntl(stdio[i], F_GETFL);
         f->restore_flags = f->host_flags >= 0;
         f->type = wasi_filetype_of_fd(stdio[i]);
-        f->base = inherited_rights(stdio[i], f->type);
+        f->base = inherited_rights(f->host_flags, f->type);
         f->inheriting = 0;
     }
     ctx->nfds = 3;
@@ -290,7 +289,7 @@ struct wasi_ctx *wasi_ctx_new(int stdio_in, int stdio_out, int stdio_err,
             f->preopen_len = (uint32_t)strlen(p->guest);
         } else {
             f->type = wasi_filetype_of_fd(host);
-            f->base = inherited_rights(host, f->type);
+            f->base = inherited_rights(fcntl(host, F_GETFL), f->type);
             f->inheriting = 0;
         }
     }

@@ -291,7 +291,11 @@ static void test_memory_and_tables(void)
 
 static void test_stack(void)
 {
-    wisp_engine *e = wisp_engine_new();
+    /* The interpreter's two limits (call depth and its value stack);
+     * compiled code meets the native stack limit (tests/cli/tiers.sh). */
+    wisp_config *c = wisp_config_new();
+    wisp_config_tier(c, WISP_TIER_INTERP);
+    wisp_engine *e = wisp_engine_new_with_config(c);
     wisp_module *m = load(e, limits_wat);
     wisp_error err;
     int32_t r;
