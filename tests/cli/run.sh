@@ -130,11 +130,11 @@ check "run: export that is not a function: exit 2" test "$rc" = 2 -a -n "$(echo 
 run "$WISP" run run_ops.wat --invoke crash
 check "run: trap exits 134 with the reason" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: integer divide by zero"
 check "run: trap backtrace names the functions, innermost first" test -n "$(echo "$err" | sed -n 2p | grep -E '^  0: \$div \(func 7\)')" -a -n "$(echo "$err" | sed -n 3p | grep -E '^  1: \$middle \(func 8\)')" -a -n "$(echo "$err" | sed -n 4p | grep -E '^  2: func\[9\]')"
-run "$WISP" run run_ops.wat --invoke forever 0
+run "$WISP" run -C tier=interp run_ops.wat --invoke forever 0
 check "run: infinite recursion: call stack exhausted, exit 134" test "$rc" = 134 -a "$(echo "$err" | head -1)" = "wisp: trap: call stack exhausted: call depth limit of 10000 reached (max call depth)"
-run "$WISP" run run_ops.wat --invoke depth 5000
+run "$WISP" run -C tier=interp run_ops.wat --invoke depth 5000
 check "run: 5000-deep recursion fits the default limit" test "$rc" = 0 -a "$out" = 5000
-run "$WISP" run --max-call-depth 20 run_ops.wat --invoke depth 50
+run "$WISP" run -C tier=interp --max-call-depth 20 run_ops.wat --invoke depth 50
 check "run: --max-call-depth lowers the limit" test "$rc" = 134 -a -n "$(echo "$err" | grep -Fx 'wisp: trap: call stack exhausted: call depth limit of 20 reached (max call depth)')"
 run "$WISP" run --max-call-depth 100 run_ops.wat --invoke depth 50
 check "run: --max-call-depth above the need" test "$rc" = 0 -a "$out" = 50
