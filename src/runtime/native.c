@@ -274,8 +274,7 @@ static _Noreturn void trap_in(struct rt_instance *inst, uint32_t func, uint32_t 
     leave(s);
 }
 
-void wisp_rt_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame);
-void wisp_rt_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame)
+static void helper_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame)
 {
     struct rt_store *s = inst->store;
     s->trap = (enum rt_trap)kind;
@@ -285,8 +284,7 @@ void wisp_rt_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32
 }
 
 /* A check point whose fast path failed: an interrupt, or fuel below cost. */
-void wisp_rt_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame);
-void wisp_rt_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame)
+static void helper_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame)
 {
     if (!rt_check_slow(inst->store, cost))
         trap_in(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
@@ -295,8 +293,7 @@ void wisp_rt_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint3
 /* A call from native code to a function without native code: a host
  * function, or a wasm function that still runs in the interpreter. frame
  * is the calling stub's frame. */
-void wisp_rt_call_slots(struct rt_func *callee, struct rt_instance *caller, union slot *slots, void *frame);
-void wisp_rt_call_slots(struct rt_func *callee, struct rt_instance *caller, union slot *slots, void *frame)
+static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller, union slot *slots, void *frame)
 {
     struct rt_store *s = caller->store;
     if (callee->host) {
@@ -319,8 +316,7 @@ void wisp_rt_call_slots(struct rt_func *callee, struct rt_instance *caller, unio
 
 /* ---- memories and tables (each returns a trap reason, 0 for none) ---- */
 
-uint32_t wisp_rt_memory_grow(struct rt_instance *inst, uint32_t mem, uint32_t delta);
-uint32_t wisp_rt_memory_grow(struct rt_instance *inst, uint32_t mem, uint32_t delta)
+static uint32_t helper_memory_grow(struct rt_instance *inst, uint32_t mem, uint32_t delta)
 {
     return (uint32_t)rt_memory_grow(inst->memories[mem], delta);
 }
@@ -331,8 +327,7 @@ static bool bulk_fuel(struct rt_store *s, uint64_t bytes)
     return !s->fuel_enabled || rt_charge_bulk(s, bytes);
 }
 
-uint32_t wisp_rt_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n);
-uint32_t wisp_rt_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n)
+static uint32_t helper_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n)
 {
     struct rt_memory *m = inst->memories[mem];
     if ((uint64_t)d + n > m->size)
@@ -344,8 +339,7 @@ uint32_t wisp_rt_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d,
     return 0;
 }
 
-uint32_t wisp_rt_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n);
-uint32_t wisp_rt_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n)
 {
     struct rt_memory *dst = inst->memories[dm], *src = inst->memories[sm];
     if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
@@ -357,8 +351,7 @@ uint32_t wisp_rt_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm,
     return 0;
 }
 
-uint32_t wisp_rt_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
-uint32_t wisp_rt_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
 {
     struct rt_memory *m = inst->memories[mem];
     const struct rt_data *data = &inst->datas[seg];
@@ -371,20 +364,16 @@ uint32_t wisp_rt_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t se
     return 0;
 }
 
-void wisp_rt_data_drop(struct rt_instance *inst, uint32_t seg);
-void wisp_rt_data_drop(struct rt_instance *inst, uint32_t seg) { inst->datas[seg].len = 0; }
+static void helper_data_drop(struct rt_instance *inst, uint32_t seg) { inst->datas[seg].len = 0; }
 
-void wisp_rt_elem_drop(struct rt_instance *inst, uint32_t seg);
-void wisp_rt_elem_drop(struct rt_instance *inst, uint32_t seg) { inst->elems[seg].count = 0; }
+static void helper_elem_drop(struct rt_instance *inst, uint32_t seg) { inst->elems[seg].count = 0; }
 
-uint32_t wisp_rt_table_grow(struct rt_instance *inst, uint32_t table, void *init, uint32_t delta);
-uint32_t wisp_rt_table_grow(struct rt_instance *inst, uint32_t table, void *init, uint32_t delta)
+static uint32_t helper_table_grow(struct rt_instance *inst, uint32_t table, void *init, uint32_t delta)
 {
     return (uint32_t)rt_table_grow(inst->tables[table], delta, init);
 }
 
-uint32_t wisp_rt_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n);
-uint32_t wisp_rt_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n)
+static uint32_t helper_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n)
 {
     struct rt_table *t = inst->tables[table];
     if ((uint64_t)i + n > t->size)
@@ -396,8 +385,7 @@ uint32_t wisp_rt_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i
     return 0;
 }
 
-uint32_t wisp_rt_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n);
-uint32_t wisp_rt_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n)
 {
     struct rt_table *dst = inst->tables[dt], *src = inst->tables[st];
     if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
@@ -409,8 +397,7 @@ uint32_t wisp_rt_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, 
     return 0;
 }
 
-uint32_t wisp_rt_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n);
-uint32_t wisp_rt_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n)
 {
     struct rt_table *t = inst->tables[table];
     const struct rt_elem *e = &inst->elems[seg];
@@ -511,19 +498,19 @@ bool rt_native_osr(struct rt_store *s, struct rt_func *f,
 /* ---- what the plugin links against ---- */
 
 static const struct rt_tier_symbol symbols[] = {
-    {"wisp_rt_trap", (void *)wisp_rt_trap},
-    {"wisp_rt_check", (void *)wisp_rt_check},
-    {"wisp_rt_call_slots", (void *)wisp_rt_call_slots},
-    {"wisp_rt_memory_grow", (void *)wisp_rt_memory_grow},
-    {"wisp_rt_memory_fill", (void *)wisp_rt_memory_fill},
-    {"wisp_rt_memory_copy", (void *)wisp_rt_memory_copy},
-    {"wisp_rt_memory_init", (void *)wisp_rt_memory_init},
-    {"wisp_rt_data_drop", (void *)wisp_rt_data_drop},
-    {"wisp_rt_elem_drop", (void *)wisp_rt_elem_drop},
-    {"wisp_rt_table_grow", (void *)wisp_rt_table_grow},
-    {"wisp_rt_table_fill", (void *)wisp_rt_table_fill},
-    {"wisp_rt_table_copy", (void *)wisp_rt_table_copy},
-    {"wisp_rt_table_init", (void *)wisp_rt_table_init},
+    {"wisp_rt_trap", (void *)helper_trap},
+    {"wisp_rt_check", (void *)helper_check},
+    {"wisp_rt_call_slots", (void *)helper_call_slots},
+    {"wisp_rt_memory_grow", (void *)helper_memory_grow},
+    {"wisp_rt_memory_fill", (void *)helper_memory_fill},
+    {"wisp_rt_memory_copy", (void *)helper_memory_copy},
+    {"wisp_rt_memory_init", (void *)helper_memory_init},
+    {"wisp_rt_data_drop", (void *)helper_data_drop},
+    {"wisp_rt_elem_drop", (void *)helper_elem_drop},
+    {"wisp_rt_table_grow", (void *)helper_table_grow},
+    {"wisp_rt_table_fill", (void *)helper_table_fill},
+    {"wisp_rt_table_copy", (void *)helper_table_copy},
+    {"wisp_rt_table_init", (void *)helper_table_init},
 #define SIMD_ANY(id) {"wisp_simd_" #id, (void *)simd_h_##id},
 #define SIMD_UN SIMD_ANY
 #define SIMD_BIN SIMD_ANY
