@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -165,7 +166,17 @@ static int run_invoke(wisp_store *store, const wisp_module *m, wisp_instance *in
         }
     }
     wisp_error err;
-    if (!wisp_func_call(store, f, args, np, results, nr, &err)) {
+    /* WISP_INVOKE_TIME=1: how long the call took, on stderr (make bench
+     * times native code and node the same way, the call alone). */
+    const char *timing = getenv("WISP_INVOKE_TIME");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    bool ok = wisp_func_call(store, f, args, np, results, nr, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (timing && *timing && strcmp(timing, "0") != 0)
+        fprintf(stderr, "wisp: %s took %.6f s\n", name,
+                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    if (!ok) {
         status = run_failure(store, &err, file);
         goto out;
     }
