@@ -40,6 +40,8 @@ static int range_cmp(const void *a, const void *b)
 
 void rt_native_add_ranges(const struct rt_code_range *r, size_t n)
 {
+    if (n == 0)
+        return;
     pthread_mutex_lock(&ranges_lock);
     while (nranges + n > ranges_cap) {
         ranges_cap = ranges_cap ? ranges_cap * 2 : 256;

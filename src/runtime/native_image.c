@@ -323,7 +323,8 @@ struct rt_native_image *rt_native_image_load(const uint8_t *obj, size_t len, con
         VEC_GROW(img->syms, img->nsyms, cap);
         img->syms[img->nsyms++] = (struct image_sym){xstrndup(name, strlen(name)), l.sym_addr[i], s->st_size};
     }
-    qsort(img->syms, img->nsyms, sizeof *img->syms, sym_cmp);
+    if (img->nsyms)
+        qsort(img->syms, img->nsyms, sizeof *img->syms, sym_cmp);
 out:
     free(l.sec_addr);
     free(l.sym_addr);
