@@ -185,7 +185,9 @@ static void on_fault(int sig, siginfo_t *info, void *ctx)
 #if defined(__x86_64__) && defined(__linux__)
     ucontext_t *uc = ctx;
     greg_t *r = uc->uc_mcontext.gregs;
-    if (native_store && in_text((uintptr_t)r[REG_RIP])) {
+    /* The code table first: it needs no thread-local storage, which a
+     * thread made without it (LeakSanitizer's tracer) cannot read. */
+    if (in_text((uintptr_t)r[REG_RIP]) && native_store) {
         /* Resume in fault_trap(pc, frame), on this thread's stack below the
          * faulting frame (past the red zone), as if called. */
         uintptr_t sp = ((uintptr_t)r[REG_RSP] - 256) & ~(uintptr_t)15;
