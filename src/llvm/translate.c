@@ -777,9 +777,13 @@ static LLVMValueRef from_bits(struct tr *t, LLVMValueRef v, LLVMTypeRef ft)
 /* A float value LLVM cannot see through (an empty asm that returns its
  * operand in the same register). LLVM folds x * 1.0, x - 0.0, -0.0 - x,
  * x / -1.0, demote(promote(x)) and their kin to x or -x, which assumes a
- * signaling NaN need not come out quieted; wasm requires it to. Hiding
- * the constant operand, or the promoted value, keeps the operation, at no
- * cost in the generated code. */
+ * signaling NaN need not come out quieted; wasm requires it to. So no
+ * float is ever a constant to LLVM: every float value that does not come
+ * from float arithmetic or memory (constants, the zero of a new local,
+ * conversions and reinterpretations of integers, which LLVM folds when
+ * the integer is constant) passes through here where it is made, and so
+ * does the operand of a demote. Hiding operands of the arithmetic instead
+ * cost 2x on nbody and matmul; this costs nothing measurable. */
 static LLVMValueRef opaque(struct tr *t, LLVMValueRef v)
 {
     LLVMTypeRef type = LLVMTypeOf(v);
@@ -787,12 +791,6 @@ static LLVMValueRef opaque(struct tr *t, LLVMValueRef v)
     const char *cons = t->opt->fp_constraint;
     LLVMValueRef asm_ = LLVMGetInlineAsm(fty, "", 0, cons, strlen(cons), 0, 0, LLVMInlineAsmDialectATT, 0);
     return LLVMBuildCall2(t->b, fty, asm_, &v, 1, "");
-}
-
-/* Hide a constant operand of float arithmetic (see opaque). */
-static LLVMValueRef fp_operand(struct tr *t, LLVMValueRef v)
-{
-    return LLVMIsConstant(v) ? opaque(t, v) : v;
 }
 
 /* wasm min/max exactly as numeric.h computes them: the first NaN operand
@@ -903,10 +901,10 @@ static bool do_numeric(struct tr *t, uint16_t op)
     UN(OP_i##W##_ctz, VT, call_intr(t, "llvm.cttz", LLVMTypeOf(x), (LLVMValueRef[]){x, LLVMConstInt(t->i1, 0, 0)}, 2)) \
     UN(OP_i##W##_popcnt, VT, call_intr(t, "llvm.ctpop", LLVMTypeOf(x), &x, 1))
 #define FLOAT_OPS(W, VT)                                                                           \
-    BIN(OP_f##W##_add, VT, LLVMBuildFAdd(b, fp_operand(t, x), fp_operand(t, y), ""))                                             \
-    BIN(OP_f##W##_sub, VT, LLVMBuildFSub(b, fp_operand(t, x), fp_operand(t, y), ""))                                             \
-    BIN(OP_f##W##_mul, VT, LLVMBuildFMul(b, fp_operand(t, x), fp_operand(t, y), ""))                                             \
-    BIN(OP_f##W##_div, VT, LLVMBuildFDiv(b, fp_operand(t, x), fp_operand(t, y), ""))                                             \
+    BIN(OP_f##W##_add, VT, LLVMBuildFAdd(b, x, y, ""))                                             \
+    BIN(OP_f##W##_sub, VT, LLVMBuildFSub(b, x, y, ""))                                             \
+    BIN(OP_f##W##_mul, VT, LLVMBuildFMul(b, x, y, ""))                                             \
+    BIN(OP_f##W##_div, VT, LLVMBuildFDiv(b, x, y, ""))                                             \
     BIN(OP_f##W##_min, VT, fminmax(t, x, y, true))                                                 \
     BIN(OP_f##W##_max, VT, fminmax(t, x, y, false))                                                \
     BIN(OP_f##W##_copysign, VT, call_intr(t, "llvm.copysign", LLVMTypeOf(x), (LLVMValueRef[]){x, y}, 2)) \
@@ -931,20 +929,20 @@ static bool do_numeric(struct tr *t, uint16_t op)
     UN(OP_i32_wrap_i64, VT_I32, LLVMBuildTrunc(b, x, t->i32, ""))
     UN(OP_i64_extend_i32_s, VT_I64, LLVMBuildSExt(b, x, t->i64, ""))
     UN(OP_i64_extend_i32_u, VT_I64, LLVMBuildZExt(b, x, t->i64, ""))
-    UN(OP_f32_convert_i32_s, VT_F32, LLVMBuildSIToFP(b, x, t->f32, ""))
-    UN(OP_f32_convert_i32_u, VT_F32, LLVMBuildUIToFP(b, x, t->f32, ""))
-    UN(OP_f32_convert_i64_s, VT_F32, LLVMBuildSIToFP(b, x, t->f32, ""))
-    UN(OP_f32_convert_i64_u, VT_F32, LLVMBuildUIToFP(b, x, t->f32, ""))
-    UN(OP_f64_convert_i32_s, VT_F64, LLVMBuildSIToFP(b, x, t->f64, ""))
-    UN(OP_f64_convert_i32_u, VT_F64, LLVMBuildUIToFP(b, x, t->f64, ""))
-    UN(OP_f64_convert_i64_s, VT_F64, LLVMBuildSIToFP(b, x, t->f64, ""))
-    UN(OP_f64_convert_i64_u, VT_F64, LLVMBuildUIToFP(b, x, t->f64, ""))
+    UN(OP_f32_convert_i32_s, VT_F32, opaque(t, LLVMBuildSIToFP(b, x, t->f32, "")))
+    UN(OP_f32_convert_i32_u, VT_F32, opaque(t, LLVMBuildUIToFP(b, x, t->f32, "")))
+    UN(OP_f32_convert_i64_s, VT_F32, opaque(t, LLVMBuildSIToFP(b, x, t->f32, "")))
+    UN(OP_f32_convert_i64_u, VT_F32, opaque(t, LLVMBuildUIToFP(b, x, t->f32, "")))
+    UN(OP_f64_convert_i32_s, VT_F64, opaque(t, LLVMBuildSIToFP(b, x, t->f64, "")))
+    UN(OP_f64_convert_i32_u, VT_F64, opaque(t, LLVMBuildUIToFP(b, x, t->f64, "")))
+    UN(OP_f64_convert_i64_s, VT_F64, opaque(t, LLVMBuildSIToFP(b, x, t->f64, "")))
+    UN(OP_f64_convert_i64_u, VT_F64, opaque(t, LLVMBuildUIToFP(b, x, t->f64, "")))
     UN(OP_f32_demote_f64, VT_F32, LLVMBuildFPTrunc(b, opaque(t, x), t->f32, ""))
     UN(OP_f64_promote_f32, VT_F64, LLVMBuildFPExt(b, x, t->f64, ""))
     UN(OP_i32_reinterpret_f32, VT_I32, LLVMBuildBitCast(b, x, t->i32, ""))
     UN(OP_i64_reinterpret_f64, VT_I64, LLVMBuildBitCast(b, x, t->i64, ""))
-    UN(OP_f32_reinterpret_i32, VT_F32, LLVMBuildBitCast(b, x, t->f32, ""))
-    UN(OP_f64_reinterpret_i64, VT_F64, LLVMBuildBitCast(b, x, t->f64, ""))
+    UN(OP_f32_reinterpret_i32, VT_F32, opaque(t, LLVMBuildBitCast(b, x, t->f32, "")))
+    UN(OP_f64_reinterpret_i64, VT_F64, opaque(t, LLVMBuildBitCast(b, x, t->f64, "")))
     UN(OP_i32_extend8_s, VT_I32, LLVMBuildSExt(b, LLVMBuildTrunc(b, x, t->i8, ""), t->i32, ""))
     UN(OP_i32_extend16_s, VT_I32, LLVMBuildSExt(b, LLVMBuildTrunc(b, x, t->i16, ""), t->i32, ""))
     UN(OP_i64_extend8_s, VT_I64, LLVMBuildSExt(b, LLVMBuildTrunc(b, x, t->i8, ""), t->i64, ""))
@@ -1374,14 +1372,14 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     }
     case OP_i32_const: push(t, c32(t, (uint32_t)in->imm.i32), VT_I32); return true;
     case OP_i64_const: push(t, c64(t, (uint64_t)in->imm.i64), VT_I64); return true;
-    case OP_f32_const: push(t, LLVMConstBitCast(c32(t, in->imm.f32), t->f32), VT_F32); return true;
-    case OP_f64_const: push(t, LLVMConstBitCast(c64(t, in->imm.f64), t->f64), VT_F64); return true;
+    case OP_f32_const: push(t, opaque(t, LLVMConstBitCast(c32(t, in->imm.f32), t->f32)), VT_F32); return true;
+    case OP_f64_const: push(t, opaque(t, LLVMConstBitCast(c64(t, in->imm.f64), t->f64)), VT_F64); return true;
     case OP_v128_const: {
         uint64_t lo, hi;
         memcpy(&lo, in->imm.v128, 8);
         memcpy(&hi, in->imm.v128 + 8, 8);
         LLVMValueRef el[2] = {c64(t, lo), c64(t, hi)};
-        push(t, LLVMConstVector(el, 2), VT_V128);
+        push(t, opaque(t, LLVMConstVector(el, 2)), VT_V128);
         return true;
     }
     case OP_i8x16_shuffle: {
@@ -1505,7 +1503,11 @@ static bool translate_func(struct tr *t, uint32_t fidx, uint32_t osr_loop)
         for (uint32_t i = 0; i < code->groups[g].count; i++, n++) {
             t->local_types[n] = code->groups[g].type;
             t->locals[n] = LLVMBuildAlloca(t->b, ty(t, t->local_types[n]), "");
-            LLVMBuildStore(t->b, zero_of(t, t->local_types[n]), t->locals[n]);
+            valtype_t lt = t->local_types[n];
+            LLVMValueRef zero = zero_of(t, lt);
+            if (lt == VT_F32 || lt == VT_F64 || lt == VT_V128)
+                zero = opaque(t, zero);
+            LLVMBuildStore(t->b, zero, t->locals[n]);
         }
     for (int i = 0; i < 4; i++) {
         t->simd_tmp[i] = LLVMBuildAlloca(t->b, t->v128, "");

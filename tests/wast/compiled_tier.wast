@@ -38,6 +38,24 @@
 (assert_return (invoke "neg0sub" (f32.const nan:0x200000)) (i32.const 0x7fc00000))
 (assert_return (invoke "roundtrip" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
 
+;; The same when the constant only appears after optimization: a new
+;; local's zero, an argument after inlining, a converted integer (found by
+;; the differential fuzzer, fuzz_tiers).
+(module
+  (func $sub (param f32 f32) (result f32) (f32.sub (local.get 0) (local.get 1)))
+  (func (export "zero_local") (param f32) (result i32) (local f32)
+    (i32.reinterpret_f32 (f32.sub (local.get 0) (local.get 1))))
+  (func (export "inlined") (param f32) (result i32)
+    (i32.reinterpret_f32 (call $sub (local.get 0) (f32.const 0))))
+  (func (export "converted") (param f64) (result i64)
+    (i64.reinterpret_f64 (f64.mul (local.get 0) (f64.convert_i32_s (i32.const 1)))))
+  (func (export "reinterpreted") (param f32) (result i32)
+    (i32.reinterpret_f32 (f32.div (local.get 0) (f32.reinterpret_i32 (i32.const 0x3f800000))))))
+(assert_return (invoke "zero_local" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
+(assert_return (invoke "inlined" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
+(assert_return (invoke "converted" (f64.const nan:0x4000000000000)) (i64.const 0x7ffc000000000000))
+(assert_return (invoke "reinterpreted" (f32.const nan:0x200000)) (i32.const 0x7fe00000))
+
 ;; Recursion stays recursion (tail-call elimination would loop forever).
 (module
   (func $forever (export "forever") (param i32) (result i32)
