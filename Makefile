@@ -103,11 +103,14 @@ clean:
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Iinclude -Isrc -Ibuild/fuzz/gen
-FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat build/fuzz/fuzz_exec build/fuzz/fuzz_gen
+FUZZ_TARGETS := build/fuzz/fuzz_decode build/fuzz/fuzz_wat build/fuzz/fuzz_exec build/fuzz/fuzz_gen build/fuzz/fuzz_tiers
 # The execution targets link helpers: the shared run harness, and for
-# fuzz_gen the generator of valid modules (tests/fuzz/wasm_gen.c).
+# fuzz_gen and fuzz_tiers the generator of valid modules (tests/fuzz/wasm_gen.c).
+# fuzz_tiers runs each module in both tiers and compares them: it opens the
+# plugin, build/libwisp-llvm.so (or WISP_LLVM_PLUGIN), so build `all` first.
 FUZZ_EXTRA_exec := tests/fuzz/exec_harness.c
 FUZZ_EXTRA_gen := tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c
+FUZZ_EXTRA_tiers := tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c
 FUZZ_HELPERS := $(wildcard tests/fuzz/*.h) tests/fuzz/exec_harness.c tests/fuzz/wasm_gen.c
 fuzz: $(FUZZ_TARGETS) build/fuzz/gen_tool
 # Writes generated modules to files (tests/fuzz/gen_tool.c).
@@ -140,10 +143,10 @@ build/fuzz/wat.dict: src/binary/opcodes.def tests/fuzz/keywords.txt
 	{ sed -n 's/^OP([a-z0-9_]*, *\("[^"]*"\).*/\1/p' src/binary/opcodes.def; \
 	  sed 's/.*/"&"/' tests/fuzz/keywords.txt; } | sort -u > $@
 fuzz-run: $(FUZZ_TARGETS) build/fuzz/wat.dict
-	@for t in decode wat exec gen; do \
+	@for t in decode wat exec gen tiers; do \
 	  mkdir -p build/fuzz/corpus-$$t && \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS)s" && \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$(case $$t in exec|gen) echo 16384;; *) echo 8192;; esac) \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$(case $$t in exec|gen|tiers) echo 16384;; *) echo 8192;; esac) \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    $$( [ $$t = wat ] && echo -dict=build/fuzz/wat.dict ) \
 	    build/fuzz/corpus-$$t tests/fuzz/seeds/$$t 2>&1 | tail -12 || exit 1; \

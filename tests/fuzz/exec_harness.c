@@ -50,7 +50,7 @@ static bool stub(struct rt_caller *caller, void *env, union slot *args_results)
  * that cannot be made (a memory or table past the store's limits) is left
  * undefined, so instantiation fails with a link error. Imports of one name
  * with two kinds: the later definition wins and the other fails to link. */
-static void define_imports(wisp_store *store, const struct module *m)
+void harness_define_imports(wisp_store *store, const struct module *m)
 {
     struct rt_store *rs = store->rt;
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -128,7 +128,7 @@ enum harness_result harness_run(const uint8_t *data, size_t size, char *err_out,
         abort();
     }
     wisp_store_set_max_call_depth(store, HARNESS_MAX_DEPTH);
-    define_imports(store, &mod->m);
+    harness_define_imports(store, &mod->m);
     check_fuel(store); /* the start function runs on it */
 
     enum harness_result res = HARNESS_LINK;

@@ -31,4 +31,10 @@ extern bool harness_verbose;
 
 enum harness_result harness_run(const uint8_t *data, size_t size, char *err_out, size_t err_size);
 
+/* Define in store a stub for each of m's imports, as harness_run does
+ * (also used by fuzz_tiers.c, which runs each module in two stores). */
+struct wisp_store;
+struct module;
+void harness_define_imports(struct wisp_store *store, const struct module *m);
+
 #endif

@@ -1,6 +1,8 @@
 /* Writes modules from the generator to files, to check them with other
  * tools (wisp validate, wabt's wasm-validate):
  *   gen_tool IN OUT.wasm        the module fuzz_gen builds from file IN
+ *   gen_tool -c IN OUT.wasm     the module fuzz_tiers builds from it (with
+ *                               wasm_gen_canonical_nans)
  *   gen_tool -n N DIR [SEED]    N modules from pseudo-random inputs of
  *                               1..8192 bytes, as DIR/gen_NNNN.wasm */
 #include <stdio.h>
@@ -40,8 +42,13 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    if (argc == 4 && strcmp(argv[1], "-c") == 0) {
+        wasm_gen_canonical_nans = true;
+        argv++;
+        argc--;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_tool IN OUT.wasm | gen_tool -n N DIR [SEED]\n");
+        fprintf(stderr, "usage: gen_tool [-c] IN OUT.wasm | gen_tool -n N DIR [SEED]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -234,6 +234,40 @@ static int new_local(struct gen *g, uint8_t t)
     return find_local(g, t);
 }
 
+bool wasm_gen_canonical_nans;
+
+/* With wasm_gen_canonical_nans, the float t on top of the stack becomes
+ * the positive canonical NaN when it is a NaN:
+ * (select (local.tee $l x) (tK.const nan) (tK.eq (local.get $l) (local.get $l))).
+ * Without a local to hold it, the value is replaced by 0. */
+static void canon_nan(struct gen *g, uint8_t t)
+{
+    if (!wasm_gen_canonical_nans || (t != F32 && t != F64))
+        return;
+    int l = new_local(g, t);
+    if (l < 0) {
+        put(g->code, 0x1a); /* drop */
+        put(g->code, t == F32 ? 0x43 : 0x44);
+        for (int i = 0; i < (t == F32 ? 4 : 8); i++)
+            put(g->code, 0);
+        return;
+    }
+    put(g->code, 0x22); /* local.tee */
+    put_u(g->code, (uint32_t)l);
+    static const uint8_t nan32[] = {0x43, 0x00, 0x00, 0xc0, 0x7f};
+    static const uint8_t nan64[] = {0x44, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f};
+    if (t == F32)
+        put_bytes(g->code, nan32, sizeof nan32);
+    else
+        put_bytes(g->code, nan64, sizeof nan64);
+    for (int i = 0; i < 2; i++) {
+        put(g->code, 0x20); /* local.get */
+        put_u(g->code, (uint32_t)l);
+    }
+    put(g->code, t == F32 ? 0x5b : 0x61); /* eq */
+    put(g->code, 0x1b);                   /* select */
+}
+
 static void gen_expr(struct gen *g, uint8_t t);
 static void gen_stmt(struct gen *g);
 static void gen_stmts(struct gen *g, uint32_t max);
@@ -358,8 +392,13 @@ static void gen_binop(struct gen *g, uint8_t t)
     switch (t) {
     case I32: put(g->code, (uint8_t)(0x6a + choose(g, 15))); break;
     case I64: put(g->code, (uint8_t)(0x7c + choose(g, 15))); break;
-    case F32: put(g->code, (uint8_t)(0x92 + choose(g, 7))); break;
-    case F64: put(g->code, (uint8_t)(0xa0 + choose(g, 7))); break;
+    case F32: case F64: {
+        uint8_t op = (uint8_t)((t == F32 ? 0x92 : 0xa0) + choose(g, 7));
+        if (op == 0x98 || op == 0xa6) /* copysign: the sign operand */
+            canon_nan(g, t);
+        put(g->code, op);
+        break;
+    }
     }
 }
 static void gen_compare(struct gen *g) /* leaves an i32 */
@@ -387,6 +426,8 @@ static void gen_convert(struct gen *g, uint8_t t)
             c[k++] = &convs[i];
     const struct conv *cv = c[choose(g, k)];
     gen_expr(g, cv->from);
+    if (cv->op == 0xbc || cv->op == 0xbd) /* i32.reinterpret_f32, i64.reinterpret_f64 */
+        canon_nan(g, cv->from);
     put_op(g->code, cv->op);
 }
 
@@ -862,6 +903,7 @@ static void gen_stmt(struct gen *g)
         const struct memop *op = pick_memop(g, stores, sizeof stores / sizeof stores[0], t);
         gen_addr(g);
         gen_expr(g, t);
+        canon_nan(g, t);
         put(g->code, op->op);
         gen_memarg(g, op->natural);
         break;

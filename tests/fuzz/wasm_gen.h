@@ -6,11 +6,20 @@
 #ifndef WISP_FUZZ_WASM_GEN_H
 #define WISP_FUZZ_WASM_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* The module built from data[0..size): a malloc'ed buffer of *len bytes.
  * Never fails (short inputs give small modules). */
 uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len);
+
+/* When set, every float whose NaN bits the module could observe (the sign
+ * operand of copysign, the operand of i32.reinterpret_f32 and
+ * i64.reinterpret_f64, the value of f32.store and f64.store) is first
+ * replaced by the positive canonical NaN when it is a NaN, so that
+ * programs do not depend on the NaN bits that the spec leaves open (used
+ * by fuzz_tiers.c, which compares two tiers). Off by default. */
+extern bool wasm_gen_canonical_nans;
 
 #endif
