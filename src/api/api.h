@@ -20,6 +20,10 @@ struct wisp_engine {
     struct wisp_config config;
 };
 
+/* What a new runtime store takes from its engine for compiling code: the
+ * tier, the cache, guard regions (src/api/limits.c). */
+void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s);
+
 struct wisp_module {
     struct module m;
 };

@@ -97,9 +97,7 @@ wisp_store *wisp_store_new(wisp_engine *engine)
     /* Fuel starts at 0 where it is metered: the embedder grants it. */
     s->rt->checks = engine->config.consume_fuel || engine->config.interruptible;
     s->rt->fuel_enabled = engine->config.consume_fuel;
-    s->rt->tier = engine->config.tier;
-    s->rt->cache = engine->config.cache;
-    s->rt->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
+    api_store_codegen(engine, s->rt);
     if (s->rt->fuel_enabled)
         s->rt->fuel = 0;
     return s;

@@ -23,6 +23,13 @@ void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uin
 void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
 void wisp_config_signals_based_traps(wisp_config *config, bool enable) { config->no_signals_based_traps = !enable; }
 
+void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s)
+{
+    s->tier = engine->config.tier;
+    s->cache = engine->config.cache;
+    s->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
+}
+
 bool wisp_compiling(void) { return rt_tier_compiling(); }
 
 bool wisp_compiled_tier(const char **description)

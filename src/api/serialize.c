@@ -37,13 +37,12 @@ static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v
 bool wisp_module_serialize(wisp_engine *engine, const wisp_module *module, uint8_t **out, size_t *out_len,
                            wisp_error *err)
 {
-    /* The options a store of this engine compiles with. */
-    struct rt_store probe = {.checks = engine->config.consume_fuel || engine->config.interruptible,
-                             .guard_pages = !engine->config.no_signals_based_traps};
-    struct rt_tier_options opt;
-    rt_tier_store_options(&probe, &opt);
-    if (module->m.nmemories == 0)
-        opt.guarded = false;
+    /* The options a store of this engine compiles with (rt_tier_options_for
+     * asks the memories; without an instance, ask the configuration). */
+    struct rt_tier_options opt = {
+        .checks = engine->config.consume_fuel || engine->config.interruptible,
+        .guarded = !engine->config.no_signals_based_traps && sizeof(void *) == 8 && module->m.nmemories > 0,
+    };
     uint8_t *obj;
     size_t obj_len;
     if (!rt_tier_compile_module(&module->m, &opt, &obj, &obj_len, err))

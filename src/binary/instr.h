@@ -133,6 +133,24 @@ static inline bool read_instr_inline(struct reader *r, struct instr *in, struct 
     return read_instr(r, in, err);
 }
 
+/* In code after an unconditional branch (validated, and never run): true
+ * when `in` is to be skipped, false for the `else` or `end` that closes
+ * the unreachable stretch. dead_depth counts the blocks opened inside it.
+ * The lowering and the compiled tier walk bodies the same way. */
+static inline bool instr_skip_dead(const struct instr *in, uint32_t *dead_depth)
+{
+    if (in->op == OP_block || in->op == OP_loop || in->op == OP_if_) {
+        ++*dead_depth;
+        return true;
+    }
+    if (*dead_depth) {
+        if (in->op == OP_end)
+            --*dead_depth;
+        return true;
+    }
+    return in->op != OP_end && in->op != OP_else_;
+}
+
 /* Read the next br_table label from an instruction already checked by
  * read_instr (no bounds or overflow checks). */
 static inline uint32_t br_table_next(const uint8_t **p)

@@ -1033,19 +1033,8 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
         c->cost++;
         c->cur_offset = in.offset;
         struct ctl *k = &c->ctls[c->nctls - 1];
-        if (k->unreachable) {
-            if (in.op == OP_block || in.op == OP_loop || in.op == OP_if_) {
-                c->dead_depth++;
-                continue;
-            }
-            if (c->dead_depth) {
-                if (in.op == OP_end)
-                    c->dead_depth--;
-                continue;
-            }
-            if (in.op != OP_end && in.op != OP_else_)
-                continue;
-        }
+        if (k->unreachable && instr_skip_dead(&in, &c->dead_depth))
+            continue;
         ok = compile_instr(c, &in);
     }
     if (c->cost_word != NONE32)

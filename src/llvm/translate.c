@@ -1440,6 +1440,26 @@ static LLVMValueRef new_function(struct tr *t, const char *name, LLVMTypeRef fty
     return f;
 }
 
+/* A value of type vt in the slots at *slot (8 bytes each, v128 two), and
+ * *slot moved past it. Stores write whole slots, zero-extended, as the
+ * interpreter does. */
+static LLVMValueRef load_slot(struct tr *t, LLVMValueRef slots, uint32_t *slot, valtype_t vt)
+{
+    LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, vt), gep8(t, slots, c64(t, *slot * 8ull)), "");
+    LLVMSetAlignment(v, 8);
+    *slot += vt == VT_V128 ? 2 : 1;
+    return v;
+}
+
+static void store_slot(struct tr *t, LLVMValueRef slots, uint32_t *slot, valtype_t vt, LLVMValueRef v)
+{
+    if (vt == VT_I32 || vt == VT_F32)
+        v = LLVMBuildZExt(t->b, vt == VT_F32 ? LLVMBuildBitCast(t->b, v, t->i32, "") : v, t->i64, "");
+    LLVMValueRef st = LLVMBuildStore(t->b, v, gep8(t, slots, c64(t, *slot * 8ull)));
+    LLVMSetAlignment(st, 8);
+    *slot += vt == VT_V128 ? 2 : 1;
+}
+
 /* At the OSR loop: the frame's locals and operand stack, loaded in the OSR
  * entry block, join the (dead) ordinary path's values. */
 static void osr_join(struct tr *t, LLVMBasicBlockRef osr_bb)
@@ -1449,18 +1469,11 @@ static void osr_join(struct tr *t, LLVMBasicBlockRef osr_bb)
     LLVMPositionBuilderAtEnd(t->b, osr_bb);
     LLVMValueRef fp = LLVMGetParam(t->fn, 1);
     uint32_t slot = 0;
-    for (uint32_t i = 0; i < t->nlocals; i++) {
-        LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, t->local_types[i]), gep8(t, fp, c64(t, slot * 8)), "");
-        LLVMSetAlignment(v, 8);
-        LLVMBuildStore(t->b, v, t->locals[i]);
-        slot += t->local_types[i] == VT_V128 ? 2 : 1;
-    }
+    for (uint32_t i = 0; i < t->nlocals; i++)
+        LLVMBuildStore(t->b, load_slot(t, fp, &slot, t->local_types[i]), t->locals[i]);
     LLVMValueRef *loaded = xmalloc((t->nstack + 1) * sizeof *loaded);
-    for (uint32_t i = 0; i < t->nstack; i++) {
-        loaded[i] = LLVMBuildLoad2(t->b, ty(t, t->stack[i].t), gep8(t, fp, c64(t, slot * 8)), "");
-        LLVMSetAlignment(loaded[i], 8);
-        slot += t->stack[i].t == VT_V128 ? 2 : 1;
-    }
+    for (uint32_t i = 0; i < t->nstack; i++)
+        loaded[i] = load_slot(t, fp, &slot, t->stack[i].t);
     LLVMBuildBr(t->b, join);
     LLVMPositionBuilderAtEnd(t->b, join);
     for (uint32_t i = 0; i < t->nstack; i++) {
@@ -1549,19 +1562,8 @@ static bool translate_func(struct tr *t, uint32_t fidx, uint32_t osr_loop)
         t->cost++;
         t->offset = in.offset;
         struct ctl *k = &t->ctls[t->nctls - 1];
-        if (k->unreachable) {
-            if (in.op == OP_block || in.op == OP_loop || in.op == OP_if_) {
-                t->dead_depth++;
-                continue;
-            }
-            if (t->dead_depth) {
-                if (in.op == OP_end)
-                    t->dead_depth--;
-                continue;
-            }
-            if (in.op != OP_end && in.op != OP_else_)
-                continue;
-        }
+        if (k->unreachable && instr_skip_dead(&in, &t->dead_depth))
+            continue;
         if (osr_bb && in.op == OP_loop && in.offset == osr_loop) {
             osr_join(t, osr_bb);
             osr_bb = NULL;
@@ -1604,27 +1606,16 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
         args[1] = slots;
         nargs = 2;
     } else {
-        for (uint32_t i = 0; i < ft->nparams; i++) {
-            valtype_t vt = functype_params(ft)[i];
-            LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, vt), gep8(t, slots, c64(t, slot * 8)), "");
-            LLVMSetAlignment(v, 8);
-            args[1 + i] = v;
-            slot += vt == VT_V128 ? 2 : 1;
-        }
+        for (uint32_t i = 0; i < ft->nparams; i++)
+            args[1 + i] = load_slot(t, slots, &slot, functype_params(ft)[i]);
     }
     LLVMValueRef r = LLVMBuildCall2(t->b, fty, osr_fn ? osr_fn : LLVMGetParam(f, 0), args, nargs, "");
     LLVMSetInstructionCallConv(r, LLVMFastCallConv);
     free(args);
     slot = 0;
-    for (uint32_t i = 0; i < ft->nresults; i++) {
-        valtype_t vt = functype_results(ft)[i];
-        LLVMValueRef v = ft->nresults == 1 ? r : LLVMBuildExtractValue(t->b, r, i, "");
-        if (vt == VT_I32 || vt == VT_F32) /* whole slots, zero-extended, as the interpreter writes them */
-            v = LLVMBuildZExt(t->b, vt == VT_F32 ? LLVMBuildBitCast(t->b, v, t->i32, "") : v, t->i64, "");
-        LLVMValueRef st = LLVMBuildStore(t->b, v, gep8(t, slots, c64(t, slot * 8)));
-        LLVMSetAlignment(st, 8);
-        slot += vt == VT_V128 ? 2 : 1;
-    }
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        store_slot(t, slots, &slot, functype_results(ft)[i],
+                   ft->nresults == 1 ? r : LLVMBuildExtractValue(t->b, r, i, ""));
     LLVMBuildRetVoid(t->b);
     return f;
 }
@@ -1642,29 +1633,19 @@ static LLVMValueRef build_stub(struct tr *t, const struct functype *ft, const ch
     LLVMValueRef slots = LLVMBuildAlloca(t->b, LLVMArrayType(t->i64, room ? room : 1), "");
     LLVMSetAlignment(slots, 16);
     uint32_t slot = 0;
-    for (uint32_t i = 0; i < ft->nparams; i++) {
-        valtype_t vt = functype_params(ft)[i];
-        LLVMValueRef v = LLVMGetParam(f, 2 + i);
-        if (vt == VT_I32 || vt == VT_F32)
-            v = LLVMBuildZExt(t->b, vt == VT_F32 ? LLVMBuildBitCast(t->b, v, t->i32, "") : v, t->i64, "");
-        LLVMValueRef st = LLVMBuildStore(t->b, v, gep8(t, slots, c64(t, slot * 8)));
-        LLVMSetAlignment(st, 8);
-        slot += vt == VT_V128 ? 2 : 1;
-    }
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        store_slot(t, slots, &slot, functype_params(ft)[i], LLVMGetParam(f, 2 + i));
     LLVMValueRef args[] = {LLVMGetParam(f, 0), LLVMGetParam(f, 1), slots, frame_address(t)};
     LLVMBuildCall2(t->b, t->helper_types[H_CALL_SLOTS], t->helpers[H_CALL_SLOTS], args, 4, "");
     slot = 0;
     LLVMTypeRef rt = result_type(t, ft);
     LLVMValueRef agg = ft->nresults > 1 ? LLVMGetUndef(rt) : NULL, one = NULL;
     for (uint32_t i = 0; i < ft->nresults; i++) {
-        valtype_t vt = functype_results(ft)[i];
-        LLVMValueRef v = LLVMBuildLoad2(t->b, ty(t, vt), gep8(t, slots, c64(t, slot * 8)), "");
-        LLVMSetAlignment(v, 8);
+        LLVMValueRef v = load_slot(t, slots, &slot, functype_results(ft)[i]);
         if (agg)
             agg = LLVMBuildInsertValue(t->b, agg, v, i, "");
         else
             one = v;
-        slot += vt == VT_V128 ? 2 : 1;
     }
     if (ft->nresults == 0)
         LLVMBuildRetVoid(t->b);

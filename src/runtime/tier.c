@@ -317,11 +317,6 @@ bool rt_tier_compile_module(const struct module *m, const struct rt_tier_options
     return p->compile(m, opt, obj, len, err);
 }
 
-void rt_tier_store_options(const struct rt_store *s, struct rt_tier_options *opt)
-{
-    *opt = (struct rt_tier_options){.checks = s->checks, .guarded = s->guard_pages && sizeof(void *) == 8};
-}
-
 bool rt_tier_code(const struct module *m, bool use_cache, const struct rt_tier_options *opt, bool cache_only,
                   uint8_t **obj, size_t *len, struct wisp_error *err)
 {

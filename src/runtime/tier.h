@@ -96,9 +96,6 @@ bool rt_tier_build(struct rt_instance *inst, const struct rt_tier_options *opt, 
  * wisp_module_serialize). */
 bool rt_tier_compile_module(const struct module *m, const struct rt_tier_options *opt, uint8_t **obj,
                             size_t *len, struct wisp_error *err);
-/* The options a store's code is compiled with, before any instance
- * exists (guarded: whether its memories get guard regions). */
-void rt_tier_store_options(const struct rt_store *s, struct rt_tier_options *opt);
 /* Precompiled code's options, as bits, and what it must match to run
  * here: this wisp's version, its structures, this CPU. */
 #define RT_PRECOMPILED_CHECKS 1u

@@ -301,14 +301,23 @@ static void enqueue(struct rt_native_state *st)
     pthread_mutex_unlock(&queue_lock);
 }
 
-void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *)
+/* f's OSR entry at loop, once compiled; NULL otherwise. */
+static void (*osr_entry(struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *)
 {
-    (void)s;
-    f->hot = threshold;
     if (loop != UINT32_MAX)
         for (struct rt_osr_entry *e = __atomic_load_n(&f->osr, __ATOMIC_ACQUIRE); e; e = e->next)
             if (e->loop == loop)
                 return e->entry;
+    return NULL;
+}
+
+void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *)
+{
+    (void)s;
+    f->hot = threshold;
+    void (*entry)(void *, struct rt_instance *, union slot *) = osr_entry(f, loop);
+    if (entry)
+        return entry;
     struct rt_native_state *st = rt_native_state(f->inst);
     pthread_mutex_lock(&st->lock);
     bool more = !st->module_wanted;
@@ -328,10 +337,7 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     pthread_mutex_unlock(&st->lock);
     if (more && sync_compile && !st->failed) {
         compile_now(st);
-        if (loop != UINT32_MAX)
-            for (struct rt_osr_entry *e = __atomic_load_n(&f->osr, __ATOMIC_ACQUIRE); e; e = e->next)
-                if (e->loop == loop)
-                    return e->entry;
+        return osr_entry(f, loop);
     }
     return NULL;
 }

@@ -877,9 +877,7 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     };
     r.spectest = (struct spectest_out){.log = r.log, .verbose = r.verbose};
     r.store = rt_store_new();
-    r.store->tier = engine->config.tier;
-    r.store->cache = engine->config.cache;
-    r.store->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
+    api_store_codegen(engine, r.store);
     wisp_error e;
     if (!spectest_define(r.store, &r.spectest, &e)) {
         char msg[512];
