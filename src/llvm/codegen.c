@@ -118,6 +118,8 @@ static bool compile(const struct module *m, const struct rt_tier_options *o, uin
             err_set(err, WISP_ERR_LINK, -1, "the compiled tier: optimization failed: %.300s", msg);
             LLVMDisposeErrorMessage(msg);
             ok = false;
+        } else if (!tr_check_optimized(mod, err)) {
+            ok = false;
         } else if (LLVMTargetMachineEmitToMemoryBuffer(machine, mod, LLVMObjectFile, &msg, &buf)) {
             err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %.300s", msg);
             LLVMDisposeMessage(msg);

@@ -58,6 +58,11 @@ struct tr {
 
     /* The function being translated. */
     uint32_t func;
+    /* Recursion unrolling (see unroll_depth): where the body's calls to
+     * itself go, and how many frames of it the stack check covers; NULL
+     * and 0 in a copy, which has no check of its own. */
+    LLVMValueRef self;
+    uint32_t frames;
     LLVMValueRef fn, inst_v;
     LLVMValueRef *locals;
     valtype_t *local_types;
@@ -206,6 +211,25 @@ static void tbaa(struct tr *t, LLVMValueRef inst, LLVMValueRef tag)
     LLVMSetMetadata(inst, t->tbaa_kind, tag);
 }
 
+/* With guard regions a load or store that faults is the bounds check,
+ * and a trap must leave memory, globals and tables exactly as the
+ * interpreter does: every store before the faulting access done, none
+ * after it. LLVM assumes loads and stores never fault, so it would delete
+ * a load whose value is unused, hoist a load above a store, sink a store
+ * below a load, merge neighbouring stores or widen a loop's stores into
+ * vectors (a loop writing up to the end of memory then traps with some of
+ * its last stores missing). Volatile accesses are kept, in order, one for
+ * one; every other store a trap leaves visible (globals, tables, fuel) is
+ * volatile too, since LLVM may move an ordinary store across a volatile
+ * access. With explicit checks the trap is a call that may read
+ * everything, so nothing needs marking. */
+static LLVMValueRef ordered(struct tr *t, LLVMValueRef access)
+{
+    if (t->opt->guarded)
+        LLVMSetVolatile(access, 1);
+    return access;
+}
+
 /* A load of a runtime field at byte offset off from p. */
 static LLVMValueRef load_at(struct tr *t, LLVMTypeRef type, LLVMValueRef p, uint64_t off)
 {
@@ -305,7 +329,7 @@ static void open_check(struct tr *t, uint32_t carry)
     LLVMValueRef call = LLVMBuildCall2(t->b, t->helper_types[H_CHECK], t->helpers[H_CHECK], args, 5, "");
     LLVMBuildBr(t->b, done);
     LLVMPositionBuilderAtEnd(t->b, fast);
-    LLVMValueRef st = LLVMBuildStore(t->b, left, fuel_p);
+    LLVMValueRef st = ordered(t, LLVMBuildStore(t->b, left, fuel_p));
     tbaa(t, st, t->tbaa_rt);
     LLVMBuildBr(t->b, done);
     LLVMPositionBuilderAtEnd(t->b, done);
@@ -621,6 +645,10 @@ static void do_call(struct tr *t, uint32_t fidx)
 {
     const struct module *m = t->m;
     uint32_t type = m->func_types[fidx];
+    if (fidx == t->func && t->self) {
+        emit_native_call(t, t->fn_types[type], t->self, &t->inst_v, 1, &m->types[type]);
+        return;
+    }
     if (fidx >= m->nfunc_imports && t->funcs[fidx]) {
         emit_native_call(t, t->fn_types[type], t->funcs[fidx], &t->inst_v, 1, &m->types[type]);
         return;
@@ -665,51 +693,17 @@ static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint
     return gep8(t, base, ea);
 }
 
-/* A load from a guarded memory must happen even when its value turns out
- * unused (its fault is the bounds check, and LLVM deletes unused loads):
- * an empty asm consumes the value. The asm is declared to touch only
- * memory that nothing else can reach, so it does not stop LLVM from
- * moving or combining the loads and stores around it, and it costs no
- * instruction. */
-static void keep_load(struct tr *t, LLVMValueRef v)
-{
-    LLVMTypeRef type = LLVMTypeOf(v);
-    if (LLVMGetTypeKind(type) == LLVMVectorTypeKind) {
-        /* Narrow vectors (load8x8 and kin) are not register types: pass
-         * their bits as an integer; a v128 as two i64 lanes. */
-        unsigned bits = LLVMGetVectorSize(type) * LLVMGetIntTypeWidth(LLVMGetElementType(type));
-        type = bits == 128 ? t->v128 : LLVMIntTypeInContext(t->ctx, bits);
-        v = LLVMBuildBitCast(t->b, v, type, "");
-    }
-    LLVMTypeRef fty = LLVMFunctionType(t->vd, &type, 1, 0);
-    /* A general register for integers, else the vector register class
-     * of fp_constraint ("=x,0" -> "x"). */
-    char cons[2] = {LLVMGetTypeKind(type) == LLVMIntegerTypeKind ? 'r' : t->opt->fp_constraint[1], 0};
-    LLVMValueRef asm_ = LLVMGetInlineAsm(fty, "", 0, cons, strlen(cons), 1, 0, LLVMInlineAsmDialectATT, 0);
-    LLVMValueRef c = LLVMBuildCall2(t->b, fty, asm_, &v, 1, "");
-    /* memory(inaccessiblemem: readwrite): location 2 (other), mod-ref 3,
-     * in LLVM's encoding of the memory attribute (2 bits per location). */
-    unsigned kind = LLVMGetEnumAttributeKindForName("memory", 6);
-    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, kind, 3u << 2));
-    unsigned nounwind = LLVMGetEnumAttributeKindForName("nounwind", 8);
-    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, nounwind, 0));
-    unsigned willreturn = LLVMGetEnumAttributeKindForName("willreturn", 10);
-    LLVMAddCallSiteAttribute(c, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(t->ctx, willreturn, 0));
-}
-
 static LLVMValueRef mem_load(struct tr *t, LLVMTypeRef type, LLVMValueRef p)
 {
-    LLVMValueRef v = LLVMBuildLoad2(t->b, type, p, "");
+    LLVMValueRef v = ordered(t, LLVMBuildLoad2(t->b, type, p, ""));
     LLVMSetAlignment(v, 1);
     tbaa(t, v, t->tbaa_mem);
-    if (t->opt->guarded)
-        keep_load(t, v);
     return v;
 }
 
 static void mem_store(struct tr *t, LLVMValueRef v, LLVMValueRef p)
 {
-    LLVMValueRef s = LLVMBuildStore(t->b, v, p);
+    LLVMValueRef s = ordered(t, LLVMBuildStore(t->b, v, p));
     LLVMSetAlignment(s, 1);
     tbaa(t, s, t->tbaa_mem);
 }
@@ -1280,7 +1274,7 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     }
     case OP_global_set: {
         LLVMValueRef v = pop(t);
-        LLVMValueRef st = LLVMBuildStore(t->b, v, global_ptr(t, in->a));
+        LLVMValueRef st = ordered(t, LLVMBuildStore(t->b, v, global_ptr(t, in->a)));
         LLVMSetAlignment(st, 8);
         tbaa(t, st, t->tbaa_rt);
         return true;
@@ -1294,7 +1288,7 @@ static bool translate_instr(struct tr *t, const struct instr *in)
         LLVMValueRef elems = load_at(t, t->ptr, tab, OFF(struct rt_table, elems));
         LLVMValueRef p = LLVMBuildGEP2(t->b, t->ptr, elems, &i, 1, "");
         if (v) {
-            tbaa(t, LLVMBuildStore(t->b, v, p), t->tbaa_rt);
+            tbaa(t, ordered(t, LLVMBuildStore(t->b, v, p)), t->tbaa_rt);
         } else {
             LLVMValueRef r = LLVMBuildLoad2(t->b, t->ptr, p, "");
             tbaa(t, r, t->tbaa_rt);
@@ -1529,12 +1523,14 @@ static bool translate_func(struct tr *t, uint32_t fidx, uint32_t osr_loop)
 
     /* The stack check: this frame must fit above the store's native stack
      * limit (an estimate of its size, generous for spills). */
-    uint64_t frame_bytes = 16 * ((uint64_t)t->nlocals + m->max_stack[fidx - m->nfunc_imports]) + 1024;
-    LLVMValueRef store = load_at(t, t->ptr, t->inst_v, OFF(struct rt_instance, store));
-    LLVMValueRef limit = load_at(t, t->i64, store, OFF(struct rt_store, native_stack_limit));
-    LLVMValueRef fa = LLVMBuildPtrToInt(t->b, frame_address(t), t->i64, "");
-    trap_if(t, LLVMBuildICmp(t->b, LLVMIntULT, fa, LLVMBuildAdd(t->b, limit, c64(t, frame_bytes), ""), ""),
-            TRAP_STACK_EXHAUSTED);
+    if (t->frames) {
+        uint64_t frame_bytes = 16 * ((uint64_t)t->nlocals + m->max_stack[fidx - m->nfunc_imports]) * t->frames + 1024;
+        LLVMValueRef store = load_at(t, t->ptr, t->inst_v, OFF(struct rt_instance, store));
+        LLVMValueRef limit = load_at(t, t->i64, store, OFF(struct rt_store, native_stack_limit));
+        LLVMValueRef fa = LLVMBuildPtrToInt(t->b, frame_address(t), t->i64, "");
+        trap_if(t, LLVMBuildICmp(t->b, LLVMIntULT, fa, LLVMBuildAdd(t->b, limit, c64(t, frame_bytes), ""), ""),
+                TRAP_STACK_EXHAUSTED);
+    }
     /* An OSR variant enters at its loop; the ordinary path from here on is
      * dead code that LLVM removes. */
     LLVMBasicBlockRef osr_bb = NULL;
@@ -1587,6 +1583,48 @@ static bool translate_func(struct tr *t, uint32_t fidx, uint32_t osr_loop)
     free(t->locals);
     free(t->local_types);
     return ok;
+}
+
+/* Recursion unrolling. gcc inlines a small self-recursive function into
+ * itself a few levels deep, so a recursive walk (fib, a tree) makes a
+ * fraction of the calls; LLVM's inliner does not inline recursion. So a
+ * small function that calls itself directly is translated d + 1 times:
+ * f<i>, whose calls to itself go to copy 1, copy 1's to copy 2, ...,
+ * copy d's back to f<i>. The copies are internal and always inlined, so
+ * each call of f<i> runs d + 1 levels of the recursion in one frame, and
+ * they disappear from the object. They have no stack check of their own:
+ * f<i>'s check covers the frames they stand for. Returns d: 0 for a
+ * function that does not call itself, else as deep as keeps the inlined
+ * code (c + c^2 + ... + c^d copies of the body, c its calls to itself)
+ * under UNROLL_BUDGET bytes of wasm, at most UNROLL_MAX_DEPTH. */
+#define UNROLL_BUDGET 1024u
+#define UNROLL_PREFIX "u"
+#define UNROLL_MAX_DEPTH 3u
+
+static uint32_t unroll_depth(struct tr *t, uint32_t fidx)
+{
+    const struct module *m = t->m;
+    const struct code *code = &m->codes[fidx - m->nfunc_imports];
+    if (code->body_len > UNROLL_BUDGET / 2)
+        return 0;
+    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
+    r.end = r.p + code->body_len;
+    uint64_t calls = 0;
+    struct wisp_error ignored = {0};
+    while (r.p < r.end) {
+        struct instr in;
+        if (!read_instr_inline(&r, &in, &ignored))
+            return 0;
+        calls += in.op == OP_call && in.a == fidx;
+    }
+    uint32_t d = 0;
+    for (uint64_t copies = calls, level = calls; calls && d < UNROLL_MAX_DEPTH; level *= calls) {
+        if (copies * code->body_len > UNROLL_BUDGET)
+            break;
+        d++;
+        copies += level * calls;
+    }
+    return d;
 }
 
 /* void entry(ptr fn, ptr inst, ptr slots): slots -> args, call, results -> slots. */
@@ -1709,6 +1747,15 @@ static LLVMValueRef ptr_table(struct tr *t, const char *name, const LLVMValueRef
     return g;
 }
 
+bool tr_check_optimized(LLVMModuleRef mod, struct wisp_error *err)
+{
+    for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+        if (LLVMCountBasicBlocks(f) && !strncmp(LLVMGetValueName(f), UNROLL_PREFIX, strlen(UNROLL_PREFIX)))
+            return err_set(err, WISP_ERR_LINK, -1, "the compiled tier: %s was not inlined (an internal error)",
+                           LLVMGetValueName(f));
+    return true;
+}
+
 LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct tr_options *opt,
                         struct wisp_error *err)
 {
@@ -1738,6 +1785,9 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
     /* The functions compiled here, in index order. */
     LLVMValueRef *comp = xcalloc(ndef ? ndef : 1, sizeof *comp);
     uint32_t *comp_index = xcalloc(ndef ? ndef : 1, sizeof *comp_index);
+    /* Per compiled function: its unrolling depth, and itself then its copies. */
+    uint32_t *comp_depth = xcalloc(ndef ? ndef : 1, sizeof *comp_depth);
+    LLVMValueRef **comp_copies = xcalloc(ndef ? ndef : 1, sizeof *comp_copies);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         if (opt->define && !opt->define[i - m->nfunc_imports])
             continue;
@@ -1745,6 +1795,16 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
         t->funcs[i] = new_function(t, name, t->fn_types[m->func_types[i]], true);
         LLVMSetFunctionCallConv(t->funcs[i], LLVMFastCallConv);
         comp_index[ncomp] = i;
+        comp_depth[ncomp] = unroll_depth(t, i);
+        comp_copies[ncomp] = xcalloc(comp_depth[ncomp] + 1, sizeof *comp_copies[ncomp]);
+        comp_copies[ncomp][0] = t->funcs[i];
+        for (uint32_t k = 1; k <= comp_depth[ncomp]; k++) {
+            snprintf(name, sizeof name, UNROLL_PREFIX "%u.%u", i, k);
+            LLVMValueRef c = new_function(t, name, t->fn_types[m->func_types[i]], true);
+            LLVMSetFunctionCallConv(c, LLVMFastCallConv);
+            set_attr(t, c, LLVMAttributeFunctionIndex, "alwaysinline");
+            comp_copies[ncomp][k] = c;
+        }
         comp[ncomp++] = t->funcs[i];
     }
     LLVMValueRef *osr_fns = xcalloc(opt->nosr ? opt->nosr : 1, sizeof *osr_fns);
@@ -1763,9 +1823,16 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
     }
     bool ok = true;
     for (uint32_t i = 0; ok && i < ncomp; i++) {
-        t->fn = comp[i];
-        ok = translate_func(t, comp_index[i], UINT32_MAX);
+        uint32_t d = comp_depth[i];
+        for (uint32_t k = 0; ok && k <= d; k++) {
+            t->fn = comp_copies[i][k];
+            t->self = d ? comp_copies[i][k < d ? k + 1 : 0] : NULL;
+            t->frames = k == 0 ? d + 1 : 0;
+            ok = translate_func(t, comp_index[i], UINT32_MAX);
+        }
     }
+    t->self = NULL;
+    t->frames = 1;
     for (uint32_t i = 0; ok && i < opt->nosr; i++) {
         uint32_t f = opt->osr[i].func;
         if (f < m->nfunc_imports || f >= m->nfuncs) {
@@ -1810,6 +1877,10 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
     } else {
         LLVMDisposeModule(t->mod);
     }
+    for (uint32_t i = 0; i < ncomp; i++)
+        free(comp_copies[i]);
+    free(comp_copies);
+    free(comp_depth);
     free(comp);
     free(comp_index);
     free(osr_fns);

@@ -46,4 +46,8 @@ struct tr_options {
 LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct tr_options *opt,
                         struct wisp_error *err);
 
+/* After optimization: every copy made for recursion unrolling must have
+ * been inlined (the runtime knows only f<i>'s code ranges). */
+bool tr_check_optimized(LLVMModuleRef mod, struct wisp_error *err);
+
 #endif

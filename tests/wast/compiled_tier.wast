@@ -82,3 +82,50 @@
     (i32.add)))
 (assert_return (invoke "osr" (i32.const 10)) (i32.const 121))
 (assert_return (invoke "osr" (i32.const 1000)) (i32.const 2101))
+
+;; A trap leaves memory, globals and tables as the interpreter would: every
+;; store before the faulting access made, none after it. LLVM assumes
+;; accesses never fault, so with guard regions it would widen the fill and
+;; copy loops into vector stores (the last ones, crossing the end, fault
+;; whole) and move stores across the faulting load.
+(module
+  (memory (export "mem") 1)
+  (global $g (export "g") (mut i32) (i32.const 0))
+  (table $t (export "t") 2 funcref)
+  (func $f)
+  (elem declare func $f)
+  (func (export "fill") (param $p i32) (param $n i32)
+    (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store8 (i32.add (local.get $p) (local.get $i)) (i32.const 7))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))))
+  (func (export "copy") (param $d i32) (param $s i32) (param $n i32)
+    (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store8 (i32.add (local.get $d) (local.get $i))
+                  (i32.load8_u (i32.add (local.get $s) (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))))
+  (func (export "store_then_load") (param $a i32)
+    (i32.store (i32.const 1000) (i32.const 0x11223344))
+    (global.set $g (i32.const 5))
+    (table.set $t (i32.const 1) (ref.func $f))
+    (i32.store (i32.const 1004) (i32.load (local.get $a)))
+    (i32.store (i32.const 1000) (i32.const 0)))
+  (func (export "is_set") (result i32) (ref.is_null (table.get $t (i32.const 1))))
+  (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "peek32") (param i32) (result i32) (i32.load (local.get 0))))
+(assert_trap (invoke "fill" (i32.const 65000) (i32.const 1000)) "out of bounds memory access")
+(assert_return (invoke "peek" (i32.const 65535)) (i32.const 7))
+(assert_return (invoke "peek" (i32.const 65000)) (i32.const 7))
+(assert_trap (invoke "copy" (i32.const 0) (i32.const 65000) (i32.const 1000)) "out of bounds memory access")
+(assert_return (invoke "peek" (i32.const 535)) (i32.const 7))
+(assert_return (invoke "peek" (i32.const 536)) (i32.const 0))
+(assert_trap (invoke "store_then_load" (i32.const 65534)) "out of bounds memory access")
+(assert_return (invoke "peek32" (i32.const 1000)) (i32.const 0x11223344))
+(assert_return (invoke "peek32" (i32.const 1004)) (i32.const 0))
+(assert_return (get "g") (i32.const 5))
+(assert_return (invoke "is_set") (i32.const 0))
