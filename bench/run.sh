@@ -20,9 +20,12 @@ tmo=${BENCH_TIMEOUT:-300}
 limits=${BENCH_LIMITS-"-W fuel=9000000000000000000,timeout=1h"}
 # The "compiled" column runs wisp with -C tier=compiled, best of $repeat
 # with the code cache (the first run fills it), and times run() alone as
-# native and node are timed (WISP_INVOKE_TIME); "cold" is one whole
-# process that compiles without the cache, LLVM's loading included.
-# Without the compiled tier both are n/a.
+# native and node are timed (WISP_INVOKE_TIME); "cold" is the whole
+# process compiling without the cache (best of $repeat), LLVM's loading included.
+# Without the compiled tier both are n/a. "auto" is the whole process
+# under the default tier without the cache (the interpreter first, hot
+# code compiled in the background), best of $repeat, and auto/cold its
+# ratio to the cold compiled run: the cost of starting in the interpreter.
 compiled=${BENCH_COMPILED-"-C tier=compiled"}
 export XDG_CACHE_HOME
 XDG_CACHE_HOME=$(mktemp -d)
@@ -94,65 +97,84 @@ one_wisp() {
     fi
 }
 
-# Best of $repeat runs. Prints "SECONDS CHECKSUM", "n/a -" or "err -", and
-# passes on one_*'s status.
-best_of() {
-    local runner=$1 k=$2 i out rc ck t best="" best_ck=""
-    for ((i = 0; i < repeat; i++)); do
-        out=$("one_$runner" "$k")
-        rc=$?
-        [ "$rc" -ge 2 ] && { echo "n/a -"; return "$rc"; }
-        [ "$rc" != 0 ] && { echo "err -"; return 1; }
-        read -r ck t <<<"$out"
-        if [ -n "$best_ck" ] && [ "$ck" != "$best_ck" ]; then
-            echo "$runner $k: checksum changed between runs ($best_ck, then $ck)" >&2
-            echo "err -"
-            return 1
-        fi
-        best_ck=$ck
-        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$t
-        fi
+# The columns: name, runner, wisp's flags, whether to time run() alone.
+col_names=(native node wisp limits compiled cold auto)
+col_runner=(native node wisp wisp wisp wisp wisp)
+col_flags=("" "" "" "$limits" "$compiled" "$compiled,cache=n" "-C tier=auto,cache=n")
+col_invoke=("" "" "" "" 1 "" "")
+
+# One kernel: $repeat rounds, each running every column once, so that a
+# burst of load on this shared machine hits all columns alike; each column
+# keeps its best time. Prints "SECONDS CHECKSUM" per column ("n/a -" or
+# "err -" where it cannot run) on one line after the kernel's name.
+measure() {
+    local k=$1 i c out rc ck t
+    local -a best=() bck=() state=()
+    for ((c = 0; c < ${#col_names[@]}; c++)); do
+        state[c]=run
+        case ${col_names[c]} in
+        node) [ "$have_node" = 1 ] || state[c]="n/a" ;;
+        limits) [ "$have_wisp" = 1 ] && [ -n "$limits" ] || state[c]="n/a" ;;
+        compiled | cold | auto) [ "$have_wisp" = 1 ] && [ -n "$compiled" ] || state[c]="n/a" ;;
+        wisp) [ "$have_wisp" = 1 ] || state[c]="n/a" ;;
+        esac
     done
-    echo "$best $best_ck"
+    for ((i = 0; i < repeat; i++)); do
+        for ((c = 0; c < ${#col_names[@]}; c++)); do
+            [ "${state[c]}" = run ] || continue
+            out=$(wisp_flags=${col_flags[c]} invoke_time=${col_invoke[c]} "one_${col_runner[c]}" "$k")
+            rc=$?
+            if [ "$rc" -ge 2 ]; then
+                state[c]="n/a"
+                [ "$rc" = 2 ] && echo "note: '$wisp run' is not available; wisp columns are n/a" >&2
+                continue
+            fi
+            [ "$rc" != 0 ] && { state[c]=err; continue; }
+            read -r ck t <<<"$out"
+            if [ -n "${bck[c]:-}" ] && [ "$ck" != "${bck[c]}" ]; then
+                echo "${col_names[c]} $k: checksum changed between runs (${bck[c]}, then $ck)" >&2
+                state[c]=err
+                continue
+            fi
+            bck[c]=$ck
+            if [ -z "${best[c]:-}" ] || awk -v a="$t" -v b="${best[c]}" 'BEGIN { exit !(a < b) }'; then
+                best[c]=$t
+            fi
+        done
+    done
+    printf '%s' "$k"
+    for ((c = 0; c < ${#col_names[@]}; c++)); do
+        case ${state[c]} in
+        run) printf ' %s %s' "${best[c]}" "${bck[c]}" ;;
+        *) printf ' %s -' "${state[c]}" ;;
+        esac
+    done
+    echo
 }
 
-echo "# $# kernels, best of $repeat, ${BENCH_LABEL:-}; native, node and compiled time run() alone," \
-     "wisp, limits and cold the whole process"
+echo "# $# kernels, best of $repeat (rounds interleaved), ${BENCH_LABEL:-}; native, node and compiled time run() alone," \
+     "wisp, limits, cold and auto the whole process"
 
 status=0
 {
     for k in "$@"; do
-        nat=$(best_of native "$k")
-        if [ "$have_node" = 1 ]; then nod=$(best_of node "$k"); else nod="n/a -"; fi
-        if [ "$have_wisp" = 1 ]; then
-            wsp=$(best_of wisp "$k")
-            [ "$?" = 2 ] && { have_wisp=0; echo "note: '$wisp run' is not available; wisp column is n/a" >&2; }
-        else
-            wsp="n/a -"
-        fi
-        lim="n/a -" cmp="n/a -" cold="n/a -"
-        if [ "$have_wisp" = 1 ] && [ -n "$limits" ]; then
-            lim=$(wisp_flags=$limits best_of wisp "$k")
-        fi
-        if [ "$have_wisp" = 1 ] && [ -n "$compiled" ]; then
-            cold=$(repeat=1 wisp_flags="$compiled,cache=n" best_of wisp "$k")
-            cmp=$(invoke_time=1 wisp_flags=$compiled best_of wisp "$k")
-        fi
-        echo "$k $nat $nod $wsp $lim $cmp $cold"
+        measure "$k"
     done
 } | awk '
 function ratio(t, base) { return (t ~ /^[0-9.]+$/ && base > 0) ? t / base : "" }
 function fmt_t(t) { return t ~ /^[0-9.]+$/ ? sprintf("%.3f", t) : t }
 function fmt_r(r) { return r == "" ? "" : sprintf("%.1fx", r) }
 BEGIN {
-    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "limits(s)", "limits/wisp", "compiled", "comp/native", "cold(s)", "checksum"
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %-8s %-9s %s\n", "kernel", "native(s)", "node(s)", "wisp(s)", "node/native", "wisp/native", "limits(s)", "limits/wisp", "compiled", "comp/native", "cold(s)", "auto(s)", "auto/cold", "checksum"
     bad = 0
 }
 {
     k = $1; nt = $2; nck = $3; ot = $4; ock = $5; wt = $6; wck = $7; lt = $8; lck = $9
-    ct = $10; cck = $11; dt = $12; dck = $13
-    if (ct == "err" || dt == "err") wt = "err"
+    ct = $10; cck = $11; dt = $12; dck = $13; at = $14; ack = $15
+    if (ct == "err" || dt == "err" || at == "err") wt = "err"
+    if (ack != "-" && ack != nck) wck = ack
+    ra = (dt ~ /^[0-9.]+$/) ? ratio(at, dt + 0) : ""
+    if (ra != "") { la += log(ra); na++ }
     if (cck != "-" && cck != nck) wck = cck
     if (dck != "-" && dck != nck) wck = dck
     rl = (wt ~ /^[0-9.]+$/) ? ratio(lt, wt + 0) : ""
@@ -173,11 +195,11 @@ BEGIN {
     } else {
         cs = "ok"
     }
-    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), fmt_t(lt), rl == "" ? "" : sprintf("%.2fx", rl), fmt_t(ct), rc == "" ? "" : sprintf("%.2fx", rc), fmt_t(dt), cs
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %-8s %-9s %s\n", k, fmt_t(nt), fmt_t(ot), fmt_t(wt), fmt_r(ro), fmt_r(rw), fmt_t(lt), rl == "" ? "" : sprintf("%.2fx", rl), fmt_t(ct), rc == "" ? "" : sprintf("%.2fx", rc), fmt_t(dt), fmt_t(at), ra == "" ? "" : sprintf("%.2fx", ra), cs
     fflush()
 }
 END {
-    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %s\n", "geomean", "", "", "", no ? sprintf("%.2fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a", "", nl ? sprintf("%.2fx", exp(ll / nl)) : "n/a", "", nc ? sprintf("%.2fx", exp(lc / nc)) : "n/a"
+    printf "%-9s %-9s %-7s %-7s %-11s %-11s %-9s %-11s %-8s %-11s %-9s %-8s %s\n", "geomean", "", "", "", no ? sprintf("%.2fx", exp(lo / no)) : "n/a", nw ? sprintf("%.1fx", exp(lw / nw)) : "n/a", "", nl ? sprintf("%.2fx", exp(ll / nl)) : "n/a", "", nc ? sprintf("%.2fx", exp(lc / nc)) : "n/a", "", "", na ? sprintf("%.2fx", exp(la / na)) : "n/a"
     exit bad
 }' || status=1
 exit "$status"

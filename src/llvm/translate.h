@@ -15,10 +15,11 @@
  *    stub that calls a function without native code through the runtime;
  *  - `funcs` and `entries`: per compiled function (all defined ones, or
  *    those opt->define names, in index order), its code and its entry;
- *  - `osr_funcs` and `osr_entries`: per OSR pair, the variant's code and
- *    its entry `void (ptr unused, ptr inst, ptr frame)`, which runs the
- *    function to its end from that loop and stores the results in the
- *    frame's first slots. */
+ *  - `osr_funcs` and `osr_entries`: per OSR pair, the variant's code (one
+ *    variant per function, shared by its pairs) and the pair's entry
+ *    `void (ptr unused, ptr inst, ptr frame)`, which runs the function to
+ *    its end from that loop and stores the results in the frame's first
+ *    slots. */
 #ifndef WISP_LLVM_TRANSLATE_H
 #define WISP_LLVM_TRANSLATE_H
 

@@ -241,6 +241,12 @@ static bool bind(struct rt_instance *inst, const struct rt_tier_options *opt, co
             n++;
         }
     for (uint32_t k = 0; k < opt->nosr; k++) {
+        /* Pairs of one function share its variant: one range. */
+        uint32_t first = 0;
+        while (first < k && osr_code[first] != osr_code[k])
+            first++;
+        if (first < k)
+            continue;
         uintptr_t start = (uintptr_t)osr_code[k];
         ranges[n++] = (struct rt_code_range){start, start + rt_native_image_size_at(img, start),
                                              inst->funcs[opt->osr[k].func]};

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "binary/instr.h"
 #include "module.h"
 #include "runtime/tier.h"
 
@@ -311,6 +312,37 @@ static void (*osr_entry(struct rt_func *f, uint32_t loop))(void *, struct rt_ins
     return NULL;
 }
 
+/* Ask for entries at every loop of f that has none asked for yet (st->lock
+ * held): the plugin makes one variant per function with an entry at each
+ * loop, so they cost one compilation, and the next loop of the same call
+ * to get hot (the inner loop, after the outer one counted) does not wait
+ * for a compilation of its own. Returns whether anything was added. */
+static bool want_loops(struct rt_native_state *st, const struct rt_func *f)
+{
+    const struct module *m = f->inst->module;
+    const struct code *code = &m->codes[f->index - m->nfunc_imports];
+    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
+    r.end = r.p + code->body_len;
+    struct wisp_error ignored;
+    bool added = false;
+    while (r.p < r.end) {
+        struct instr in;
+        if (!read_instr_inline(&r, &in, &ignored))
+            break;
+        if (in.op != OP_loop)
+            continue;
+        bool known = false;
+        for (uint32_t i = 0; i < st->nwant && !known; i++)
+            known = st->want[i].func == f->index && st->want[i].loop == in.offset;
+        if (!known) {
+            VEC_GROW(st->want, st->nwant, st->want_cap);
+            st->want[st->nwant++] = (struct rt_osr_point){f->index, in.offset};
+            added = true;
+        }
+    }
+    return added;
+}
+
 void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *)
 {
     (void)s;
@@ -326,11 +358,8 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
         bool known = false;
         for (uint32_t i = 0; i < st->nwant && !known; i++)
             known = st->want[i].func == f->index && st->want[i].loop == loop;
-        if (!known) {
-            VEC_GROW(st->want, st->nwant, st->want_cap);
-            st->want[st->nwant++] = (struct rt_osr_point){f->index, loop};
-            more = true;
-        }
+        if (!known)
+            more = want_loops(st, f) || more;
     }
     if (more && !sync_compile)
         enqueue(st);

@@ -32,7 +32,16 @@
  * $BUILD/tests/replay_tiers both find $BUILD/libwisp-llvm.so so). Without it
  * the target prints SKIP and exits. FUZZ_TIERS_VERBOSE=1 prints every
  * outcome; FUZZ_TIERS_RAW=1 takes each input as a .wasm module instead
- * (to check a reduced module: replay_tiers x.wasm). */
+ * (to check a reduced module: replay_tiers x.wasm). An input that starts
+ * with the module header "\0asm\1\0\0\0" is always taken as a module
+ * (so a seed can keep a module made by an earlier version of the
+ * generator), and one that does not validate is skipped, not reported.
+ *
+ * The compiled tier runs with guard regions (signals-based traps: an access
+ * out of bounds faults) for three inputs in four and with explicit bounds
+ * checks for the fourth (chosen by a hash of the input; FUZZ_TIERS_CHECKS=1
+ * or 0 forces one), since the two keep stores before a trap in different
+ * ways. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdint.h>
@@ -53,9 +62,13 @@ enum { OBJ_INSTANCE = 4 }; /* rt_store.objects kind of an instance (store.c) */
 enum { INTERP, COMPILED };
 static const char *const side_name[2] = {"interp", "compiled"};
 
-static wisp_engine *engines[2];
+/* The interpreter, the compiled tier with guard regions, and the compiled
+ * tier with explicit bounds checks. */
+enum { ENGINE_CHECKS = 2 };
+static wisp_engine *engines[3];
 static bool verbose;
 static bool raw_modules; /* FUZZ_TIERS_RAW=1: inputs are .wasm modules, not generator input */
+static int force_checks = -1; /* FUZZ_TIERS_CHECKS=1 or 0: always or never explicit bounds checks */
 static unsigned long nan_notes;
 /* Statistics, printed at powers of two: modules, those that instantiated in
  * both, calls compared, modules cut short by stack exhaustion. */
@@ -73,6 +86,8 @@ struct side {
 struct run {
     const uint8_t *wasm;
     size_t len;
+    bool raw;            /* the input was a module: an invalid one is skipped */
+    bool checks;         /* the compiled side uses explicit bounds checks */
     struct side s[2];
     bool differs;
     char where[160];
@@ -86,6 +101,8 @@ static void init(void)
     done = true;
     verbose = getenv("FUZZ_TIERS_VERBOSE") != NULL;
     raw_modules = getenv("FUZZ_TIERS_RAW") != NULL;
+    if (getenv("FUZZ_TIERS_CHECKS"))
+        force_checks = atoi(getenv("FUZZ_TIERS_CHECKS")) != 0;
     wasm_gen_canonical_nans = true;
     if (!getenv("WISP_LLVM_PLUGIN")) {
         char path[4096];
@@ -100,11 +117,13 @@ static void init(void)
             }
         }
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         wisp_config *c = wisp_config_new();
         wisp_config_consume_fuel(c, true);
         wisp_config_tier(c, i == INTERP ? WISP_TIER_INTERP : WISP_TIER_COMPILED);
         wisp_config_cache(c, false);
+        if (i == ENGINE_CHECKS)
+            wisp_config_signals_based_traps(c, false);
         engines[i] = wisp_engine_new_with_config(c);
     }
     const char *desc = "";
@@ -133,7 +152,8 @@ static void diff(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "fuzz_tiers: DIFF at %s: ", r->where);
+    fprintf(stderr, "fuzz_tiers: DIFF (compiled tier with %s) at %s: ",
+            r->checks ? "explicit bounds checks" : "guard regions", r->where);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -347,7 +367,8 @@ static enum verdict compare_outcome(struct run *r)
     describe(a, da, sizeof da);
     describe(b, db, sizeof db);
     if (verbose)
-        fprintf(stderr, "fuzz_tiers: %s: interp %s | compiled %s\n", r->where, da, db);
+        fprintf(stderr, "fuzz_tiers: %s: interp %s | compiled%s %s\n", r->where, da, r->checks ? " (checks)" : "",
+                db);
     bool exh_a = !a->ok && a->store->rt->trap == TRAP_STACK_EXHAUSTED;
     bool exh_b = !b->ok && b->store->rt->trap == TRAP_STACK_EXHAUSTED;
     if (exh_a || exh_b) {
@@ -479,7 +500,10 @@ static void run_module(struct run *r, uint64_t seed)
 {
     for (int k = 0; k < 2; k++) {
         struct side *s = &r->s[k];
-        s->mod = wisp_module_new(engines[k], r->wasm, r->len, "fuzz", &s->err);
+        wisp_engine *engine = engines[k == COMPILED && r->checks ? ENGINE_CHECKS : k];
+        s->mod = wisp_module_new(engine, r->wasm, r->len, "fuzz", &s->err);
+        if (!s->mod && r->raw)
+            return;
         if (!s->mod) {
             char msg[512];
             wisp_error_format(&s->err, msg, sizeof msg);
@@ -488,7 +512,7 @@ static void run_module(struct run *r, uint64_t seed)
             r->differs = true;
             return;
         }
-        s->store = wisp_store_new(engines[k]);
+        s->store = wisp_store_new(engine);
         wisp_store_set_max_memory_size(s->store, HARNESS_MAX_MEMORY);
         wisp_store_set_max_table_elements(s->store, HARNESS_MAX_TABLE);
         if (!wisp_store_set_max_wasm_stack(s->store, HARNESS_MAX_STACK, NULL))
@@ -567,17 +591,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     init();
     struct run r = {0};
-    if (raw_modules) { /* triage: the input is the module itself */
+    if (raw_modules || (size >= 8 && memcmp(data, "\0asm\1\0\0\0", 8) == 0)) {
+        /* triage, or a seed that keeps a module: the input is the module itself */
         uint8_t *copy = malloc(size + 1);
         memcpy(copy, data, size);
         r.wasm = copy;
         r.len = size;
+        r.raw = true;
     } else {
         r.wasm = wasm_gen(data, size, &r.len);
     }
     uint64_t seed = 0xcbf29ce484222325ull; /* FNV-1a of the input: the arguments */
     for (size_t i = 0; i < size; i++)
         seed = (seed ^ data[i]) * 0x100000001b3ull;
+    r.checks = force_checks >= 0 ? force_checks == 1 : (seed >> 62) == 0;
     run_module(&r, seed);
     finish(&r);
     if (++n_modules >= 256 && !(n_modules & (n_modules - 1)))

@@ -25,7 +25,7 @@
 
 #include "wasm_gen.h"
 
-enum { I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, FUNCREF = 0x70, EXTERNREF = 0x6f };
+enum { I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, FUNCREF = 0x70, EXTERNREF = 0x6f };
 static const uint8_t numtypes[4] = {I32, I64, F32, F64};
 
 #define MAX_TYPES 9
@@ -139,11 +139,23 @@ static uint32_t choose(struct gen *g, uint32_t n)
 }
 static bool chance(struct gen *g, uint32_t one_in) { return choose(g, one_in) == 1 % one_in; }
 static uint8_t numtype(struct gen *g) { return numtypes[choose(g, 4)]; }
+/* A number type or, one time in six, v128 (one byte either way). */
+static uint8_t valtype(struct gen *g)
+{
+    uint32_t v = choose(g, 12);
+    return v >= 10 ? V128 : numtypes[v % 4];
+}
 
 /* ---- constants ---- */
 
+static void gen_v128_const(struct gen *g);
+
 static void gen_const(struct gen *g, uint8_t t)
 {
+    if (t == V128) {
+        gen_v128_const(g);
+        return;
+    }
     static const int64_t ints[] = {0, 1, -1, 2, 7, 8, 16, 31, 32, 63, 64, 255, 256, 65535, 65536,
                                    INT32_MAX, INT32_MIN, (int64_t)UINT32_MAX, INT64_MAX, INT64_MIN,
                                    0x7fff, -0x8000, 1000, 4096};
@@ -375,8 +387,17 @@ static void put_op(struct buf *b, uint16_t op)
     }
 }
 
+static void gen_simd_unop(struct gen *g);
+static void gen_simd_binop(struct gen *g);
+static void gen_simd_from_scalar(struct gen *g);
+static void gen_simd_to_scalar(struct gen *g, uint8_t t);
+
 static void gen_unop(struct gen *g, uint8_t t)
 {
+    if (t == V128) {
+        gen_simd_unop(g);
+        return;
+    }
     gen_expr(g, t);
     switch (t) {
     case I32: { static const uint8_t o[] = {0x67, 0x68, 0x69, 0xc0, 0xc1}; put(g->code, o[choose(g, 5)]); break; }
@@ -387,6 +408,10 @@ static void gen_unop(struct gen *g, uint8_t t)
 }
 static void gen_binop(struct gen *g, uint8_t t)
 {
+    if (t == V128) {
+        gen_simd_binop(g);
+        return;
+    }
     gen_expr(g, t);
     gen_expr(g, t);
     switch (t) {
@@ -419,6 +444,14 @@ static void gen_compare(struct gen *g) /* leaves an i32 */
 }
 static void gen_convert(struct gen *g, uint8_t t)
 {
+    if (t == V128) {
+        gen_simd_from_scalar(g);
+        return;
+    }
+    if (chance(g, 5)) {
+        gen_simd_to_scalar(g, t);
+        return;
+    }
     const struct conv *c[16];
     uint32_t k = 0;
     for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
@@ -429,6 +462,315 @@ static void gen_convert(struct gen *g, uint8_t t)
     if (cv->op == 0xbc || cv->op == 0xbd) /* i32.reinterpret_f32, i64.reinterpret_f64 */
         canon_nan(g, cv->from);
     put_op(g->code, cv->op);
+}
+
+/* ---- SIMD ---- */
+
+/* The lane shape of a result whose NaN bits the spec leaves open. */
+enum { NAN_NONE, NAN_F32X4, NAN_F64X2 };
+
+static void put_simd(struct buf *b, uint32_t code)
+{
+    put(b, 0xfd);
+    put_u(b, code);
+}
+/* v128.const with every lane of `bytes` bytes equal to lane. */
+static void put_v128_splat(struct gen *g, uint64_t lane, int bytes)
+{
+    put_simd(g->code, 12);
+    for (int i = 0; i < 16; i++)
+        put(g->code, (uint8_t)(lane >> (8 * (i % bytes))));
+}
+
+/* With wasm_gen_canonical_nans, the v128 on top of the stack, the result of
+ * float lane arithmetic, gets its NaN lanes replaced: quiet NaNs by the
+ * positive canonical NaN, signaling ones by a fixed signaling NaN (a
+ * correct tier never makes one, so a tier that does still shows). In a v128
+ * the NaN bits are observable everywhere (lanes, bitmasks, stores), so the
+ * generator canonicalizes where they are made rather than where they are
+ * observed, as canon_nan does for scalars:
+ *   bitselect(x, ((x & Q) | S) ^ ((x >> 1) & Q/2), x == x)
+ * with Q the quiet bit and S = the signaling NaN 0x7fa00000 (f32). Without a
+ * local to hold x, the value is replaced by zeros. */
+static void canon_v128(struct gen *g, int shape)
+{
+    if (!wasm_gen_canonical_nans || shape == NAN_NONE)
+        return;
+    int l = new_local(g, V128);
+    if (l < 0) {
+        put(g->code, 0x1a);
+        put_v128_splat(g, 0, 1);
+        return;
+    }
+    bool f32 = shape == NAN_F32X4;
+    int w = f32 ? 4 : 8;
+    uint64_t q = f32 ? 0x00400000u : 0x0008000000000000ull;
+    uint64_t sig = f32 ? 0x7fa00000u : 0x7ff4000000000000ull;
+    put(g->code, 0x22); /* local.tee */
+    put_u(g->code, (uint32_t)l);
+    put(g->code, 0x20);
+    put_u(g->code, (uint32_t)l);
+    put_v128_splat(g, q, w);
+    put_simd(g->code, 78); /* v128.and */
+    put_v128_splat(g, sig, w);
+    put_simd(g->code, 80); /* v128.or */
+    put(g->code, 0x20);
+    put_u(g->code, (uint32_t)l);
+    put(g->code, 0x41);
+    put_s(g->code, 1);
+    put_simd(g->code, f32 ? 173 : 205); /* i32x4.shr_u, i64x2.shr_u */
+    put_v128_splat(g, q >> 1, w);
+    put_simd(g->code, 78); /* v128.and */
+    put_simd(g->code, 81); /* v128.xor */
+    for (int i = 0; i < 2; i++) {
+        put(g->code, 0x20);
+        put_u(g->code, (uint32_t)l);
+    }
+    put_simd(g->code, f32 ? 65 : 71); /* f32x4.eq, f64x2.eq */
+    put_simd(g->code, 82);             /* v128.bitselect */
+}
+
+static void gen_v128_const(struct gen *g)
+{
+    static const uint64_t ints[] = {0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
+                                    0x7fffffff, 0x80000000u, 0xffffffffu, 0x7fffffffffffffffull,
+                                    0x8000000000000000ull, 0xffffffffffffffffull, 0x0101010101010101ull};
+    /* zeros, ones, infinities, quiet and signaling NaNs of both signs, a
+     * subnormal, rounding and conversion edges */
+    static const uint32_t f32s[] = {0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x7f800000u, 0xff800000u,
+                                    0x7fc00000u, 0xffc00000u, 0x7fa00001u, 0xff800001u, 0x7fc12345u,
+                                    0x00000001u, 0x807fffffu, 0x3f000000u, 0x3fc00000u, 0xc0200000u,
+                                    0x4b800000u, 0x4f000000u, 0xcf000000u, 0x4f800000u, 0x7f7fffffu};
+    static const uint64_t f64s[] = {0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+                                    0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+                                    0xfff8000000000000ull, 0x7ff4000000000001ull, 0xfff0000000000001ull,
+                                    0x7ff8000012345678ull, 1, 0x3fe0000000000000ull, 0x3ff8000000000000ull,
+                                    0x41e0000000000000ull, 0xc1e0000000000000ull, 0x41f0000000000000ull,
+                                    0x4330000000000000ull, 0x7fefffffffffffffull};
+    uint8_t b[16] = {0};
+    uint32_t how = choose(g, 6);
+    int w = how == 2 ? (chance(g, 2) ? 1 : 2) : how == 3 || how == 4 ? 4 : 8;
+    for (int i = 0; i < 16; i += w) {
+        uint64_t v = 0;
+        switch (how) {
+        case 0: /* zeros */
+            break;
+        case 1: /* any bits */
+            for (int k = 0; k < 8; k++)
+                v = v << 8 | byte(g);
+            break;
+        case 2: case 3:
+            v = ints[choose(g, sizeof ints / sizeof ints[0])];
+            break;
+        case 4:
+            v = f32s[choose(g, sizeof f32s / sizeof f32s[0])];
+            break;
+        default:
+            v = chance(g, 4) ? ints[choose(g, sizeof ints / sizeof ints[0])] : f64s[choose(g, sizeof f64s / sizeof f64s[0])];
+            break;
+        }
+        for (int k = 0; k < w; k++)
+            b[i + k] = (uint8_t)(v >> (8 * k));
+    }
+    put_simd(g->code, 12);
+    put_bytes(g->code, b, 16);
+}
+
+/* Opcode ranges [lo, hi] after the 0xfd prefix. */
+struct simd_range { uint8_t lo, hi, nan; };
+static const struct simd_range simd_unops[] = { /* v128 -> v128 */
+    {77, 77, 0},           {94, 94, NAN_F32X4},   {95, 95, NAN_F64X2},   {96, 98, 0},
+    {103, 106, NAN_F32X4}, {116, 117, NAN_F64X2}, {122, 122, NAN_F64X2}, {124, 129, 0},
+    {135, 138, 0},         {148, 148, NAN_F64X2}, {160, 161, 0},         {167, 170, 0},
+    {192, 193, 0},         {199, 202, 0},         {224, 225, 0},         {227, 227, NAN_F32X4},
+    {236, 237, 0},         {239, 239, NAN_F64X2}, {248, 255, 0},
+};
+static const struct simd_range simd_binops[] = { /* v128 v128 -> v128 */
+    {14, 14, 0},   {35, 76, 0},   {78, 81, 0},   {101, 102, 0}, {110, 115, 0},
+    {118, 121, 0}, {123, 123, 0}, {130, 130, 0}, {133, 134, 0}, {142, 147, 0},
+    {149, 153, 0}, {155, 159, 0}, {174, 174, 0}, {177, 177, 0}, {181, 186, 0},
+    {188, 191, 0}, {206, 206, 0}, {209, 209, 0}, {213, 223, 0}, {228, 233, NAN_F32X4},
+    {234, 235, 0}, {240, 245, NAN_F64X2}, {246, 247, 0},
+};
+static const struct simd_range simd_shifts[] = { /* v128 i32 -> v128 */
+    {107, 109, 0}, {139, 141, 0}, {171, 173, 0}, {203, 205, 0},
+};
+static const struct simd_range simd_tests[] = { /* v128 -> i32 */
+    {83, 83, 0}, {99, 100, 0}, {131, 132, 0}, {163, 164, 0}, {195, 196, 0},
+};
+/* One opcode of the ranges; *nan its result's NaN shape. */
+static uint32_t pick_simd(struct gen *g, const struct simd_range *r, size_t n, int *nan)
+{
+    uint32_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += r[i].hi - r[i].lo + 1u;
+    uint32_t k = choose(g, total);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = r[i].hi - r[i].lo + 1u;
+        if (k < len) {
+            *nan = r[i].nan;
+            return r[i].lo + k;
+        }
+        k -= len;
+    }
+    *nan = r[0].nan;
+    return r[0].lo;
+}
+#define PICK_SIMD(g, table, nan) pick_simd(g, table, sizeof table / sizeof table[0], nan)
+
+/* Lane accesses: opcode, operand type, lanes. */
+struct lane_op { uint8_t code, type, lanes; };
+static const struct lane_op replace_lanes[] = {
+    {23, I32, 16}, {26, I32, 8}, {28, I32, 4}, {30, I64, 2}, {32, F32, 4}, {34, F64, 2},
+};
+static const struct lane_op splats[] = { /* lanes unused */
+    {15, I32, 16}, {16, I32, 8}, {17, I32, 4}, {18, I64, 2}, {19, F32, 4}, {20, F64, 2},
+};
+static const struct lane_op extract_lanes[] = {
+    {21, I32, 16}, {22, I32, 16}, {24, I32, 8}, {25, I32, 8}, {27, I32, 4},
+    {29, I64, 2},  {31, F32, 4},  {33, F64, 2},
+};
+
+/* A scalar made into a v128: a splat or a lane replaced. Float scalars
+ * are canonicalized first (their NaN bits become v128 bits). */
+static void gen_simd_from_scalar(struct gen *g)
+{
+    if (chance(g, 2)) {
+        const struct lane_op *op = &splats[choose(g, sizeof splats / sizeof splats[0])];
+        gen_expr(g, op->type);
+        canon_nan(g, op->type);
+        put_simd(g->code, op->code);
+        return;
+    }
+    const struct lane_op *op = &replace_lanes[choose(g, sizeof replace_lanes / sizeof replace_lanes[0])];
+    gen_expr(g, V128);
+    gen_expr(g, op->type);
+    canon_nan(g, op->type);
+    put_simd(g->code, op->code);
+    put(g->code, (uint8_t)choose(g, op->lanes));
+}
+
+/* A scalar of type t taken from a v128: a lane, or (i32) a test or mask. */
+static void gen_simd_to_scalar(struct gen *g, uint8_t t)
+{
+    if (t == I32 && chance(g, 3)) {
+        int nan;
+        uint32_t op = PICK_SIMD(g, simd_tests, &nan);
+        gen_expr(g, V128);
+        put_simd(g->code, op);
+        return;
+    }
+    const struct lane_op *c[8];
+    uint32_t k = 0;
+    for (size_t i = 0; i < sizeof extract_lanes / sizeof extract_lanes[0]; i++)
+        if (extract_lanes[i].type == t)
+            c[k++] = &extract_lanes[i];
+    const struct lane_op *op = c[choose(g, k)];
+    gen_expr(g, V128);
+    put_simd(g->code, op->code);
+    put(g->code, (uint8_t)choose(g, op->lanes));
+}
+
+static void gen_simd_unop(struct gen *g)
+{
+    int nan;
+    uint32_t op = PICK_SIMD(g, simd_unops, &nan);
+    gen_expr(g, V128);
+    put_simd(g->code, op);
+    canon_v128(g, nan);
+}
+
+static void gen_shuffle_lanes(struct gen *g)
+{
+    uint8_t lanes[16];
+    uint32_t how = choose(g, 4);
+    for (int i = 0; i < 16; i++)
+        switch (how) {
+        case 0: lanes[i] = (uint8_t)i; break;                   /* the first operand */
+        case 1: lanes[i] = (uint8_t)(i ^ (1 + choose(g, 15))); break;
+        case 2: lanes[i] = (uint8_t)(i / 2 + (i & 1) * 16); break; /* interleave */
+        default: lanes[i] = (uint8_t)choose(g, 32); break;
+        }
+    put_bytes(g->code, lanes, 16);
+}
+
+/* Two or three v128 operands, or a shift. */
+static void gen_simd_binop(struct gen *g)
+{
+    int nan = NAN_NONE;
+    switch (choose(g, 10)) {
+    case 6: { /* shift by any i32 */
+        uint32_t op = PICK_SIMD(g, simd_shifts, &nan);
+        gen_expr(g, V128);
+        gen_expr(g, I32);
+        put_simd(g->code, op);
+        break;
+    }
+    case 7: /* v128.bitselect */
+        gen_expr(g, V128);
+        gen_expr(g, V128);
+        gen_expr(g, V128);
+        put_simd(g->code, 82);
+        break;
+    case 8: /* i8x16.shuffle */
+        gen_expr(g, V128);
+        gen_expr(g, V128);
+        put_simd(g->code, 13);
+        gen_shuffle_lanes(g);
+        break;
+    case 9:
+        gen_simd_from_scalar(g);
+        break;
+    default: {
+        uint32_t op = PICK_SIMD(g, simd_binops, &nan);
+        gen_expr(g, V128);
+        gen_expr(g, V128);
+        put_simd(g->code, op);
+        canon_v128(g, nan);
+        break;
+    }
+    }
+}
+
+/* Loads of a whole v128 from one address: opcode, log2 of the natural
+ * alignment. */
+static const struct { uint8_t code, natural; } v128_loads[] = {
+    {0, 4}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}, {6, 3}, {7, 0}, {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3},
+};
+/* The lane loads and stores, by log2 of the lane size: 84 + n, 88 + n. */
+
+/* A v128 load of any kind (the address is generated here). Needs memory. */
+static void gen_simd_load(struct gen *g)
+{
+    if (chance(g, 4)) { /* v128.loadN_lane */
+        uint32_t n = choose(g, 4);
+        gen_addr(g);
+        gen_expr(g, V128);
+        put_simd(g->code, 84 + n);
+        gen_memarg(g, n);
+        put(g->code, (uint8_t)choose(g, 16u >> n));
+        return;
+    }
+    uint32_t k = choose(g, sizeof v128_loads / sizeof v128_loads[0]);
+    gen_addr(g);
+    put_simd(g->code, v128_loads[k].code);
+    gen_memarg(g, v128_loads[k].natural);
+}
+
+/* A statement: v128.store or v128.storeN_lane. Needs memory. */
+static void gen_simd_store(struct gen *g)
+{
+    gen_addr(g);
+    gen_expr(g, V128);
+    if (chance(g, 2)) {
+        put_simd(g->code, 11);
+        gen_memarg(g, 4);
+        return;
+    }
+    uint32_t n = choose(g, 4);
+    put_simd(g->code, 88 + n);
+    gen_memarg(g, n);
+    put(g->code, (uint8_t)choose(g, 16u >> n));
 }
 
 /* ---- references ---- */
@@ -730,7 +1072,9 @@ static void gen_expr(struct gen *g, uint8_t t)
         gen_convert(g, t);
         break;
     case 17: case 18:
-        if (g->has_memory) {
+        if (g->has_memory && t == V128) {
+            gen_simd_load(g);
+        } else if (g->has_memory) {
             const struct memop *op = pick_memop(g, loads, sizeof loads / sizeof loads[0], t);
             gen_addr(g);
             put(g->code, op->op);
@@ -854,6 +1198,269 @@ static void gen_expr(struct gen *g, uint8_t t)
     g->depth--;
 }
 
+/* ---- stores that run off the end of memory ---- */
+
+/* The accesses of store loops: the store, the load of the same width and
+ * type (for copies and read-modify-write), their natural alignment (log2),
+ * the width in bytes and, for lane stores, the lane count. prefix 0xfd:
+ * SIMD. */
+struct loop_access { uint8_t prefix, store, load, type, natural, width, lanes; };
+static const struct loop_access loop_accesses[] = {
+    {0, 0x3a, 0x2d, I32, 0, 1, 0},  {0, 0x3b, 0x2e, I32, 1, 2, 0},  {0, 0x36, 0x28, I32, 2, 4, 0},
+    {0, 0x3c, 0x30, I64, 0, 1, 0},  {0, 0x3d, 0x33, I64, 1, 2, 0},  {0, 0x3e, 0x35, I64, 2, 4, 0},
+    {0, 0x37, 0x29, I64, 3, 8, 0},  {0, 0x38, 0x2a, F32, 2, 4, 0},  {0, 0x39, 0x2b, F64, 3, 8, 0},
+    {0xfd, 11, 0, V128, 4, 16, 0},  {0xfd, 88, 84, V128, 0, 1, 16}, {0xfd, 89, 85, V128, 1, 2, 8},
+    {0xfd, 90, 86, V128, 2, 4, 4},  {0xfd, 91, 87, V128, 3, 8, 2},
+};
+
+static void put_local(struct gen *g, uint8_t op, int l)
+{
+    put(g->code, op);
+    put_u(g->code, (uint32_t)l);
+}
+static void put_i32(struct gen *g, int32_t v)
+{
+    put(g->code, 0x41);
+    put_s(g->code, v);
+}
+/* A memarg for loop accesses: any alignment up to natural, offset 0 or small. */
+static void gen_loop_memarg(struct gen *g, uint32_t natural, uint32_t offset)
+{
+    put_u(g->code, choose(g, natural + 1));
+    put_u(g->code, offset);
+}
+
+/* A value of type t made from the i32 local n (distinct per iteration). */
+static void gen_counter_value(struct gen *g, uint8_t t, int n)
+{
+    put_local(g, 0x20, n);
+    switch (t) {
+    case I32:
+        if (chance(g, 2)) {
+            put_i32(g, 0x01010101);
+            put(g->code, 0x6c); /* i32.mul */
+        }
+        break;
+    case I64:
+        put(g->code, 0xad); /* i64.extend_i32_u */
+        if (chance(g, 2)) {
+            put(g->code, 0x42);
+            put_s(g->code, 0x0101010101010101ll);
+            put(g->code, 0x7e); /* i64.mul */
+        }
+        break;
+    case F32: put(g->code, 0xb2); break; /* f32.convert_i32_s */
+    case F64: put(g->code, 0xb7); break; /* f64.convert_i32_s */
+    default: put_simd(g->code, 15 + choose(g, 3)); break; /* i8x16, i16x8, i32x4.splat */
+    }
+}
+
+/* An i32 address near the end of memory as it is now: (memory.size << 16) - back. */
+static void put_end_addr(struct gen *g, uint32_t back)
+{
+    put(g->code, 0x3f);
+    put(g->code, 0x00);
+    put_i32(g, 16);
+    put(g->code, 0x74); /* i32.shl */
+    put_i32(g, (int32_t)back);
+    put(g->code, 0x6b); /* i32.sub */
+}
+
+/* The load of access a at the address on the stack (for a v128 lane store,
+ * a whole v128 of any kind). */
+static void gen_loop_load(struct gen *g, const struct loop_access *a, uint32_t offset)
+{
+    if (a->prefix == 0) {
+        put(g->code, a->load);
+        gen_loop_memarg(g, a->natural, offset);
+        return;
+    }
+    uint32_t k = choose(g, sizeof v128_loads / sizeof v128_loads[0]);
+    put_simd(g->code, v128_loads[k].code);
+    gen_loop_memarg(g, v128_loads[k].natural, offset);
+}
+
+/* Side effects that a trap must leave visible: a mutable global set to a
+ * value of the counter, an element of a table set. */
+static void gen_visible_effects(struct gen *g, int n)
+{
+    if (chance(g, 2)) {
+        uint8_t t = valtype(g);
+        int gl = find_global(g, t, true);
+        if (gl >= 0) {
+            if (n >= 0)
+                gen_counter_value(g, t, n);
+            else {
+                gen_expr(g, t);
+                canon_nan(g, t);
+            }
+            put(g->code, 0x24);
+            put_u(g->code, (uint32_t)gl);
+        }
+    }
+    if (chance(g, 3)) {
+        uint32_t table = g->has_table1 && g->table_min[1] && chance(g, 3) ? 1 : 0;
+        if (n >= 0) {
+            put_local(g, 0x20, n);
+            put_i32(g, (int32_t)g->table_min[table]);
+            put(g->code, 0x70); /* i32.rem_u: in range */
+        } else {
+            put_i32(g, (int32_t)choose(g, g->table_min[table]));
+        }
+        if (table == 1 || chance(g, 4)) {
+            put(g->code, 0xd0);
+            put(g->code, table == 1 ? EXTERNREF : FUNCREF);
+        } else {
+            put(g->code, 0xd2);
+            put_u(g->code, choose(g, g->nfuncs));
+        }
+        put(g->code, 0x26); /* table.set */
+        put_u(g->code, table);
+    }
+}
+
+/* A loop that stores (a fill, a copy, or a read-modify-write) at addresses
+ * p, p + step, p + 2 step, ... for a count of iterations, from a base that
+ * is mostly near the end of memory, so that it runs off the end part-way
+ * and traps: every store before the faulting access must be in memory, and
+ * none after it. Each iteration may first set a global and a table element.
+ *   p = base; n = count
+ *   loop: [global.set, table.set] store(p, value); p += step; br_if (n -= 1)
+ * Needs memory. */
+static void gen_store_loop(struct gen *g)
+{
+    const struct loop_access *a = &loop_accesses[choose(g, sizeof loop_accesses / sizeof loop_accesses[0])];
+    int p = new_local(g, I32), n = new_local(g, I32);
+    if (p < 0 || n < 0 || p == n)
+        return;
+    int32_t w = a->width, step;
+    switch (choose(g, 8)) {
+    case 5: step = 2 * w; break;
+    case 6: step = -w; break;
+    case 7: step = 1 + (int32_t)choose(g, 24); break; /* overlapping or sparse */
+    default: step = w; break;
+    }
+    uint32_t count = 1 + (chance(g, 4) ? choose(g, 700) : choose(g, 48));
+    uint32_t span = count * (uint32_t)(step < 0 ? -step : step) + 16;
+    uint32_t offset = chance(g, 4) ? choose(g, 40) : 0;
+    /* the base */
+    switch (choose(g, 5)) {
+    case 0: case 1: /* runs off the end part-way (or below 0 going down) */
+        if (step > 0)
+            put_end_addr(g, choose(g, span));
+        else
+            put_i32(g, (int32_t)choose(g, span));
+        break;
+    case 2: /* the same from the memory's initial size */
+        put_i32(g, (int32_t)(65536u * (g->memory_min ? g->memory_min : 1) - choose(g, span)));
+        break;
+    case 3: /* well inside */
+        put_i32(g, (int32_t)choose(g, 1024));
+        break;
+    default:
+        gen_addr(g);
+        break;
+    }
+    put_local(g, 0x21, p);
+    put_i32(g, (int32_t)count);
+    put_local(g, 0x21, n);
+    put(g->code, 0x03); /* loop */
+    put(g->code, 0x40);
+    push_label(g, NULL, 0, true);
+    gen_visible_effects(g, n);
+    if (chance(g, 8))
+        gen_stmt(g);
+    put_local(g, 0x20, p);
+    switch (choose(g, 4)) {
+    case 0: /* fill */
+        gen_counter_value(g, a->type, n);
+        break;
+    case 1: { /* copy from p + delta: ahead (the load faults first), behind, or far */
+        int32_t delta;
+        switch (choose(g, 4)) {
+        case 0: delta = w * (int32_t)(1 + choose(g, 4)); break;
+        case 1: delta = -(int32_t)choose(g, 256); break;
+        case 2: delta = (int32_t)choose(g, 64) - 32; break;
+        default: delta = -(int32_t)(65536u * (1 + choose(g, 2))) + (int32_t)choose(g, 64); break;
+        }
+        put_local(g, 0x20, p);
+        put_i32(g, delta);
+        put(g->code, 0x6a); /* i32.add */
+        gen_loop_load(g, a, offset);
+        break;
+    }
+    case 2: /* read-modify-write: load p, combine with the counter */
+        put_local(g, 0x20, p);
+        gen_loop_load(g, a, offset);
+        gen_counter_value(g, a->type, n);
+        switch (a->type) {
+        case I32: put(g->code, chance(g, 2) ? 0x6a : 0x73); break; /* add, xor */
+        case I64: put(g->code, chance(g, 2) ? 0x7c : 0x85); break;
+        case F32: put(g->code, 0x92); canon_nan(g, F32); break;    /* add */
+        case F64: put(g->code, 0xa0); canon_nan(g, F64); break;
+        default: put_simd(g->code, chance(g, 2) ? 110 : 81); break; /* i8x16.add, v128.xor */
+        }
+        break;
+    default: /* any value */
+        gen_expr(g, a->type);
+        canon_nan(g, a->type);
+        break;
+    }
+    if (a->prefix)
+        put_simd(g->code, a->store);
+    else
+        put(g->code, a->store);
+    gen_loop_memarg(g, a->natural, offset);
+    if (a->lanes)
+        put(g->code, (uint8_t)choose(g, a->lanes));
+    put_local(g, 0x20, p);
+    put_i32(g, step);
+    put(g->code, 0x6a);
+    put_local(g, 0x21, p);
+    put_local(g, 0x20, n);
+    put_i32(g, 1);
+    put(g->code, 0x6b);
+    put_local(g, 0x22, n);
+    put(g->code, 0x0d); /* br_if 0 */
+    put_u(g->code, 0);
+    g->nlabels--;
+    put(g->code, 0x0b);
+}
+
+/* Stores to a global, a table and memory, then a load that may be out of
+ * bounds: what the stores did must be visible after the trap. Needs memory. */
+static void gen_effects_then_load(struct gen *g)
+{
+    gen_visible_effects(g, -1);
+    const struct loop_access *a = &loop_accesses[choose(g, sizeof loop_accesses / sizeof loop_accesses[0])];
+    if (chance(g, 2)) { /* a store just below the end */
+        put_end_addr(g, choose(g, 64));
+        gen_expr(g, a->type);
+        canon_nan(g, a->type);
+        if (a->prefix)
+            put_simd(g->code, a->store);
+        else
+            put(g->code, a->store);
+        gen_loop_memarg(g, a->natural, 0);
+        if (a->lanes)
+            put(g->code, (uint8_t)choose(g, a->lanes));
+    }
+    a = &loop_accesses[choose(g, sizeof loop_accesses / sizeof loop_accesses[0])];
+    if (chance(g, 3))
+        put_end_addr(g, choose(g, 2 * a->width + 2));
+    else
+        gen_addr(g);
+    gen_loop_load(g, a, chance(g, 4) ? choose(g, 24) : 0);
+    if (a->type == V128 && a->lanes == 0 && chance(g, 3)) {
+        /* and a lane of it */
+        put_simd(g->code, 27);
+        put(g->code, (uint8_t)choose(g, 4));
+        consume(g, (const uint8_t[]){I32}, 1);
+        return;
+    }
+    consume(g, &a->type, 1);
+}
+
 /* ---- statements ---- */
 
 static void gen_stmt(struct gen *g)
@@ -864,16 +1471,28 @@ static void gen_stmt(struct gen *g)
     }
     g->budget--;
     g->depth++;
-    switch (choose(g, 24)) {
+    switch (choose(g, 28)) {
     case 0:
         put(g->code, 0x01);
         break;
+    case 24: case 25:
+        if (g->has_memory)
+            gen_store_loop(g);
+        break;
+    case 26:
+        if (g->has_memory)
+            gen_effects_then_load(g);
+        break;
+    case 27:
+        if (g->has_memory)
+            gen_simd_store(g);
+        break;
     case 1: case 2:
-        gen_expr(g, numtype(g));
+        gen_expr(g, valtype(g));
         put(g->code, 0x1a);
         break;
     case 3: case 4: {
-        uint8_t t = numtype(g);
+        uint8_t t = valtype(g);
         int l = find_local(g, t);
         gen_expr(g, t);
         if (l < 0) {
@@ -885,7 +1504,7 @@ static void gen_stmt(struct gen *g)
         break;
     }
     case 5: {
-        uint8_t t = numtype(g);
+        uint8_t t = valtype(g);
         int gl = find_global(g, t, true);
         gen_expr(g, t);
         if (gl < 0) {
@@ -1066,9 +1685,9 @@ static void gen_type(struct gen *g, struct ftype *t)
     if (t->nr > 1 && chance(g, 2))
         t->nr = 1;
     for (uint32_t i = 0; i < t->np; i++)
-        t->p[i] = numtype(g);
+        t->p[i] = valtype(g);
     for (uint32_t i = 0; i < t->nr; i++)
-        t->r[i] = numtype(g);
+        t->r[i] = valtype(g);
 }
 
 static void const_expr(struct buf *b, struct gen *g, uint8_t t)
@@ -1098,7 +1717,7 @@ static void gen_body(struct gen *g, struct buf *out, uint32_t func, uint32_t bud
         g->locals[g->nlocals++] = ft->p[i];
     uint32_t extra = choose(g, 7);
     for (uint32_t i = 0; i < extra; i++)
-        g->locals[g->nlocals++] = numtype(g);
+        g->locals[g->nlocals++] = valtype(g);
     g->nlabels = 0;
     push_label(g, ft->r, ft->nr, false);
     g->budget = budget;
@@ -1164,7 +1783,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     g->nglobal_imports = choose(g, 3);
     g->nglobals = g->nglobal_imports + choose(g, MAX_GLOBALS - 2);
     for (uint32_t i = 0; i < g->nglobals; i++) {
-        g->globals[i].type = numtype(g);
+        g->globals[i].type = valtype(g);
         g->globals[i].mut = chance(g, 2);
     }
     g->has_memory = !chance(g, 10);
