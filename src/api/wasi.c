@@ -224,6 +224,48 @@ static void api_wasi_free(struct api_wasi *w)
     free(w);
 }
 
+/* Define the WASI function `name` in store s as a host function that hands
+ * the raw wasm arguments to its generated glue (rt_define_lazily). */
+static bool same(const char *a, const struct name *b)
+{
+    return strlen(a) == b->len && memcmp(a, b->str, b->len) == 0;
+}
+
+static bool define_wasi(struct rt_store *s, void *env, const struct name *module, const struct name *name)
+{
+    struct api_wasi *w = env;
+    uint32_t i = 0;
+    while (i < WASI_IMPORT_COUNT && !(same(wasi_import_table[i].name, name) && same(wasi_import_table[i].module, module)))
+        i++;
+    if (i == WASI_IMPORT_COUNT)
+        return false;
+    const struct wasi_import *imp = &wasi_import_table[i];
+    valtype_t types[WASI_IMPORT_MAX_VALUES];
+    for (uint32_t k = 0; k < imp->nparams; k++)
+        types[k] = (valtype_t)imp->params[k];
+    for (uint32_t k = 0; k < imp->nresults; k++)
+        types[imp->nparams + k] = (valtype_t)imp->results[k];
+    struct functype ft = {.nparams = imp->nparams, .nresults = imp->nresults, .types = types};
+    w->funcs[i].wasi = w;
+    w->funcs[i].imp = imp;
+    size_t mlen = strlen(imp->module), nlen = strlen(imp->name);
+    /* The name backtraces show, "module.name", joined by hand (snprintf was
+     * libc's formatting code paged in for this alone). The witx names
+     * always fit; else the plain name. */
+    char full[128];
+    const char *host_name = imp->name;
+    if (mlen + 1 + nlen < sizeof full) {
+        memcpy(full, imp->module, mlen);
+        full[mlen] = '.';
+        memcpy(full + mlen + 1, imp->name, nlen + 1);
+        host_name = full;
+    }
+    struct rt_func *fn = rt_func_new_host(s, &ft, wasi_host_call, &w->funcs[i], host_name);
+    struct rt_extern ext = {.kind = EXT_FUNC, .u.func = fn};
+    rt_define(s, imp->module, (uint32_t)mlen, imp->name, (uint32_t)nlen, &ext);
+    return true;
+}
+
 bool wisp_store_add_wasi(wisp_store *store, const wisp_wasi_config *c, wisp_error *err)
 {
     if (store->wasi)
@@ -242,32 +284,14 @@ bool wisp_store_add_wasi(wisp_store *store, const wisp_wasi_config *c, wisp_erro
     store->wasi = w;
     store->wasi_free = api_wasi_free;
 
+    /* Each function is defined when a module first imports it, under each
+     * module name the witx files use. */
     for (uint32_t i = 0; i < WASI_IMPORT_COUNT; i++) {
-        const struct wasi_import *imp = &wasi_import_table[i];
-        valtype_t types[WASI_IMPORT_MAX_VALUES];
-        for (uint32_t k = 0; k < imp->nparams; k++)
-            types[k] = (valtype_t)imp->params[k];
-        for (uint32_t k = 0; k < imp->nresults; k++)
-            types[imp->nparams + k] = (valtype_t)imp->results[k];
-        struct functype ft = {.nparams = imp->nparams, .nresults = imp->nresults, .types = types};
-        w->funcs[i].wasi = w;
-        w->funcs[i].imp = imp;
-        size_t mlen = strlen(imp->module), nlen = strlen(imp->name);
-        /* The name backtraces show, "module.name", joined by hand: these
-         * snprintf calls were a tenth of the instructions of running an empty
-         * program, and its only use of libc's formatting code (whose pages
-         * then fault in). The witx names always fit; else the plain name. */
-        char name[128];
-        const char *host_name = imp->name;
-        if (mlen + 1 + nlen < sizeof name) {
-            memcpy(name, imp->module, mlen);
-            name[mlen] = '.';
-            memcpy(name + mlen + 1, imp->name, nlen + 1);
-            host_name = name;
-        }
-        struct rt_func *fn = rt_func_new_host(store->rt, &ft, wasi_host_call, &w->funcs[i], host_name);
-        struct rt_extern ext = {.kind = EXT_FUNC, .u.func = fn};
-        rt_define(store->rt, imp->module, (uint32_t)mlen, imp->name, (uint32_t)nlen, &ext);
+        uint32_t k = 0;
+        while (k < i && strcmp(wasi_import_table[k].module, wasi_import_table[i].module) != 0)
+            k++;
+        if (k == i)
+            rt_define_lazily(store->rt, wasi_import_table[i].module, define_wasi, w);
     }
     return true;
 }

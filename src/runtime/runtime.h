@@ -268,6 +268,12 @@ int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init);
  * pair replaces the earlier one. */
 void rt_define(struct rt_store *s, const char *module, uint32_t module_len, const char *name,
                uint32_t name_len, const struct rt_extern *ext);
+/* Definitions made on demand: when an import from module `module` finds no
+ * definition, fn(s, env, module, name) is asked to rt_define it (it
+ * returns false when it has no such name). A host module with many
+ * functions (WASI) then costs a program only the ones it imports. */
+typedef bool (*rt_define_fn)(struct rt_store *s, void *env, const struct name *module, const struct name *name);
+void rt_define_lazily(struct rt_store *s, const char *module, rt_define_fn fn, void *env);
 /* Define every export of inst under module name `module` (wast `register`). */
 void rt_define_instance(struct rt_store *s, const char *module, uint32_t module_len,
                         struct rt_instance *inst);

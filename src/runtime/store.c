@@ -29,6 +29,13 @@ struct store_impl {
      * has a copy of its header here that stays put (sharing the valtypes). */
     struct functype **stable;
     uint32_t stable_cap;
+    /* rt_define_lazily's providers. */
+    struct lazy_defs {
+        const char *module;
+        rt_define_fn fn;
+        void *env;
+    } *lazy;
+    uint32_t nlazy, lazy_cap;
 };
 
 static struct store_impl *impl(struct rt_store *s) { return (struct store_impl *)s; }
@@ -151,6 +158,7 @@ void rt_store_free(struct rt_store *s)
         free(s->defs[i].name);
     }
     free(s->defs);
+    free(si->lazy);
     /* The interpreter maps both stacks at once, frames first (interp.c). */
     if (s->exec.frames)
         munmap(s->exec.frames, s->exec.map_bytes);
@@ -455,15 +463,35 @@ void rt_define_instance(struct rt_store *s, const char *module, uint32_t module_
     }
 }
 
+void rt_define_lazily(struct rt_store *s, const char *module, rt_define_fn fn, void *env)
+{
+    struct store_impl *si = impl(s);
+    VEC_GROW(si->lazy, si->nlazy, si->lazy_cap);
+    si->lazy[si->nlazy++] = (struct lazy_defs){module, fn, env};
+}
+
+/* The definition of (module, name), made by a provider if need be. */
+static uint32_t *find_def(struct store_impl *si, const struct import *im)
+{
+    uint32_t *slot = si->def_slots_cap ? def_slot(si, im->module.str, im->module.len, im->field.str, im->field.len)
+                                       : NULL;
+    if (slot && *slot)
+        return slot;
+    for (uint32_t i = 0; i < si->nlazy; i++)
+        if (strlen(si->lazy[i].module) == im->module.len &&
+            memcmp(si->lazy[i].module, im->module.str, im->module.len) == 0 &&
+            si->lazy[i].fn(&si->pub, si->lazy[i].env, &im->module, &im->field))
+            return def_slot(si, im->module.str, im->module.len, im->field.str, im->field.len);
+    return slot;
+}
+
 bool rt_resolve_imports(struct rt_store *s, const struct module *m, struct rt_extern *imports,
                         struct wisp_error *err)
 {
     struct store_impl *si = impl(s);
     for (uint32_t i = 0; i < m->nimports; i++) {
         const struct import *im = &m->imports[i];
-        uint32_t *slot = si->def_slots_cap ? def_slot(si, im->module.str, im->module.len,
-                                                      im->field.str, im->field.len)
-                                           : NULL;
+        uint32_t *slot = find_def(si, im);
         if (!slot || !*slot)
             return err_set(err, WISP_ERR_LINK, im->offset, "unknown import: \"%.*s\" \"%.*s\"",
                            (int)im->module.len, im->module.str, (int)im->field.len, im->field.str);

@@ -353,8 +353,19 @@ bool rt_tier_code(const struct module *m, bool use_cache, const struct rt_tier_o
         return err_set(err, WISP_ERR_LINK, -1, "the compiled tier is unavailable: %s", why_absent);
     if (!p->compile(m, opt, obj, len, err))
         return false;
-    if (use_cache)
+    if (use_cache) {
         rt_cache_put(&key, *obj, *len);
+        /* The auto tier compiles the whole module with OSR entries; the
+         * object serves as the module's code without them too, which is
+         * what the next run looks up when it instantiates. */
+        if (!opt->define && opt->nosr) {
+            struct rt_tier_options plain = *opt;
+            plain.osr = NULL;
+            plain.nosr = 0;
+            struct rt_cache_key k0 = rt_cache_key(m, &plain, generator);
+            rt_cache_put(&k0, *obj, *len);
+        }
+    }
     return true;
 }
 

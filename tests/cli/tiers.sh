@@ -131,6 +131,12 @@ check "a damaged cache file is ignored and replaced" test "$rc" = 0 -a "$out" = 
 run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled -W fuel=100000 --invoke add tiers.wat 1 1
 check "code with fuel checks is cached apart from code without" \
   test "$rc" = 0 -a "$out" = 2 -a "$(ls "$cache/wisp" | wc -l)" = 2
+run env XDG_CACHE_HOME="$T/autocache" WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 WISP_TIER_LOG=1 "$WISP" run --invoke count tiers.wat 1000
+check "auto: the first run compiles the module with loop entries" \
+  test "$rc" = 0 -a "$out" = 1000 -a -n "$(echo "$err" | grep -F 'tier-up: module + 1 loop entries')"
+run env XDG_CACHE_HOME="$T/autocache" WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 WISP_TIER_LOG=1 "$WISP" run --invoke count tiers.wat 1000
+check "auto: the second run starts with the module's code from the cache" \
+  test "$rc" = 0 -a "$out" = 1000 -a -z "$(echo "$err" | grep -F 'tier-up:')"
 
 # Ahead of time: wisp compile, and run --allow-precompiled.
 run "$WISP" compile tiers.wat -o "$T/t.cwasm"

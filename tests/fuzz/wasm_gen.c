@@ -9,14 +9,33 @@
  * being well typed for a polymorphic stack, still valid.
  *
  * What a module holds: up to 9 function types (type 0 is [] -> []) with
- * i32/i64/f32/f64 params and up to 3 results; imported functions, globals,
+ * i32/i64/f32/f64/v128 params and up to 3 results; imported functions, globals,
  * and sometimes the memory and table 0; up to 8 defined functions with
  * locals; a funcref table 0 (and sometimes an externref table 1); active,
  * passive and declarative element segments; one memory (sometimes none)
  * with active and passive data segments; mutable and immutable globals; an
  * export for every function, global, the memory and the tables; sometimes a
  * start function. Loops count down a local, so most of them end; the fuel
- * limit of the harness ends the rest. */
+ * limit of the harness ends the rest.
+ *
+ * Two kinds of code aim at the compiled tier's precise traps: store loops
+ * (gen_store_loop: a fill, copy or read-modify-write at consecutive
+ * addresses from a base that is mostly near the end of memory, so the loop
+ * runs off the end and traps part-way, each iteration perhaps setting a
+ * global and a table element first) and gen_effects_then_load (a global, a
+ * table element and a store just below the end, then a load that may be
+ * out of bounds). After such a trap every store before the faulting access
+ * must be visible and none after it.
+ *
+ * SIMD: v128 is a value type like the others (locals, globals, params,
+ * results, blocks, select), and every one of the 236 SIMD instructions of
+ * Wasm 2.0 is generated: v128.const, loads (whole, extending, splat, zero,
+ * lane) and stores (whole, lane), splats, lane extraction and replacement,
+ * shuffles and swizzles, bitwise ops and bitselect, integer and float lane
+ * arithmetic, comparisons, shifts, narrowing, extension, conversions, and
+ * the tests and bitmasks that give an i32. With wasm_gen_canonical_nans,
+ * float lane results with open NaN bits are canonicalized where they are
+ * made (canon_v128), and scalar floats where they enter a v128. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -16,10 +16,16 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len);
 
 /* When set, every float whose NaN bits the module could observe (the sign
  * operand of copysign, the operand of i32.reinterpret_f32 and
- * i64.reinterpret_f64, the value of f32.store and f64.store) is first
- * replaced by the positive canonical NaN when it is a NaN, so that
- * programs do not depend on the NaN bits that the spec leaves open (used
- * by fuzz_tiers.c, which compares two tiers). Off by default. */
+ * i64.reinterpret_f64, the value of f32.store and f64.store, a scalar made
+ * into a v128 by a splat or replace_lane) is first replaced by the positive
+ * canonical NaN when it is a NaN, so that programs do not depend on the NaN
+ * bits that the spec leaves open (used by fuzz_tiers.c, which compares two
+ * tiers). The bits of a v128 are observable everywhere, so the result of
+ * float lane arithmetic whose NaN bits are open (add, sub, mul, div, sqrt,
+ * min, max, ceil, floor, trunc, nearest, demote, promote; not abs, neg,
+ * pmin, pmax, which are exact) is canonicalized at once: a quiet NaN lane
+ * becomes the positive canonical NaN, a signaling one (which no correct
+ * tier makes) a fixed signaling NaN. Off by default. */
 extern bool wasm_gen_canonical_nans;
 
 #endif
