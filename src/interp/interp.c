@@ -168,9 +168,9 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
 #define S(i) fp[ip[i]]
 #define TRAP(k) do { trap = (k); goto trap_exit; } while (0)
-/* Bulk memory and table operations charge fuel by the bytes they move. */
-#define BULK_FUEL(bytes) \
-    do { if (UNLIKELY(s->fuel_enabled) && !rt_charge_bulk(s, (bytes))) goto check_trap; } while (0)
+/* A bulk memory or table operation (runtime/bulk.c): 0 or a trap reason. */
+#define BULK(call) \
+    do { uint32_t bulk_trap_ = (call); if (UNLIKELY(bulk_trap_)) TRAP(bulk_trap_); } while (0)
 /* Effective address of an access of n bytes: address slot, offset word. */
 #define EA(ea, aslot, offw, n)                                                 \
     uint64_t ea = (uint64_t)S(aslot).i32 + ip[offw];                           \
@@ -584,32 +584,15 @@ dispatch:
         NEXT(5);
     }
     CASE(OP_table_fill) {
-        struct rt_table *t = inst->tables[ip[4]];
-        uint64_t i = S(1).i32, n = S(3).i32;
-        void *v = S(2).ref;
-        if (UNLIKELY(i + n > t->size)) TRAP(TRAP_OOB_TABLE);
-        BULK_FUEL(n * sizeof *t->elems);
-        for (uint64_t k = 0; k < n; k++)
-            t->elems[i + k] = v;
+        BULK(rt_table_fill(s, inst->tables[ip[4]], S(1).i32, S(2).ref, S(3).i32));
         NEXT(5);
     }
     CASE(OP_table_copy) {
-        struct rt_table *dt = inst->tables[ip[4]], *st = inst->tables[ip[5]];
-        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
-        if (UNLIKELY(d + n > dt->size || sx + n > st->size)) TRAP(TRAP_OOB_TABLE);
-        BULK_FUEL(n * sizeof *dt->elems);
-        if (n)
-            memmove(dt->elems + d, st->elems + sx, n * sizeof *dt->elems);
+        BULK(rt_table_copy(s, inst->tables[ip[4]], inst->tables[ip[5]], S(1).i32, S(2).i32, S(3).i32));
         NEXT(6);
     }
     CASE(OP_table_init) {
-        struct rt_elem *e = &inst->elems[ip[4]];
-        struct rt_table *t = inst->tables[ip[5]];
-        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
-        if (UNLIKELY(sx + n > e->count || d + n > t->size)) TRAP(TRAP_OOB_TABLE);
-        BULK_FUEL(n * sizeof *t->elems);
-        if (n)
-            memcpy(t->elems + d, e->items + sx, n * sizeof *t->elems);
+        BULK(rt_table_init(s, inst->tables[ip[5]], &inst->elems[ip[4]], S(1).i32, S(2).i32, S(3).i32));
         NEXT(6);
     }
     CASE(OP_elem_drop) { inst->elems[ip[1]].count = 0; NEXT(2); }
@@ -624,32 +607,17 @@ dispatch:
         mem_size = memobj->size;
         NEXT(3);
     }
+    /* Memory 0 is the only one; validation guarantees a real memory. */
     CASE(OP_memory_fill) {
-        uint64_t d = S(1).i32, n = S(3).i32;
-        if (UNLIKELY(d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
-        BULK_FUEL(n);
-        /* A memory of size 0 may have no mapping at all (mem is NULL), and
-         * NULL + 0 is undefined (found by fuzz_gen: seed
-         * memory_fill_zero_length_null_base). */
-        if (n)
-            memset(mem + d, (int)(uint8_t)S(2).i32, n);
+        BULK(rt_memory_fill(s, (struct rt_memory *)memobj, S(1).i32, (uint8_t)S(2).i32, S(3).i32));
         NEXT(4);
     }
     CASE(OP_memory_copy) {
-        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
-        if (UNLIKELY(d + n > mem_size || sx + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
-        BULK_FUEL(n);
-        if (n)
-            memmove(mem + d, mem + sx, n);
+        BULK(rt_memory_copy(s, (struct rt_memory *)memobj, memobj, S(1).i32, S(2).i32, S(3).i32));
         NEXT(4);
     }
     CASE(OP_memory_init) {
-        const struct rt_data *seg = &inst->datas[ip[4]];
-        uint64_t d = S(1).i32, sx = S(2).i32, n = S(3).i32;
-        if (UNLIKELY(sx + n > seg->len || d + n > mem_size)) TRAP(TRAP_OOB_MEMORY);
-        BULK_FUEL(n);
-        if (n)
-            memcpy(mem + d, seg->bytes + sx, n);
+        BULK(rt_memory_init(s, (struct rt_memory *)memobj, &inst->datas[ip[4]], S(1).i32, S(2).i32, S(3).i32));
         NEXT(5);
     }
     CASE(OP_data_drop) { inst->datas[ip[1]].len = 0; NEXT(2); }

@@ -325,47 +325,19 @@ static uint32_t helper_memory_grow(struct rt_instance *inst, uint32_t mem, uint3
     return (uint32_t)rt_memory_grow(inst->memories[mem], delta);
 }
 
-/* Fuel for a bulk operation: on failure the reason is in s->trap. */
-static bool bulk_fuel(struct rt_store *s, uint64_t bytes)
-{
-    return !s->fuel_enabled || rt_charge_bulk(s, bytes);
-}
-
 static uint32_t helper_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n)
 {
-    struct rt_memory *m = inst->memories[mem];
-    if ((uint64_t)d + n > m->size)
-        return TRAP_OOB_MEMORY;
-    if (!bulk_fuel(inst->store, n))
-        return inst->store->trap;
-    if (n)
-        memset(m->data + d, (int)(uint8_t)val, n);
-    return 0;
+    return rt_memory_fill(inst->store, inst->memories[mem], d, (uint8_t)val, n);
 }
 
 static uint32_t helper_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n)
 {
-    struct rt_memory *dst = inst->memories[dm], *src = inst->memories[sm];
-    if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
-        return TRAP_OOB_MEMORY;
-    if (!bulk_fuel(inst->store, n))
-        return inst->store->trap;
-    if (n)
-        memmove(dst->data + d, src->data + s, n);
-    return 0;
+    return rt_memory_copy(inst->store, inst->memories[dm], inst->memories[sm], d, s, n);
 }
 
 static uint32_t helper_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
 {
-    struct rt_memory *m = inst->memories[mem];
-    const struct rt_data *data = &inst->datas[seg];
-    if ((uint64_t)s + n > data->len || (uint64_t)d + n > m->size)
-        return TRAP_OOB_MEMORY;
-    if (!bulk_fuel(inst->store, n))
-        return inst->store->trap;
-    if (n)
-        memcpy(m->data + d, data->bytes + s, n);
-    return 0;
+    return rt_memory_init(inst->store, inst->memories[mem], &inst->datas[seg], d, s, n);
 }
 
 static void helper_data_drop(struct rt_instance *inst, uint32_t seg) { inst->datas[seg].len = 0; }
@@ -379,39 +351,17 @@ static uint32_t helper_table_grow(struct rt_instance *inst, uint32_t table, void
 
 static uint32_t helper_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n)
 {
-    struct rt_table *t = inst->tables[table];
-    if ((uint64_t)i + n > t->size)
-        return TRAP_OOB_TABLE;
-    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *t->elems))
-        return inst->store->trap;
-    for (uint32_t k = 0; k < n; k++)
-        t->elems[i + k] = v;
-    return 0;
+    return rt_table_fill(inst->store, inst->tables[table], i, v, n);
 }
 
 static uint32_t helper_table_copy(struct rt_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n)
 {
-    struct rt_table *dst = inst->tables[dt], *src = inst->tables[st];
-    if ((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size)
-        return TRAP_OOB_TABLE;
-    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *dst->elems))
-        return inst->store->trap;
-    if (n)
-        memmove(dst->elems + d, src->elems + s, n * sizeof *dst->elems);
-    return 0;
+    return rt_table_copy(inst->store, inst->tables[dt], inst->tables[st], d, s, n);
 }
 
 static uint32_t helper_table_init(struct rt_instance *inst, uint32_t seg, uint32_t table, uint32_t d, uint32_t s, uint32_t n)
 {
-    struct rt_table *t = inst->tables[table];
-    const struct rt_elem *e = &inst->elems[seg];
-    if ((uint64_t)s + n > e->count || (uint64_t)d + n > t->size)
-        return TRAP_OOB_TABLE;
-    if (!bulk_fuel(inst->store, (uint64_t)n * sizeof *t->elems))
-        return inst->store->trap;
-    if (n)
-        memcpy(t->elems + d, e->items + s, n * sizeof *t->elems);
-    return 0;
+    return rt_table_init(inst->store, inst->tables[table], &inst->elems[seg], d, s, n);
 }
 
 /* ---- SIMD: one calling convention for every pure operation ---- */

@@ -262,6 +262,20 @@ struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *typ
  * object unchanged) when the new size passes the maximum or cannot be
  * allocated. */
 int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta);
+
+/* memory.fill/copy/init and table.fill/copy/init for both tiers (bulk.c):
+ * bounds first, then fuel by the bytes moved, then the operation. Each
+ * returns 0 or the trap reason. */
+uint32_t rt_memory_fill(struct rt_store *s, struct rt_memory *m, uint64_t d, uint8_t val, uint64_t n);
+uint32_t rt_memory_copy(struct rt_store *s, struct rt_memory *dst, const struct rt_memory *src, uint64_t d,
+                        uint64_t from, uint64_t n);
+uint32_t rt_memory_init(struct rt_store *s, struct rt_memory *m, const struct rt_data *seg, uint64_t d,
+                        uint64_t from, uint64_t n);
+uint32_t rt_table_fill(struct rt_store *s, struct rt_table *t, uint64_t i, void *v, uint64_t n);
+uint32_t rt_table_copy(struct rt_store *s, struct rt_table *dst, const struct rt_table *src, uint64_t d,
+                       uint64_t from, uint64_t n);
+uint32_t rt_table_init(struct rt_store *s, struct rt_table *t, const struct rt_elem *seg, uint64_t d,
+                       uint64_t from, uint64_t n);
 int64_t rt_table_grow(struct rt_table *t, uint64_t delta, void *init);
 
 /* The linker: definitions by (module, name). A later definition of the same

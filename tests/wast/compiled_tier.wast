@@ -129,3 +129,17 @@
 (assert_return (invoke "peek32" (i32.const 1004)) (i32.const 0))
 (assert_return (get "g") (i32.const 5))
 (assert_return (invoke "is_set") (i32.const 0))
+
+;; A signaling NaN stored as an integer and loaded back as a float: with
+;; explicit bounds checks LLVM could forward the stored constant to the
+;; load and fold x * 1.0 to x, leaving it signaling.
+(module
+  (memory 1)
+  (func (export "forwarded") (result i32)
+    (i32.store (i32.const 8) (i32.const 0x7fa00000))
+    (i32.reinterpret_f32 (f32.mul (f32.load (i32.const 8)) (f32.const 1))))
+  (func (export "forwarded64") (result i64)
+    (i64.store (i32.const 16) (i64.const 0x7ff4000000000000))
+    (i64.reinterpret_f64 (f64.sub (f64.load (i32.const 16)) (f64.const 0)))))
+(assert_return (invoke "forwarded") (i32.const 0x7fe00000))
+(assert_return (invoke "forwarded64") (i64.const 0x7ffc000000000000))
