@@ -109,7 +109,14 @@ static bool compile(const struct module *m, const struct rt_tier_options *o, uin
         LLVMSetModuleDataLayout(mod, layout);
         LLVMDisposeTargetData(layout);
         LLVMPassBuilderOptionsRef popt = LLVMCreatePassBuilderOptions();
-        LLVMErrorRef e = LLVMRunPasses(mod, "default<O2>", machine, popt);
+        /* fix-irreducible first: an OSR variant's entry switch jumps into
+         * nested loops, which makes the loops around them irreducible,
+         * and LLVM's loop passes skip those (matmul's run() entered at
+         * its inner loop: 0.088 s, against 0.061 s with the loops made
+         * reducible again and 0.050 s compiled from the start). Wasm's
+         * own control flow is always reducible, so other functions are
+         * untouched. */
+        LLVMErrorRef e = LLVMRunPasses(mod, "function(fix-irreducible),default<O2>", machine, popt);
         LLVMDisposePassBuilderOptions(popt);
         char *msg = NULL;
         LLVMMemoryBufferRef buf = NULL;
