@@ -202,6 +202,9 @@ void rt_native_state_free(struct rt_native_state *st)
 {
     free(st->images);
     free(st->want);
+    free(st->called);
+    free(st->deferred);
+    free(st->late);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }

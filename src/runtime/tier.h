@@ -72,6 +72,17 @@ struct rt_native_state {
     bool module_wanted, module_done;
     struct rt_osr_point *want;      /* every loop requested, compiled or not */
     uint32_t nwant, want_cap, nwant_done;
+    /* Per defined function (NULL until the first request): called[i], it
+     * got hot by its calls; deferred[i], its ordinary code was left out of
+     * the module's compilation because only its loops had asked (their
+     * OSR variant runs the call under way); late[i], deferred and since
+     * called often enough to want it. */
+    uint8_t *called, *deferred, *late;
+    bool late_wanted;
+    /* After a module compilation that deferred functions: compile the
+     * whole module once more for the cache only, so the next run starts
+     * with all of it (the plain key). */
+    bool fill_wanted, fill_done;
     bool failed;
     /* Under tier_up.c's queue lock, as is next: in the queue; being
      * compiled; being bound to the instance; the instance is gone. */

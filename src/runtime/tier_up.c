@@ -89,37 +89,64 @@ void rt_tier_up_instance(struct rt_instance *inst)
 /* One compilation: what st wants that it does not have yet. */
 struct job {
     bool module;
+    bool fill;                   /* the whole module for the cache only: nothing is bound */
     uint32_t to;                 /* st->want[nwant_done, to) */
     struct rt_osr_point *osr;
     struct rt_tier_options opt;
     uint8_t *define;
+    uint32_t ndef;               /* define's length */
     bool use_cache;
     uint8_t *bytes;              /* a copy of the module, compiled apart from the instance */
     size_t len;
 };
 
-/* Take what st wants (st->lock not held; the instance is alive). */
+/* Take what st wants (st->lock not held; the instance is alive): the
+ * module (less its deferred functions) if it is wanted, else the deferred
+ * functions called since, else the fill, with the loop entries asked for
+ * since the last compilation (none for the fill). */
 static void snapshot(struct rt_native_state *st, struct job *j)
 {
     struct rt_instance *inst = st->inst;
     const struct module *m = inst->module;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
     memset(j, 0, sizeof *j);
+    j->ndef = ndef;
     rt_tier_options_for(inst, &j->opt);
     pthread_mutex_lock(&st->lock);
     j->module = st->module_wanted && !st->module_done;
+    j->fill = !j->module && !st->late_wanted && st->fill_wanted && !st->fill_done;
     uint32_t from = st->nwant_done;
-    j->to = st->nwant;
+    j->to = j->fill ? from : st->nwant;
     j->osr = xmalloc((j->to - from + 1) * sizeof *j->osr);
     if (j->to > from)
         memcpy(j->osr, st->want + from, (j->to - from) * sizeof *j->osr);
+    if (j->module && st->deferred) {
+        /* A function with a loop entry here that has not been called
+         * often itself: the call under way will run in the OSR variant,
+         * so its ordinary code waits until it is (a main loop or a
+         * benchmark's run() never is), and this compilation is smaller
+         * by a copy of it. */
+        for (uint32_t k = from; k < j->to; k++)
+            if (!st->called[st->want[k].func - m->nfunc_imports])
+                st->deferred[st->want[k].func - m->nfunc_imports] = 1;
+        j->define = xcalloc(ndef ? ndef : 1, 1);
+        for (uint32_t i = 0; i < ndef; i++)
+            j->define[i] = !st->deferred[i];
+    } else if (!j->module && !j->fill) {
+        /* Deferred functions now wanted, or none: OSR entries only. */
+        j->define = xcalloc(ndef ? ndef : 1, 1);
+        if (st->late_wanted)
+            for (uint32_t i = 0; i < ndef; i++)
+                if (st->late[i]) {
+                    j->define[i] = 1;
+                    st->late[i] = st->deferred[i] = 0;
+                }
+        st->late_wanted = false;
+    }
     pthread_mutex_unlock(&st->lock);
     j->opt.osr = j->osr;
     j->opt.nosr = j->to - from;
-    if (!j->module) {
-        uint32_t ndef = m->nfuncs - m->nfunc_imports;
-        j->define = xcalloc(ndef ? ndef : 1, 1); /* the functions have code: OSR entries only */
-        j->opt.define = j->define;
-    }
+    j->opt.define = j->define;
     j->use_cache = inst->store->cache;
     j->bytes = xmalloc(m->len ? m->len : 1);
     memcpy(j->bytes, m->bytes, m->len);
@@ -144,18 +171,27 @@ static bool compile_job(struct job *j, uint8_t **obj, size_t *len, struct wisp_e
     return ok;
 }
 
-/* Record the outcome in st. */
-static void finish(struct rt_native_state *st, const struct job *j, bool ok)
+/* Record the outcome in st; true when there is more to do (the fill). */
+static bool finish(struct rt_native_state *st, const struct job *j, bool ok)
 {
     pthread_mutex_lock(&st->lock);
-    if (ok) {
+    bool more = false;
+    if (ok && j->fill) {
+        st->fill_done = true;
+    } else if (ok) {
         st->module_done = st->module_done || j->module;
         st->nwant_done = j->to;
+        if (j->module && j->define && j->use_cache && !st->fill_done) {
+            st->fill_wanted = true;
+            more = true;
+        }
+        more = more || st->late_wanted;
     } else {
         /* A function the tier cannot compile: stay in the interpreter. */
         st->failed = true;
     }
     pthread_mutex_unlock(&st->lock);
+    return more;
 }
 
 static void log_job(const struct job *j, const struct timespec *t0, bool ok, const struct wisp_error *err)
@@ -164,7 +200,23 @@ static void log_job(const struct job *j, const struct timespec *t0, bool ok, con
         return;
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", j->module ? "module + " : "", j->opt.nosr,
+    if (j->fill) {
+        fprintf(stderr, "wisp: tier-up: the whole module for the cache in %.1f ms%s%s\n",
+                (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
+                ok ? "" : ", failed: ", ok ? "" : err->message);
+        return;
+    }
+    uint32_t ndefined = 0, nleft = 0;
+    for (uint32_t i = 0; j->define && i < j->ndef; i++)
+        j->define[i] ? ndefined++ : nleft++;
+    char what[64] = "";
+    if (j->module && nleft)
+        snprintf(what, sizeof what, "module less %u deferred + ", nleft);
+    else if (j->module)
+        snprintf(what, sizeof what, "module + ");
+    else if (ndefined)
+        snprintf(what, sizeof what, "%u deferred functions + ", ndefined);
+    fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", what, j->opt.nosr,
             (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
             ok ? "" : ", failed: ", ok ? "" : err->message);
 }
@@ -179,11 +231,13 @@ static void compile_now(struct rt_native_state *st)
     uint8_t *obj = NULL;
     size_t len = 0;
     struct wisp_error err;
-    bool ok = compile_job(&j, &obj, &len, &err) && rt_tier_bind(st->inst, &j.opt, obj, len, &err);
+    bool ok = compile_job(&j, &obj, &len, &err) && (j.fill || rt_tier_bind(st->inst, &j.opt, obj, len, &err));
     log_job(&j, &t0, ok, &err);
-    finish(st, &j, ok);
+    bool more = finish(st, &j, ok);
     free(obj);
     job_free(&j);
+    if (more)
+        compile_now(st);
 }
 
 /* The phases of a state's compilation, under queue_lock. Releasing the
@@ -197,6 +251,8 @@ static void set_phase(struct rt_native_state *st, bool busy, bool binding)
     pthread_cond_broadcast(&job_done);
     pthread_mutex_unlock(&queue_lock);
 }
+
+static void enqueue(struct rt_native_state *st);
 
 static void *worker(void *unused)
 {
@@ -233,10 +289,15 @@ static void *worker(void *unused)
         if (abandoned) {
             rt_native_state_free(st);
         } else {
-            ok = ok && rt_tier_bind(st->inst, &j.opt, obj, len, &err);
+            ok = ok && (j.fill || rt_tier_bind(st->inst, &j.opt, obj, len, &err));
             log_job(&j, &t0, ok, &err);
-            finish(st, &j, ok);
+            bool more = finish(st, &j, ok);
             set_phase(st, false, false);
+            if (more) {
+                pthread_mutex_lock(&st->lock);
+                enqueue(st);
+                pthread_mutex_unlock(&st->lock);
+            }
         }
         free(obj);
         job_free(&j);
@@ -348,11 +409,40 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     (void)s;
     f->hot = threshold;
     void (*entry)(void *, struct rt_instance *, union slot *) = osr_entry(f, loop);
-    if (entry)
-        return entry;
     struct rt_native_state *st = rt_native_state(f->inst);
+    const struct module *m = f->inst->module;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports, def = f->index - m->nfunc_imports;
     pthread_mutex_lock(&st->lock);
+    if (entry) {
+        /* A deferred function whose loops keep moving over is being
+         * called again and again (each call starts in the interpreter):
+         * the second time, ask for its ordinary code. */
+        bool more = false;
+        if (st->deferred && st->deferred[def] && !st->late[def] && ++st->called[def] >= 2) {
+            st->late[def] = 1;
+            st->late_wanted = more = true;
+        }
+        if (more && !sync_compile)
+            enqueue(st);
+        pthread_mutex_unlock(&st->lock);
+        if (more && sync_compile)
+            compile_now(st);
+        return entry;
+    }
     bool more = !st->module_wanted;
+    if (!st->deferred) {
+        st->deferred = xcalloc(ndef ? ndef : 1, 1);
+        st->late = xcalloc(ndef ? ndef : 1, 1);
+        st->called = xcalloc(ndef ? ndef : 1, 1);
+    }
+    if (loop == UINT32_MAX) {
+        st->called[def] = 1;
+        if (st->deferred[def] && !st->late[def]) {
+            st->late[def] = 1;
+            st->late_wanted = true;
+            more = true;
+        }
+    }
     st->module_wanted = true;
     if (loop != UINT32_MAX) {
         bool known = false;
@@ -366,7 +456,8 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     pthread_mutex_unlock(&st->lock);
     if (more && sync_compile && !st->failed) {
         compile_now(st);
-        return osr_entry(f, loop);
+        /* Again, to take the entry as the asynchronous path would. */
+        return osr_entry(f, loop) ? rt_tier_hot(s, f, loop) : NULL;
     }
     return NULL;
 }

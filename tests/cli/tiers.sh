@@ -88,7 +88,7 @@ run "$WISP" run -C tier=interp --invoke osr tiers.wat 100000
 want=$out
 run auto --invoke osr tiers.wat 100000
 check "auto: a loop entered mid-way gives the interpreter's result ($want)" \
-  test "$rc" = 0 -a "$out" = "$want" -a -n "$(echo "$err" | grep -F 'tier-up: module + 1 loop entries')"
+  test "$rc" = 0 -a "$out" = "$want" -a -n "$(echo "$err" | grep -E 'tier-up: module (less 1 deferred )?\+ 1 loop entries')"
 run "$WISP" run -C tier=compiled --invoke osr tiers.wat 100000
 check "compiled: the same result" test "$rc" = 0 -a "$out" = "$want"
 run auto --invoke osr_trap tiers.wat 1000
@@ -96,6 +96,10 @@ check "auto: a trap after the loop moved to native code" \
   test "$rc" = 134 -a -n "$(echo "$err" | grep -F 'integer divide by zero')" -a -n "$(echo "$err" | grep -F 'loop entries')"
 run auto --invoke count tiers.wat 1000000
 check "auto: a million iterations" test "$rc" = 0 -a "$out" = 1000000
+run auto --invoke count_twice tiers.wat 1000
+check "auto: a function whose loop moved first gets its ordinary code when called again" \
+  test "$rc" = 0 -a "$out" = 2000 -a -n "$(echo "$err" | grep -F 'tier-up: module less 1 deferred + 1 loop entries')" \
+    -a -n "$(echo "$err" | grep -F 'tier-up: 1 deferred functions + 0 loop entries')"
 run auto --invoke divide tiers.wat 0
 check "auto: the backtrace of a trap names the functions as the interpreter does" \
   test "$rc" = 134 -a "$(echo "$err" | grep -E '^ +[0-9]+:' | sed 's/ at byte.*//')" = "$trace_interp"
@@ -132,8 +136,9 @@ run env XDG_CACHE_HOME="$cache" "$WISP" run -C tier=compiled -W fuel=100000 --in
 check "code with fuel checks is cached apart from code without" \
   test "$rc" = 0 -a "$out" = 2 -a "$(ls "$cache/wisp" | wc -l)" = 2
 run env XDG_CACHE_HOME="$T/autocache" WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 WISP_TIER_LOG=1 "$WISP" run --invoke count tiers.wat 1000
-check "auto: the first run compiles the module with loop entries" \
-  test "$rc" = 0 -a "$out" = 1000 -a -n "$(echo "$err" | grep -F 'tier-up: module + 1 loop entries')"
+check "auto: the first run compiles the module with loop entries, less the function whose loop asked, then the whole module for the cache" \
+  test "$rc" = 0 -a "$out" = 1000 -a -n "$(echo "$err" | grep -F 'tier-up: module less 1 deferred + 1 loop entries')" \
+    -a -n "$(echo "$err" | grep -F 'tier-up: the whole module for the cache')"
 run env XDG_CACHE_HOME="$T/autocache" WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 WISP_TIER_LOG=1 "$WISP" run --invoke count tiers.wat 1000
 check "auto: the second run starts with the module's code from the cache" \
   test "$rc" = 0 -a "$out" = 1000 -a -z "$(echo "$err" | grep -F 'tier-up:')"

@@ -10,11 +10,15 @@
   (func $inner (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
   (func $middle (param i32) (result i32) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 1)))
   (func $outer (export "divide") (param i32) (result i32) (i32.add (call $middle (local.get 0)) (i32.const 1)))
-  (func (export "count") (param i32) (result i32) (local i32)
+  (func $count (export "count") (param i32) (result i32) (local i32)
     (loop $l
       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
     (local.get 1))
+  ;; count's loop asks first (its ordinary code is deferred), then its
+  ;; second call asks for that code.
+  (func (export "count_twice") (param i32) (result i32)
+    (i32.add (call $count (local.get 0)) (call $count (local.get 0))))
   (func (export "oob") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "greet") (result i32)
     (i32.store (i32.const 0) (i32.const 16))
