@@ -243,6 +243,26 @@ bool wisp_store_interrupt(wisp_store *store);
  * first timed call starts one watchdog thread for the store. */
 bool wisp_store_set_timeout(wisp_store *store, uint64_t nanoseconds, wisp_error *err);
 
+/* ---- Guest profiling ----
+ * Samples the wasm call stack of the store's running code every interval
+ * (both tiers), through the interrupt mechanism: needs an interruptible
+ * engine (else WISP_ERR_UNSUPPORTED), costs nothing when not started, and
+ * starts one sampling thread. Samples are taken at the guest's next
+ * function entry or loop header, so a guest blocked in a host call is
+ * sampled when it comes back. */
+bool wisp_store_profile_start(wisp_store *store, uint64_t interval_ns, wisp_error *err);
+typedef enum wisp_profile_format {
+    /* JSON for the Firefox Profiler (https://profiler.firefox.com): its
+     * import format ("Gecko profile"), one thread, one frame per function. */
+    WISP_PROFILE_FIREFOX,
+    /* A self-contained SVG flame graph: callers below, callees above, each
+     * box as wide as its share of the samples, names from the name
+     * section; open it in a browser (hover for counts). */
+    WISP_PROFILE_FLAMEGRAPH,
+} wisp_profile_format;
+/* Stop sampling (if it runs) and write what was sampled to path. */
+bool wisp_store_profile_write(wisp_store *store, wisp_profile_format format, const char *path, wisp_error *err);
+
 /* A host function: read args, write results, return true. To trap, return
  * wisp_caller_trap(caller, "message"). */
 typedef bool (*wisp_host_func)(wisp_caller *caller, void *env, const wisp_val *args, wisp_val *results);

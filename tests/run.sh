@@ -51,6 +51,7 @@ suite "command line: input" bash tests/cli/input.sh
 suite "command line: limits and exit statuses" bash tests/cli/limits.sh
 suite "command line: Wasmtime's forms" bash tests/cli/wasmtime_compat.sh
 suite "command line: tiers" bash tests/cli/tiers.sh
+suite "command line: guest profiler" bash tests/cli/profile.sh
 suite "embedding" bash tests/embed/run.sh
 suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh

@@ -310,7 +310,53 @@ struct run_options {
     int nenvs, npreloads;
     const char **envs;      /* --env specs, applied after -S inherit-env */
     const char **preloads;  /* NAME=PATH */
+    /* --profile=guest|flamegraph[,PATH[,INTERVAL]] */
+    bool profile;
+    wisp_profile_format profile_format;
+    char profile_path[1024];
+    uint64_t profile_interval_ns;
 };
+
+/* --profile's value: the kind (guest, Wasmtime's name for the Firefox
+ * Profiler file, or flamegraph), then optionally the output path and the
+ * sampling interval (default 10ms, as Wasmtime's). */
+static bool profile_option(struct run_options *o, const char *v, char *why, size_t size)
+{
+    char kind[32];
+    size_t n = strcspn(v, ",");
+    snprintf(kind, sizeof kind, "%.*s", (int)(n < sizeof kind ? n : sizeof kind - 1), v);
+    if (strcmp(kind, "guest") == 0) {
+        o->profile_format = WISP_PROFILE_FIREFOX;
+        snprintf(o->profile_path, sizeof o->profile_path, "wisp-guest-profile.json");
+    } else if (strcmp(kind, "flamegraph") == 0) {
+        o->profile_format = WISP_PROFILE_FLAMEGRAPH;
+        snprintf(o->profile_path, sizeof o->profile_path, "wisp-flamegraph.svg");
+    } else {
+        return snprintf(why, size, "--profile=%s: expected guest[,PATH[,INTERVAL]] or "
+                        "flamegraph[,PATH[,INTERVAL]]", v), false;
+    }
+    o->profile = true;
+    o->profile_interval_ns = 10000000u;
+    if (!v[n])
+        return true;
+    const char *path = v + n + 1, *comma = strrchr(path, ',');
+    uint64_t ns;
+    /* A last field that reads as a duration is the interval (a path may
+     * hold commas). */
+    if (comma && parse_duration(comma + 1, &ns)) {
+        o->profile_interval_ns = ns;
+    } else if (comma && comma[1] && isdigit((unsigned char)comma[1])) {
+        return snprintf(why, size, "--profile: '%s' is not an interval such as 10ms or 500us", comma + 1), false;
+    } else {
+        comma = path + strlen(path);
+    }
+    if (comma > path) {
+        if ((size_t)(comma - path) >= sizeof o->profile_path)
+            return snprintf(why, size, "--profile: the path is too long"), false;
+        snprintf(o->profile_path, sizeof o->profile_path, "%.*s", (int)(comma - path), path);
+    }
+    return true;
+}
 
 /* One -S KEY[=VALUE]; false with *why set when it is not understood. */
 static bool wasi_option(struct run_options *o, wisp_wasi_config *cfg, char *item, char *why, size_t size)
@@ -466,6 +512,11 @@ static int parse_run_options(int argc, char **argv, struct run_options *o, wisp_
                 USAGE("%s", "--tcplisten needs ADDR:PORT");
             if (!add_tcplisten(cfg, v))
                 return -1;
+        } else if (VALUE("--profile")) {
+            if (missing)
+                USAGE("%s", "--profile needs guest or flamegraph");
+            if (!profile_option(o, v, why, sizeof why))
+                USAGE("%s", why);
         } else if (VALUE("--preload")) {
             if (missing || !strchr(v, '=') || v[0] == '=')
                 USAGE("%s needs NAME=PATH", "--preload");
@@ -617,6 +668,8 @@ int cmd_run(int argc, char **argv)
     wisp_config *config = wisp_config_new();
     wasm_options_configure(&o.limits, config);
     codegen_options_configure(&o.codegen, config);
+    if (o.profile)
+        wisp_config_interruptible(config, true);
     wisp_engine *engine = wisp_engine_new_with_config(config);
     wisp_error err;
     wisp_module *m = load_module(engine, file, o.allow_precompiled, &err);
@@ -638,6 +691,10 @@ int cmd_run(int argc, char **argv)
     } else if (!(ready = wisp_store_add_wasi(store, cfg, &err))) {
         status = run_failure(store, &err, file);
     }
+    if (ready && o.profile && !(ready = wisp_store_profile_start(store, o.profile_interval_ns, &err))) {
+        fprintf(stderr, "wisp: run: --profile: %s\n", err.message);
+        status = 1;
+    }
     for (int k = 0; ready && k < o.npreloads; k++)
         ready = preload(engine, store, o.preloads[k], &preloaded[k], &status);
     if (ready) {
@@ -645,6 +702,13 @@ int cmd_run(int argc, char **argv)
         status = inst ? run_invoke(store, m, inst, file, o.invoke ? o.invoke : "_start", o.invoke != NULL,
                                    argc - i, argv + i)
                       : run_failure(store, &err, file);
+    }
+    /* The profile covers the run whatever its end: a result, a trap or an
+     * exit. */
+    if (ready && o.profile && !wisp_store_profile_write(store, o.profile_format, o.profile_path, &err)) {
+        fprintf(stderr, "wisp: run: --profile: %s\n", err.message);
+        if (status == 0)
+            status = 1;
     }
     wisp_store_free(store);
     for (int k = 0; k < o.npreloads; k++)

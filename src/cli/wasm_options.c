@@ -48,8 +48,7 @@ static bool parse_count(const char *s, uint64_t *out)
     return !strpbrk(s, "KMGTkmgt") && parse_size(s, out);
 }
 
-/* A duration: a number with a unit (ns, us, ms, s, m, h), or plain seconds. */
-static bool parse_duration(const char *s, uint64_t *ns)
+bool parse_duration(const char *s, uint64_t *ns)
 {
     if (!isdigit((unsigned char)s[0]))
         return false;

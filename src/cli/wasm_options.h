@@ -20,6 +20,9 @@ bool wasm_options_parse(struct wasm_options *o, const char *list, char *why, siz
 /* What the engine needs for these options (fuel and interrupts are
  * compiled in). */
 void wasm_options_configure(const struct wasm_options *o, wisp_config *config);
+/* A duration: a number with a unit (ns, us, ms, s, m, h), or plain
+ * seconds; above zero. */
+bool parse_duration(const char *s, uint64_t *ns);
 /* Set the limits on a new store. */
 bool wasm_options_apply(const struct wasm_options *o, wisp_store *store, wisp_error *err);
 

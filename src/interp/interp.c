@@ -199,6 +199,32 @@ static __attribute__((noinline)) bool lower_on_call(struct rt_store *s, struct r
     return false;
 }
 
+void rt_interp_trace(struct rt_store *s, uint32_t depth)
+{
+    const struct frame *frames = s->exec.frames;
+    for (uint32_t k = depth; k-- > 0 && s->ntrace < RT_TRACE_MAX;) {
+        /* An entry record (it returns to halt) stands for no caller. */
+        if (frames[k].ip == (const code_t *)s->exec.halt)
+            continue;
+        VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+        s->trace[s->ntrace++] = (struct rt_trace_frame){frames[k].func,
+                                                        rt_code_offset(frames[k].func->code, frames[k].ip - 1)};
+    }
+}
+
+/* The profiler's sample at a check point: func at ip, then the frames
+ * below (depth records in use). Out of line: it is rare. */
+static __attribute__((noinline, cold)) void sample(struct rt_store *s, struct rt_func *func, const code_t *ip,
+                                                    uint32_t depth)
+{
+    s->sample_due = false;
+    size_t base = s->ntrace;
+    VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+    s->trace[s->ntrace++] = (struct rt_trace_frame){func, rt_code_offset(func->code, ip)};
+    rt_interp_trace(s, depth);
+    rt_profile_take(s, base);
+}
+
 /* Runs f, whose arguments are in fp, until it returns (true) or traps
  * (false, with s->trap and the backtrace set). With word_out set, only
  * reports the handler word for xop `query` instead. */
@@ -636,6 +662,8 @@ dispatch:
         if (UNLIKELY(left < 0 || atomic_load_explicit(&s->interrupt, memory_order_relaxed))) {
             if (!rt_check_slow(s, ip[1]))
                 goto check_trap;
+            if (s->sample_due)
+                sample(s, func, ip, (uint32_t)(frp - frames));
             NEXT(2);
         }
         s->fuel = left;

@@ -9,14 +9,16 @@
 
 #include "runtime/runtime.h"
 
-/* Values of rt_store.interrupt: who asked. */
-enum { INTERRUPT_NONE, INTERRUPT_HOST, INTERRUPT_TIMEOUT };
-
 bool rt_check_slow(struct rt_store *s, uint32_t cost)
 {
-    uint32_t why = atomic_exchange_explicit(&s->interrupt, INTERRUPT_NONE, memory_order_relaxed);
-    if (why != INTERRUPT_NONE) {
-        s->interrupted_by_timeout = why == INTERRUPT_TIMEOUT;
+    uint32_t why = atomic_exchange_explicit(&s->interrupt, RT_INTERRUPT_NONE, memory_order_relaxed);
+    if (why == RT_INTERRUPT_SAMPLE) {
+        /* The profiler's: the check point takes a sample and goes on. */
+        s->sample_due = true;
+        why = RT_INTERRUPT_NONE;
+    }
+    if (why != RT_INTERRUPT_NONE) {
+        s->interrupted_by_timeout = why == RT_INTERRUPT_TIMEOUT;
         s->trap = TRAP_INTERRUPT;
         return false;
     }
@@ -47,7 +49,7 @@ bool rt_charge_bulk(struct rt_store *s, uint64_t bytes)
 
 void rt_interrupt(struct rt_store *s)
 {
-    atomic_store_explicit(&s->interrupt, INTERRUPT_HOST, memory_order_relaxed);
+    atomic_store_explicit(&s->interrupt, RT_INTERRUPT_HOST, memory_order_relaxed);
 }
 
 /* One thread per store that has a timeout, started on the first call that
@@ -73,7 +75,7 @@ static void *watchdog_main(void *arg)
         }
         int rc = pthread_cond_timedwait(&w->wake, &w->lock, &w->deadline);
         if (rc == ETIMEDOUT && w->armed) {
-            atomic_store_explicit(&w->store->interrupt, INTERRUPT_TIMEOUT, memory_order_relaxed);
+            atomic_store_explicit(&w->store->interrupt, RT_INTERRUPT_TIMEOUT, memory_order_relaxed);
             w->armed = false;
             w->fired = true;
         }
@@ -129,8 +131,8 @@ void rt_timeout_disarm(struct rt_store *s)
     /* A deadline that passed as the call was returning must not interrupt
      * the next call. */
     if (w->fired) {
-        uint32_t expected = INTERRUPT_TIMEOUT;
-        atomic_compare_exchange_strong(&s->interrupt, &expected, INTERRUPT_NONE);
+        uint32_t expected = RT_INTERRUPT_TIMEOUT;
+        atomic_compare_exchange_strong(&s->interrupt, &expected, RT_INTERRUPT_NONE);
         w->fired = false;
     }
     pthread_mutex_unlock(&w->lock);

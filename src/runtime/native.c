@@ -262,20 +262,26 @@ static _Noreturn void leave(struct rt_store *s)
     longjmp(*(jmp_buf *)s->native_jmp, 1);
 }
 
-/* The trapping function is known by index; when it was inlined into
- * another, the function whose code is running comes next. */
-static _Noreturn void trap_in(struct rt_instance *inst, uint32_t func, uint32_t offset, void *frame,
-                              uintptr_t pc)
+/* Append the wasm stack at a point in native code: the function known by
+ * index (when it was inlined into another, the function whose code is
+ * running, at pc, comes next), then the frames above. */
+static void trace_here(struct rt_instance *inst, uint32_t func, uint32_t offset, void *frame, uintptr_t pc)
 {
     struct rt_store *s = inst->store;
-    s->ntrace = 0;
     struct rt_func *f = inst->funcs[func];
     add_frame(s, f, offset);
     struct rt_func *running = func_at(pc - 1);
     if (running && running != f)
         add_frame(s, running, UINT32_MAX);
     walk(s, frame);
-    leave(s);
+}
+
+static _Noreturn void trap_in(struct rt_instance *inst, uint32_t func, uint32_t offset, void *frame,
+                              uintptr_t pc)
+{
+    inst->store->ntrace = 0;
+    trace_here(inst, func, offset, frame, pc);
+    leave(inst->store);
 }
 
 static void helper_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, uint32_t offset, void *frame)
@@ -290,8 +296,18 @@ static void helper_trap(struct rt_instance *inst, uint32_t func, uint32_t kind, 
 /* A check point whose fast path failed: an interrupt, or fuel below cost. */
 static void helper_check(struct rt_instance *inst, uint32_t func, uint32_t cost, uint32_t offset, void *frame)
 {
-    if (!rt_check_slow(inst->store, cost))
+    struct rt_store *s = inst->store;
+    if (!rt_check_slow(s, cost))
         trap_in(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
+    if (s->sample_due) {
+        /* The profiler's sample: this stack, then the interpreter's frames
+         * below the native code. */
+        s->sample_due = false;
+        size_t base = s->ntrace;
+        trace_here(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
+        rt_interp_trace(s, s->exec.depth);
+        rt_profile_take(s, base);
+    }
 }
 
 /* A call from native code to a function without native code: a host

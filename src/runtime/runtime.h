@@ -213,7 +213,9 @@ struct rt_store {
     void *lowering;            /* lower.c's compiler, kept for its scratch buffers */
     bool fuel_enabled;         /* fuel runs out; otherwise fuel stays huge */
     int64_t fuel;              /* left; a check point that would make it negative traps */
-    _Atomic uint32_t interrupt; /* set from any thread or signal handler */
+    _Atomic uint32_t interrupt; /* RT_INTERRUPT_*: set from any thread or signal handler */
+    bool sample_due;           /* a check point saw RT_INTERRUPT_SAMPLE: take a sample there */
+    struct rt_profile *profile; /* the guest profiler (profile.c), or NULL */
     uint64_t timeout_ns;       /* per outermost call; 0 = none */
     struct rt_watchdog *watchdog; /* the timeout's thread, started on first use */
     bool interrupted_by_timeout;  /* the last TRAP_INTERRUPT came from the timeout */
@@ -345,6 +347,24 @@ bool rt_charge_bulk(struct rt_store *s, uint64_t bytes);
 /* Ask running code to stop at its next check point: any thread, or a
  * signal handler. Stays pending until a check point sees it. */
 void rt_interrupt(struct rt_store *s);
+/* Values of rt_store.interrupt: who asked. A sample request never
+ * replaces another value, and another replaces it. */
+enum { RT_INTERRUPT_NONE, RT_INTERRUPT_HOST, RT_INTERRUPT_TIMEOUT, RT_INTERRUPT_SAMPLE };
+
+/* The guest profiler (profile.c). rt_profile_start starts a thread that
+ * asks for a sample every interval through the interrupt word (so it
+ * needs code compiled with check points); the check point that sees it
+ * puts the wasm stack in s->trace from index base on and calls
+ * rt_profile_take, which records it and truncates the trace back to
+ * base. rt_profile_stop ends the sampling; the samples stay until
+ * rt_profile_free (also called when the store is freed). */
+bool rt_profile_start(struct rt_store *s, uint64_t interval_ns);
+void rt_profile_stop(struct rt_store *s);
+void rt_profile_take(struct rt_store *s, size_t base);
+void rt_profile_free(struct rt_store *s);
+/* Append the interpreter's frames below `depth` frame records (innermost
+ * first, callers only) to s->trace (interp.c). */
+void rt_interp_trace(struct rt_store *s, uint32_t depth);
 /* Around each outermost call: arm and disarm the timeout's watchdog. Arming
  * fails only when its thread cannot be started. */
 bool rt_timeout_arm(struct rt_store *s);

@@ -116,6 +116,7 @@ void rt_store_free(struct rt_store *s)
         return;
     struct store_impl *si = impl(s);
     rt_watchdog_free(s);
+    rt_profile_free(s);
     rt_lowering_free(s);
     /* Compiled code first, while every object it might look at still exists. */
     for (uint32_t i = 0; i < s->nobjects; i++)

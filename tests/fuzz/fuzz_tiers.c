@@ -36,6 +36,10 @@
  * with the module header "\0asm\1\0\0\0" is always taken as a module
  * (so a seed can keep a module made by an earlier version of the
  * generator), and one that does not validate is skipped, not reported.
+ * The arguments of the calls come from a hash of the input; a module may
+ * fix them with a custom section "fuzz_tiers.seed" holding the 8-byte
+ * hash (little-endian) of the generator input it was made from, so that it
+ * runs with the same arguments as that input did.
  *
  * The compiled tier runs with guard regions (signals-based traps: an access
  * out of bounds faults) for three inputs in four and with explicit bounds
@@ -587,6 +591,43 @@ static void run_module(struct run *r, uint64_t seed)
     }
 }
 
+/* The value of a custom section "fuzz_tiers.seed" of 8 bytes in a module,
+ * if there is one. */
+static uint64_t leb_u(const uint8_t *p, size_t size, size_t *pos, bool *ok)
+{
+    uint64_t v = 0;
+    for (int shift = 0; *pos < size && shift < 64; shift += 7) {
+        uint8_t b = p[(*pos)++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    *ok = false;
+    return 0;
+}
+static bool module_seed(const uint8_t *p, size_t size, uint64_t *seed)
+{
+    static const char name[] = "fuzz_tiers.seed";
+    bool ok = true;
+    for (size_t pos = 8; pos < size && ok;) {
+        uint8_t id = p[pos++];
+        uint64_t len = leb_u(p, size, &pos, &ok);
+        if (!ok || len > size - pos)
+            return false;
+        size_t end = pos + (size_t)len;
+        if (id == 0) {
+            size_t q = pos;
+            uint64_t nlen = leb_u(p, end, &q, &ok);
+            if (ok && nlen == sizeof name - 1 && end - q >= nlen + 8 && memcmp(p + q, name, nlen) == 0) {
+                memcpy(seed, p + q + nlen, 8); /* little-endian hosts only, as wisp itself */
+                return true;
+            }
+        }
+        pos = end;
+    }
+    return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     init();
@@ -604,7 +645,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t seed = 0xcbf29ce484222325ull; /* FNV-1a of the input: the arguments */
     for (size_t i = 0; i < size; i++)
         seed = (seed ^ data[i]) * 0x100000001b3ull;
-    r.checks = force_checks >= 0 ? force_checks == 1 : (seed >> 62) == 0;
+    if (r.raw)
+        module_seed(data, size, &seed);
+    r.checks = force_checks >= 0 ? force_checks == 1 : (seed & 3) == 0;
     run_module(&r, seed);
     finish(&r);
     if (++n_modules >= 256 && !(n_modules & (n_modules - 1)))

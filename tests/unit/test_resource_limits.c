@@ -3,6 +3,7 @@
  * timeouts, memory and table limits on growth and at instantiation, and the
  * two stack limits (call depth and wasm stack bytes). */
 #include <pthread.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,6 +169,11 @@ static void test_fuel(void)
     CHECK("interrupt: reports no effect without interruptible", !wisp_store_interrupt(p));
     CHECK("timeout: refused without interruptible",
           !wisp_store_set_timeout(p, 1000000, &err) && err.kind == WISP_ERR_UNSUPPORTED);
+    CHECK("profile: refused without interruptible",
+          !wisp_store_profile_start(p, 1000000, &err) && err.kind == WISP_ERR_UNSUPPORTED);
+    CHECK("profile: nothing to write when not started",
+          !wisp_store_profile_write(p, WISP_PROFILE_FIREFOX, "/dev/null", &err) &&
+              err.kind == WISP_ERR_UNSUPPORTED);
     wisp_store_free(p);
     wisp_engine_free(plain);
     wisp_module_free(m);
@@ -246,6 +252,33 @@ static void test_interrupts(void)
         call1(s, inst, "count", 100, &r, &err);
     CHECK("timeout: many short calls are not interrupted", call1(s, inst, "count", 7, &r, &err) && r == 7);
     CHECK("timeout: off again", wisp_store_set_timeout(s, 0, &err));
+
+    /* The guest profiler shares the interrupt word: sampling every 100 µs
+     * must neither lose an interrupt nor stop a call by itself. */
+    CHECK("profile: start", wisp_store_profile_start(s, 100000, &err));
+    CHECK("profile: only once", !wisp_store_profile_start(s, 100000, &err));
+    bool all = true;
+    for (int i = 0; i < 20; i++)
+        all = all && call1(s, inst, "count", 200000, &r, &err) && r == 200000;
+    CHECK("profile: sampled calls run to their end", all);
+    wisp_store_interrupt(s);
+    CHECK("profile: an interrupt still stops the next call",
+          !call1(s, inst, "count", 5, &r, &err) && strcmp(err.message, "interrupt") == 0);
+    char path[] = "/tmp/wisp-profile-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK("profile: written", fd >= 0 && wisp_store_profile_write(s, WISP_PROFILE_FIREFOX, path, &err));
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    char text[4096] = "";
+    size_t got = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[got] = 0;
+    CHECK("profile: a Firefox Profiler file with samples",
+          strstr(text, "\"samples\":{\"schema\"") && !strstr(text, "\"data\":[]},\"frameTable\""));
+    if (f)
+        fclose(f);
+    unlink(path);
+    CHECK("profile: the SVG to a directory that does not exist is an error",
+          !wisp_store_profile_write(s, WISP_PROFILE_FLAMEGRAPH, "/nonexistent/x.svg", &err) &&
+              err.kind == WISP_ERR_IO);
     wisp_store_free(s);
     wisp_module_free(m);
     wisp_engine_free(e);
