@@ -1,6 +1,8 @@
 /* Module validation (spec section 3.4): every index in range, limits, the
  * start function, unique export names, constant expressions and segments,
  * then each function body through code.c. Entry point: module_validate. */
+#include <pthread.h>
+
 #include "valid/valid.h"
 
 #include <stdlib.h>
@@ -291,13 +293,71 @@ static bool check_exports(struct validator *v)
 
 /* ---- The module --------------------------------------------------------- */
 
+/* Function bodies of a large module are checked on two threads, split
+ * where half the code bytes lie on each side; each thread has its own
+ * stacks and error, and writes only its own functions' max_stack. The
+ * error reported is the first function's that fails, as when checked in
+ * order: the first half's if it fails, else the second's. */
+#define PARALLEL_CODE_BYTES (1u << 20)
+
+struct code_range {
+    struct validator v;
+    uint32_t from, to;
+    bool ok;
+    struct wisp_error err;
+};
+
+static void *check_range(void *arg)
+{
+    struct code_range *r = arg;
+    r->ok = true;
+    for (uint32_t i = r->from; r->ok && i < r->to; i++)
+        r->ok = validate_code(&r->v, i);
+    return NULL;
+}
+
 static bool check_codes(struct validator *v)
 {
-    uint32_t ndefined = v->m->nfuncs - v->m->nfunc_imports;
+    const struct module *m = v->m;
+    uint32_t ndefined = m->nfuncs - m->nfunc_imports, half = ndefined;
+    uint64_t total = 0, sum = 0;
     for (uint32_t i = 0; i < ndefined; i++)
-        if (!validate_code(v, i))
-            return false;
-    return true;
+        total += m->codes[i].body_len;
+    if (total >= PARALLEL_CODE_BYTES && ndefined >= 2)
+        for (half = 0; half < ndefined - 1 && sum < total / 2; half++)
+            sum += m->codes[half].body_len;
+    struct code_range *second = NULL;
+    pthread_t t;
+    if (half < ndefined) {
+        second = xcalloc(1, sizeof *second);
+        second->v = *v;
+        /* Its own stacks (validator_free_stacks empties the copy's fields). */
+        second->v.vals = NULL, second->v.ctrls = NULL, second->v.scratch = NULL;
+        second->v.local_types = NULL, second->v.group_ends = NULL;
+        second->v.nvals = second->v.vals_cap = second->v.nctrls = second->v.ctrls_cap = 0;
+        second->v.scratch_cap = second->v.local_types_cap = second->v.group_ends_cap = second->v.nflat = 0;
+        second->v.err = &second->err;
+        second->from = half;
+        second->to = ndefined;
+        if (pthread_create(&t, NULL, check_range, second) != 0) {
+            free(second);
+            second = NULL;
+            half = ndefined; /* no thread: all of it here */
+        }
+    }
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < half; i++)
+        ok = validate_code(v, i);
+    if (second) {
+        pthread_join(t, NULL);
+        if (ok && !second->ok) {
+            *v->err = second->err;
+            ok = false;
+        }
+        validator_free_stacks(&second->v);
+        free(second);
+    }
+    return ok;
 }
 
 bool module_validate(struct module *m, struct wisp_error *err)
