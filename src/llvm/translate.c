@@ -1762,6 +1762,58 @@ static LLVMValueRef ptr_table(struct tr *t, const char *name, const LLVMValueRef
     return g;
 }
 
+/* The x86 back end folds a load that is an operand of a select into the
+ * select itself, volatile or not: into a conditional move, which its cmov
+ * conversion then turns into a branch around the load, or on AVX-512 into
+ * a masked move, whose masked-off lanes do not fault. Either way an
+ * out-of-bounds wasm load on the arm not taken no longer traps (found by
+ * fuzz_tiers: seed oob_load_under_select). So after optimization, a wasm
+ * load (volatile: guarded memories only) that a select takes, directly or
+ * through one cast, reaches it through an empty asm that returns it in a
+ * register: the load then happens, unconditionally, and the select moves
+ * registers. Only such selects pay (an asm on every load cost 30-170% on
+ * the bench kernels). */
+static LLVMValueRef via_register(LLVMBuilderRef b, LLVMValueRef v, const char *fp_constraint)
+{
+    LLVMTypeRef type = LLVMTypeOf(v);
+    LLVMTypeKind k = LLVMGetTypeKind(type);
+    const char *cons = k == LLVMIntegerTypeKind || k == LLVMPointerTypeKind ? "=r,0" : fp_constraint;
+    LLVMTypeRef fty = LLVMFunctionType(type, &type, 1, 0);
+    LLVMValueRef asm_ = LLVMGetInlineAsm(fty, "", 0, cons, strlen(cons), 0, 0, LLVMInlineAsmDialectATT, 0);
+    return LLVMBuildCall2(b, fty, asm_, &v, 1, "");
+}
+
+static bool is_wasm_load(LLVMValueRef v)
+{
+    return v && LLVMIsALoadInst(v) && LLVMGetVolatile(v);
+}
+
+void tr_protect_selects(LLVMModuleRef mod, const char *fp_constraint)
+{
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+            for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
+                if (!LLVMIsASelectInst(in))
+                    continue;
+                for (unsigned op = 1; op <= 2; op++) {
+                    LLVMValueRef v = LLVMGetOperand(in, op), load = v;
+                    if (LLVMIsACastInst(v))
+                        load = LLVMGetOperand(v, 0);
+                    if (!is_wasm_load(load) || LLVMGetTypeKind(LLVMTypeOf(load)) == LLVMVectorTypeKind)
+                        continue;
+                    /* Right after the load, and every use of it through
+                     * the register. */
+                    LLVMValueRef next = LLVMGetNextInstruction(load);
+                    LLVMPositionBuilderBefore(b, next);
+                    LLVMValueRef r = via_register(b, load, fp_constraint);
+                    LLVMReplaceAllUsesWith(load, r);
+                    LLVMSetOperand(r, 0, load);
+                }
+            }
+    LLVMDisposeBuilder(b);
+}
+
 bool tr_check_optimized(LLVMModuleRef mod, struct wisp_error *err)
 {
     for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))

@@ -47,6 +47,9 @@ struct tr_options {
 LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct tr_options *opt,
                         struct wisp_error *err);
 
+/* After optimization: a wasm load that a select takes reaches it through
+ * an empty asm (the x86 back end would make the load conditional). */
+void tr_protect_selects(LLVMModuleRef mod, const char *fp_constraint);
 /* After optimization: every copy made for recursion unrolling must have
  * been inlined (the runtime knows only f<i>'s code ranges). */
 bool tr_check_optimized(LLVMModuleRef mod, struct wisp_error *err);

@@ -143,3 +143,41 @@
     (i64.reinterpret_f64 (f64.sub (f64.load (i32.const 16)) (f64.const 0)))))
 (assert_return (invoke "forwarded") (i32.const 0x7fe00000))
 (assert_return (invoke "forwarded64") (i64.const 0x7ffc000000000000))
+
+;; The compiled tier with guard regions skips an out-of-bounds load whose
+;; value only one arm of a select (or of an if/else) uses: the load is
+;; volatile, but LLVM's x86 back end folds it into the conditional move
+;; (CMOV32rm/CMOV64rm, which the x86 cmov-conversion pass then turns into a
+;; branch around the load) or, for f32/f64 on AVX-512, into a masked move
+;; (vmovss mem, %xmm0{%k1}), whose masked-off lanes suppress the fault.
+;; The interpreter (and the compiled tier with explicit checks) traps.
+;; Found by fuzz_tiers (seed oob_load_under_select).
+(module
+  (memory 1)
+  (func (export "i32") (param i32) (result i32)
+    (select (i32.const 5) (i32.load (i32.const 0x20000)) (local.get 0)))
+  (func (export "i32_first") (param i32) (result i32)
+    (select (i32.load (i32.const 0x20000)) (i32.const 5) (local.get 0)))
+  (func (export "i64") (param i32) (result i64)
+    (select (i64.const 5) (i64.load (i32.const 0x20000)) (local.get 0)))
+  (func (export "f32") (param i32) (result f32)
+    (select (f32.const 1) (f32.load (i32.const 0x20000)) (local.get 0)))
+  (func (export "f64") (param i32) (result f64)
+    (select (f64.const 5) (f64.load (i32.const 0x20000)) (local.get 0)))
+  (func (export "if_else") (param i32) (result i32) (local i32)
+    (local.set 1 (i32.load (i32.const 0x20000)))
+    (if (result i32) (local.get 0) (then (i32.const 5)) (else (local.get 1))))
+  ;; as the fuzzer found it: the f32 is truncated, and a constant select drops it
+  (func (export "found") (param i32) (result i64)
+    (select (i64.const -32768)
+            (i64.trunc_f32_s (select (f32.ceil (f32.const 1))
+                                     (f32.load offset=55 (i32.const 0xffff8000))
+                                     (local.get 0)))
+            (i32.const 1905022047))))
+(assert_trap (invoke "i32" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "i32_first" (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "i64" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "f32" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "f64" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "if_else" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "found" (i32.const 0xe7c23d62)) "out of bounds memory access")
