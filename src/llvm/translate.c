@@ -1800,8 +1800,16 @@ void tr_protect_selects(LLVMModuleRef mod, const char *fp_constraint)
                     LLVMValueRef v = LLVMGetOperand(in, op), load = v;
                     if (LLVMIsACastInst(v))
                         load = LLVMGetOperand(v, 0);
-                    if (!is_wasm_load(load) || LLVMGetTypeKind(LLVMTypeOf(load)) == LLVMVectorTypeKind)
+                    if (!is_wasm_load(load))
                         continue;
+                    LLVMTypeRef lt = LLVMTypeOf(load);
+                    if (LLVMGetTypeKind(lt) == LLVMVectorTypeKind) {
+                        LLVMTypeRef el = LLVMGetElementType(lt);
+                        unsigned bits = LLVMGetTypeKind(el) == LLVMIntegerTypeKind ? LLVMGetIntTypeWidth(el)
+                                        : LLVMGetTypeKind(el) == LLVMFloatTypeKind ? 32 : 64;
+                        if (LLVMGetVectorSize(lt) * bits != 128)
+                            continue; /* narrow SIMD loads are extended before any select */
+                    }
                     /* Right after the load, and every use of it through
                      * the register. */
                     LLVMValueRef next = LLVMGetNextInstruction(load);

@@ -181,3 +181,13 @@
 (assert_trap (invoke "f64" (i32.const 1)) "out of bounds memory access")
 (assert_trap (invoke "if_else" (i32.const 1)) "out of bounds memory access")
 (assert_trap (invoke "found" (i32.const 0xe7c23d62)) "out of bounds memory access")
+
+;; The same for a v128 load under a select.
+(module
+  (memory 1)
+  (func (export "v128") (param i32) (result i32)
+    (i32x4.extract_lane 0 (select (v128.const i32x4 1 2 3 4) (v128.load (i32.const 0x20000)) (local.get 0))))
+  (func (export "v128_first") (param i32) (result i32)
+    (i32x4.extract_lane 0 (select (v128.load (i32.const 0x20000)) (v128.const i32x4 1 2 3 4) (local.get 0)))))
+(assert_trap (invoke "v128" (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "v128_first" (i32.const 0)) "out of bounds memory access")
