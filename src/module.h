@@ -29,6 +29,12 @@ struct name {
     uint32_t len; /* length in bytes, excluding the terminator */
 };
 
+/* Whether n spells the C string s. */
+static inline bool name_equals(const struct name *n, const char *s)
+{
+    return strlen(s) == n->len && memcmp(s, n->str, n->len) == 0;
+}
+
 struct functype {
     uint32_t nparams, nresults;
     valtype_t *types; /* nparams params followed by nresults results */

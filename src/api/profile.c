@@ -1,6 +1,7 @@
 /* The guest profiler's API (wisp_store_profile_*) and its two outputs: a
  * Firefox Profiler file and an SVG flame graph. The sampling itself is
  * src/runtime/profile.c. */
+#define _GNU_SOURCE /* qsort_r */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,11 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
-static const struct rt_profile_node *sort_nodes;
-static int by_func(const void *a, const void *b)
+/* Node indices by function (nodes: the profile's nodes). */
+static int by_func(const void *a, const void *b, void *nodes)
 {
-    uintptr_t x = (uintptr_t)sort_nodes[*(const uint32_t *)a].func, y = (uintptr_t)sort_nodes[*(const uint32_t *)b].func;
+    const struct rt_profile_node *n = nodes;
+    uintptr_t x = (uintptr_t)n[*(const uint32_t *)a].func, y = (uintptr_t)n[*(const uint32_t *)b].func;
     return x < y ? -1 : x > y;
 }
 
@@ -102,8 +104,7 @@ static void write_firefox(FILE *f, const struct rt_profile_data *d, char **names
     uint32_t *frame_node = xcalloc(n, sizeof *frame_node);
     for (uint32_t i = 0; i < d->nnodes; i++)
         order[i] = i;
-    sort_nodes = d->nodes;
-    qsort(order, d->nnodes, sizeof *order, by_func);
+    qsort_r(order, d->nnodes, sizeof *order, by_func, (void *)d->nodes);
     for (uint32_t i = 0; i < d->nnodes; i++) {
         if (i == 0 || d->nodes[order[i]].func != d->nodes[order[i - 1]].func)
             frame_node[nframes++] = order[i];
@@ -165,10 +166,11 @@ struct fg {
     double scale;            /* pixels per sample */
 };
 
-static const char *const *sort_names;
-static int by_name(const void *a, const void *b)
+/* Node indices by function name (names: one per node). */
+static int by_name(const void *a, const void *b, void *names)
 {
-    return strcmp(sort_names[*(const uint32_t *)a], sort_names[*(const uint32_t *)b]);
+    char *const *n = names;
+    return strcmp(n[*(const uint32_t *)a], n[*(const uint32_t *)b]);
 }
 
 /* A warm colour from the name, so a function keeps its colour. */
@@ -243,11 +245,10 @@ static void write_flamegraph(FILE *f, const struct rt_profile_data *d, char **na
     for (uint32_t i = 0; i < d->nsamples; i++)
         for (uint32_t k = d->samples[i].node; k != RT_PROFILE_ROOT; k = d->nodes[k].parent)
             g.count[k]++;
-    sort_names = (const char *const *)names;
-    qsort(g.roots, g.roots_n, sizeof *g.roots, by_name);
+    qsort_r(g.roots, g.roots_n, sizeof *g.roots, by_name, names);
     for (uint32_t i = 0; i < d->nnodes; i++)
         if (g.nkids[i])
-            qsort(g.kids[i], g.nkids[i], sizeof *g.kids[i], by_name);
+            qsort_r(g.kids[i], g.nkids[i], sizeof *g.kids[i], by_name, names);
     g.depth += 1; /* a row for "all" */
     g.scale = g.total ? (FG_WIDTH - 20) / g.total : 0;
     double height = FG_TOP + g.depth * FG_ROW + 30;

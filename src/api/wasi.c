@@ -226,16 +226,12 @@ static void api_wasi_free(struct api_wasi *w)
 
 /* Define the WASI function `name` in store s as a host function that hands
  * the raw wasm arguments to its generated glue (rt_define_lazily). */
-static bool same(const char *a, const struct name *b)
-{
-    return strlen(a) == b->len && memcmp(a, b->str, b->len) == 0;
-}
-
 static bool define_wasi(struct rt_store *s, void *env, const struct name *module, const struct name *name)
 {
     struct api_wasi *w = env;
     uint32_t i = 0;
-    while (i < WASI_IMPORT_COUNT && !(same(wasi_import_table[i].name, name) && same(wasi_import_table[i].module, module)))
+    while (i < WASI_IMPORT_COUNT &&
+           !(name_equals(name, wasi_import_table[i].name) && name_equals(module, wasi_import_table[i].module)))
         i++;
     if (i == WASI_IMPORT_COUNT)
         return false;

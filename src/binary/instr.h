@@ -84,6 +84,12 @@ struct reader {
     const uint8_t *p, *end;
 };
 
+/* A reader over the body of one function of m. */
+static inline struct reader body_reader(const struct module *m, const struct code *code)
+{
+    return (struct reader){m->bytes, m->bytes + code->body_offset, m->bytes + code->body_offset + code->body_len};
+}
+
 /* Read the instruction at r->p and advance. On malformed input returns false
  * with a WISP_ERR_MALFORMED error carrying the byte offset. */
 bool read_instr(struct reader *r, struct instr *in, struct wisp_error *err);

@@ -1011,8 +1011,7 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
     VEC_GROW(c->ctls, c->nctls, c->ctls_cap);
     c->ctls[c->nctls++] = (struct ctl){.kind = OP_COUNT, .results = functype_results(t), .nresults = t->nresults};
 
-    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
-    r.end = r.p + code->body_len;
+    struct reader r = body_reader(m, code);
     c->cost_word = NONE32;
     c->cost = 0;
     c->cur_offset = code->body_offset;

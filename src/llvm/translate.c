@@ -1565,8 +1565,7 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
     VEC_GROW(t->ctls, t->nctls, t->ctls_cap);
     t->ctls[t->nctls++] = (struct ctl){.kind = OP_COUNT, .results = functype_results(ft), .nresults = ft->nresults};
 
-    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
-    r.end = r.p + code->body_len;
+    struct reader r = body_reader(m, code);
     bool ok = true;
     while (ok && r.p < r.end && t->nctls > 0) {
         struct instr in;
@@ -1621,8 +1620,7 @@ static uint32_t unroll_depth(struct tr *t, uint32_t fidx)
     const struct code *code = &m->codes[fidx - m->nfunc_imports];
     if (code->body_len > UNROLL_BUDGET / 2)
         return 0;
-    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
-    r.end = r.p + code->body_len;
+    struct reader r = body_reader(m, code);
     uint64_t calls = 0;
     struct wisp_error ignored = {0};
     while (r.p < r.end) {

@@ -479,8 +479,7 @@ static uint32_t *find_def(struct store_impl *si, const struct import *im)
     if (slot && *slot)
         return slot;
     for (uint32_t i = 0; i < si->nlazy; i++)
-        if (strlen(si->lazy[i].module) == im->module.len &&
-            memcmp(si->lazy[i].module, im->module.str, im->module.len) == 0 &&
+        if (name_equals(&im->module, si->lazy[i].module) &&
             si->lazy[i].fn(&si->pub, si->lazy[i].env, &im->module, &im->field))
             return def_slot(si, im->module.str, im->module.len, im->field.str, im->field.len);
     return slot;

@@ -200,9 +200,9 @@ static void log_job(const struct job *j, const struct timespec *t0, bool ok, con
         return;
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
     if (j->fill) {
-        fprintf(stderr, "wisp: tier-up: the whole module for the cache in %.1f ms%s%s\n",
-                (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
+        fprintf(stderr, "wisp: tier-up: the whole module for the cache in %.1f ms%s%s\n", ms,
                 ok ? "" : ", failed: ", ok ? "" : err->message);
         return;
     }
@@ -216,8 +216,7 @@ static void log_job(const struct job *j, const struct timespec *t0, bool ok, con
         snprintf(what, sizeof what, "module + ");
     else if (ndefined)
         snprintf(what, sizeof what, "%u deferred functions + ", ndefined);
-    fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", what, j->opt.nosr,
-            (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6,
+    fprintf(stderr, "wisp: tier-up: %s%u loop entries in %.1f ms%s%s\n", what, j->opt.nosr, ms,
             ok ? "" : ", failed: ", ok ? "" : err->message);
 }
 
@@ -382,8 +381,7 @@ static bool want_loops(struct rt_native_state *st, const struct rt_func *f)
 {
     const struct module *m = f->inst->module;
     const struct code *code = &m->codes[f->index - m->nfunc_imports];
-    struct reader r = {.start = m->bytes, .p = m->bytes + code->body_offset};
-    r.end = r.p + code->body_len;
+    struct reader r = body_reader(m, code);
     struct wisp_error ignored;
     bool added = false;
     while (r.p < r.end) {
@@ -404,6 +402,28 @@ static bool want_loops(struct rt_native_state *st, const struct rt_func *f)
     return added;
 }
 
+/* Ask for deferred function def's ordinary code (st->lock held); false if
+ * it is not deferred or already asked for. */
+static bool want_late(struct rt_native_state *st, uint32_t def)
+{
+    if (!st->deferred || !st->deferred[def] || st->late[def])
+        return false;
+    st->late[def] = 1;
+    st->late_wanted = true;
+    return true;
+}
+
+/* Hand st's new wants to the worker, or compile them here with
+ * WISP_TIER_UP_SYNC; releases st->lock. */
+static void ask(struct rt_native_state *st, bool more)
+{
+    if (more && !sync_compile)
+        enqueue(st);
+    pthread_mutex_unlock(&st->lock);
+    if (more && sync_compile && !st->failed)
+        compile_now(st);
+}
+
 void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *, struct rt_instance *, union slot *)
 {
     (void)s;
@@ -417,16 +437,7 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
         /* A deferred function whose loops keep moving over is being
          * called again and again (each call starts in the interpreter):
          * the second time, ask for its ordinary code. */
-        bool more = false;
-        if (st->deferred && st->deferred[def] && !st->late[def] && ++st->called[def] >= 2) {
-            st->late[def] = 1;
-            st->late_wanted = more = true;
-        }
-        if (more && !sync_compile)
-            enqueue(st);
-        pthread_mutex_unlock(&st->lock);
-        if (more && sync_compile)
-            compile_now(st);
+        ask(st, st->deferred && st->deferred[def] && !st->late[def] && ++st->called[def] >= 2 && want_late(st, def));
         return entry;
     }
     bool more = !st->module_wanted;
@@ -437,11 +448,7 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     }
     if (loop == UINT32_MAX) {
         st->called[def] = 1;
-        if (st->deferred[def] && !st->late[def]) {
-            st->late[def] = 1;
-            st->late_wanted = true;
-            more = true;
-        }
+        more = want_late(st, def) || more;
     }
     st->module_wanted = true;
     if (loop != UINT32_MAX) {
@@ -451,14 +458,11 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
         if (!known)
             more = want_loops(st, f) || more;
     }
-    if (more && !sync_compile)
-        enqueue(st);
-    pthread_mutex_unlock(&st->lock);
-    if (more && sync_compile && !st->failed) {
-        compile_now(st);
-        /* Again, to take the entry as the asynchronous path would. */
-        return osr_entry(f, loop) ? rt_tier_hot(s, f, loop) : NULL;
-    }
+    ask(st, more);
+    /* With WISP_TIER_UP_SYNC the entry exists now: again, to take it as
+     * the asynchronous path would. */
+    if (more && sync_compile && osr_entry(f, loop))
+        return rt_tier_hot(s, f, loop);
     return NULL;
 }
 

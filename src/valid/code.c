@@ -684,11 +684,7 @@ static bool internal_error(struct validator *v, const char *what)
 static bool check_body(struct validator *v, const struct code *code, const struct functype *type)
 {
     struct module *m = v->m;
-    struct reader r = {
-        .start = m->bytes,
-        .p = m->bytes + code->body_offset,
-        .end = m->bytes + code->body_offset + code->body_len,
-    };
+    struct reader r = body_reader(m, code);
     struct instr in;
 
     v->nvals = 0;

@@ -1,10 +1,9 @@
 /* Module validation (spec section 3.4): every index in range, limits, the
  * start function, unique export names, constant expressions and segments,
  * then each function body through code.c. Entry point: module_validate. */
-#include <pthread.h>
-
 #include "valid/valid.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #define MAX_MEMORY_PAGES 65536u
@@ -329,14 +328,11 @@ static bool check_codes(struct validator *v)
     struct code_range *second = NULL;
     pthread_t t;
     if (half < ndefined) {
+        /* A validator of its own: the module-wide state shared, read only,
+         * and empty stacks. */
         second = xcalloc(1, sizeof *second);
-        second->v = *v;
-        /* Its own stacks (validator_free_stacks empties the copy's fields). */
-        second->v.vals = NULL, second->v.ctrls = NULL, second->v.scratch = NULL;
-        second->v.local_types = NULL, second->v.group_ends = NULL;
-        second->v.nvals = second->v.vals_cap = second->v.nctrls = second->v.ctrls_cap = 0;
-        second->v.scratch_cap = second->v.local_types_cap = second->v.group_ends_cap = second->v.nflat = 0;
-        second->v.err = &second->err;
+        second->v = (struct validator){.m = v->m, .err = &second->err, .refs = v->refs};
+        memcpy(second->v.sigs, v->sigs, sizeof v->sigs);
         second->from = half;
         second->to = ndefined;
         if (pthread_create(&t, NULL, check_range, second) != 0) {
