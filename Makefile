@@ -29,7 +29,8 @@ LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LDLIBS := -lm -pthread
 
 LIB_SRC := $(sort $(wildcard src/base/*.c src/binary/*.c src/valid/*.c src/text/*.c \
-                             src/wast/*.c src/runtime/*.c src/interp/*.c src/wasi/*.c src/api/*.c))
+                             src/wast/*.c src/runtime/*.c src/interp/*.c src/wasi/*.c src/api/*.c \
+                             src/capi/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -201,7 +202,7 @@ BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
-PUBLIC_HEADERS := include/wisp.h
+PUBLIC_HEADERS := include/wisp.h include/wasm.h
 # A directory under PREFIX, written relative to ${prefix} in wisp.pc.
 pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 INSTALLED := $(DESTDIR)$(BINDIR)/wisp $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(PUBLIC_HEADERS))) \

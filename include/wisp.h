@@ -33,14 +33,17 @@ enum wisp_error_kind {
     WISP_ERR_LIMIT,       /* the module passes an implementation limit (message names it) */
 };
 
+/* An error, whole: the message and the names in it are not cut short
+ * (only text past 4095 bytes, which takes names of kilobytes, is, and
+ * then ends in "..."). */
 typedef struct wisp_error {
     enum wisp_error_kind kind;
-    char message[256];  /* the spec's wording first, e.g. "type mismatch", then detail */
-    char source[256];   /* file name, or empty */
+    char message[4096]; /* the spec's wording first, e.g. "type mismatch", then detail */
+    char source[4096];  /* file name (up to PATH_MAX), or empty */
     int64_t offset;     /* byte offset in the binary module, or -1 */
     uint32_t line, column; /* position in text, or 0 */
     int64_t func;       /* function index, or -1 */
-    char func_name[64]; /* function name from the name section, or empty */
+    char func_name[256]; /* function name from the name section, or empty */
     int32_t exit_code;  /* WISP_ERR_EXIT: the program's exit status */
 } wisp_error;
 
@@ -72,6 +75,9 @@ typedef struct wisp_engine wisp_engine;
 typedef struct wisp_module wisp_module;
 
 wisp_engine *wisp_engine_new(void);
+/* Free an engine after its stores. It first waits for background
+ * compilations (the auto tier) still under way, also ones for stores
+ * already freed, so that none is in LLVM when the program exits. */
 void wisp_engine_free(wisp_engine *engine);
 
 /* An engine's configuration: what the code compiled in its stores carries.

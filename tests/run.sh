@@ -17,6 +17,15 @@ export XDG_CACHE_HOME="$TMPROOT/cache"
 trap 'rm -rf "$TMPROOT"' EXIT
 
 bash tests/deps.sh
+# Under the sanitizers: LeakSanitizer's exit-time scan reads each thread's
+# dynamic TLS as ASan recorded it through __tls_get_addr, and with this
+# glibc its record of the LLVM libraries' blocks is garbage (the scan
+# printed "DTLS 6 at 0x000700000463-0x003700001565", then faulted at
+# 0x700000468: 18 runs in 20 of a program whose worker thread had
+# compiled). Without the interception the blocks are plain heap chunks to
+# it, and those runs pass with leak checking on (the auto-tier suite
+# below used to turn leak checking off for this).
+[ "$SAN" = 1 ] && export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}intercept_tls_get_addr=0"
 # LLVM=0 picks the build directory; tests that build a copy of the tree
 # build it the default way.
 unset LLVM
@@ -53,6 +62,7 @@ suite "command line: Wasmtime's forms" bash tests/cli/wasmtime_compat.sh
 suite "command line: tiers" bash tests/cli/tiers.sh
 suite "command line: guest profiler" bash tests/cli/profile.sh
 suite "embedding" bash tests/embed/run.sh
+suite "standard C API (wasm.h)" bash tests/capi/run.sh
 suite "wast regressions" bash tests/wast/run.sh
 suite "fuzz seeds" bash tests/fuzz/run.sh
 for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .sh)" bash "$t"; done
@@ -62,13 +72,8 @@ suite "text vs wabt" bash tests/tools/compare_wabt.sh
 suite "execution vs V8 (random modules), interpreter" env EXEC_DIFF_TIER=interp bash tests/tools/exec_diff.sh
 if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
   suite "execution vs V8 (random modules), compiled tier" env EXEC_DIFF_TIER=compiled bash tests/tools/exec_diff.sh
-  # Under the sanitizers, LeakSanitizer's exit-time tracer thread faults
-  # (at address 0x3a0, inside the tracer) after one of these modules has
-  # run and passed; a known problem, left for the next session: leaks are
-  # checked by every other suite, this one checks results.
   suite "execution vs V8 (random modules), auto tier moving at once" \
-    env EXEC_DIFF_TIER=auto WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 \
-      ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" bash tests/tools/exec_diff.sh
+    env EXEC_DIFF_TIER=auto WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 bash tests/tools/exec_diff.sh
 fi
 
 # spec_suite NAME WAST-OPTIONS...: every Wasm 2.0 file of the spec suite.

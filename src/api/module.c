@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "binary/limits.h"
+#include "runtime/tier.h"
 
 wisp_engine *wisp_engine_new(void)
 {
@@ -18,7 +19,15 @@ wisp_engine *wisp_engine_new(void)
     return e;
 }
 
-void wisp_engine_free(wisp_engine *engine) { free(engine); }
+/* A compilation left running by a freed store would otherwise still be in
+ * LLVM when the program returns from main (see rt_tier_up_at_exit). */
+void wisp_engine_free(wisp_engine *engine)
+{
+    if (!engine)
+        return;
+    rt_tier_up_wait();
+    free(engine);
+}
 
 bool wisp_is_binary(const uint8_t *data, size_t len)
 {

@@ -55,8 +55,10 @@ bool err_set(struct wisp_error *e, enum wisp_error_kind kind, int64_t offset, co
     e->func = -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    int n = vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof e->message) /* say so, rather than cut silently */
+        memcpy(e->message + sizeof e->message - 4, "...", 4);
     return false;
 }
 
@@ -102,7 +104,7 @@ const char *wisp_error_kind_name(enum wisp_error_kind kind)
 
 size_t wisp_error_format(const wisp_error *e, char *buf, size_t size)
 {
-    char where[512] = "";
+    char where[sizeof e->source + sizeof e->func_name + 128] = "";
     size_t n = 0;
 #define PUT(...) n += (size_t)snprintf(where + n, n < sizeof where ? sizeof where - n : 0, __VA_ARGS__)
     if (e->source[0])

@@ -23,8 +23,8 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrndup(const char *s, size_t n);
 
-/* Growable array: T *items; uint32_t count, cap. VEC_PUSH returns a pointer
- * to the new (zeroed) slot. */
+/* Growable array: T *items; uint32_t count, cap. VEC_GROW makes room for
+ * items[count] (zeroed). */
 #define VEC_GROW(items, count, cap)                                          \
     do {                                                                     \
         if ((count) >= (cap)) {                                              \
@@ -34,8 +34,6 @@ char *xstrndup(const char *s, size_t n);
             (cap) = vec_ncap_;                                               \
         }                                                                    \
     } while (0)
-#define VEC_PUSH(items, count, cap) \
-    (VEC_GROW(items, count, cap), &(items)[(count)++])
 
 /* Errors. err_set fills *e (which may be NULL) and returns false so callers can
  * write `return err_set(...)`. offset is a byte offset, or -1 when none. The

@@ -24,7 +24,7 @@ int usage_error(const char *cmd, const char *fmt, const char *arg)
 
 void print_error(const wisp_error *e)
 {
-    char msg[1024];
+    char msg[sizeof(wisp_error)];
     wisp_error_format(e, msg, sizeof msg);
     fprintf(stderr, "wisp: %s\n", msg);
 }

@@ -325,6 +325,11 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
             s->trap = TRAP_HOST;
         s->ntrace = 0;
         add_frame(s, callee, UINT32_MAX);
+        /* The function whose code made the call (the calling stub may be
+         * inlined into it), then the frames above. */
+        struct rt_func *running = func_at((uintptr_t)__builtin_return_address(0) - 1);
+        if (running)
+            add_frame(s, running, UINT32_MAX);
         walk(s, frame);
         leave(s);
     }

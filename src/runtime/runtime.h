@@ -223,7 +223,7 @@ struct rt_store {
 
     /* The last trap: reason, host message, exit code, backtrace. */
     enum rt_trap trap;
-    char trap_message[256];
+    char trap_message[4096]; /* as long as a wisp_error's message */
     int32_t exit_code;
     uint32_t ntrace, trace_cap;
     struct rt_trace_frame *trace;
@@ -290,6 +290,9 @@ void rt_define(struct rt_store *s, const char *module, uint32_t module_len, cons
  * functions (WASI) then costs a program only the ones it imports. */
 typedef bool (*rt_define_fn)(struct rt_store *s, void *env, const struct name *module, const struct name *name);
 void rt_define_lazily(struct rt_store *s, const char *module, rt_define_fn fn, void *env);
+/* The definition of module.field (asking a lazy definer as an import
+ * would); false when there is none. */
+bool rt_lookup(struct rt_store *s, const struct name *module, const struct name *field, struct rt_extern *out);
 /* Define every export of inst under module name `module` (wast `register`). */
 void rt_define_instance(struct rt_store *s, const char *module, uint32_t module_len,
                         struct rt_instance *inst);

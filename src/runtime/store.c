@@ -500,6 +500,16 @@ bool rt_resolve_imports(struct rt_store *s, const struct module *m, struct rt_ex
     return true;
 }
 
+bool rt_lookup(struct rt_store *s, const struct name *module, const struct name *field, struct rt_extern *out)
+{
+    struct import im = {.module = *module, .field = *field};
+    uint32_t *slot = find_def(impl(s), &im);
+    if (!slot || !*slot)
+        return false;
+    *out = s->defs[*slot - 1].ext;
+    return true;
+}
+
 /* ---- Traps and names ---- */
 
 const char *rt_trap_message(enum rt_trap t)

@@ -124,6 +124,8 @@ bool rt_tier_up_forget(struct rt_native_state *st, struct rt_native_image ***ima
 
 /* A background compilation is under way. */
 bool rt_tier_compiling(void);
+/* Wait until no compilation is queued or under way (wisp_engine_free). */
+void rt_tier_up_wait(void);
 /* The exit handler that waits for it (atexit, once the plugin is open). */
 void rt_tier_up_at_exit(void);
 

@@ -39,6 +39,7 @@ static pthread_cond_t job_done = PTHREAD_COND_INITIALIZER;
 static struct rt_native_state *queue_head, *queue_tail;
 static bool worker_started;
 static bool shutting_down; /* exit() is under way: no new compilations */
+static int reregistered;   /* times the worker registered rt_tier_up_at_exit again */
 static int in_flight;      /* compilations under way */
 
 static pthread_once_t knobs_once = PTHREAD_ONCE_INIT;
@@ -300,6 +301,13 @@ static void *worker(void *unused)
         }
         free(obj);
         job_free(&j);
+        /* The compilation may have set up statics of LLVM's whose
+         * destructors exit() runs, registered after this handler was:
+         * register it again, so that it still runs before them. (Statics
+         * first used by a compilation still under way at exit are the
+         * window left; wisp_engine_free waits compilations out.) */
+        if (reregistered < 64 && atexit(rt_tier_up_at_exit) == 0)
+            reregistered++;
         pthread_mutex_lock(&queue_lock);
         in_flight--;
         pthread_cond_broadcast(&job_done);
@@ -316,6 +324,14 @@ void rt_tier_up_at_exit(void)
     pthread_mutex_lock(&queue_lock);
     shutting_down = true;
     while (in_flight)
+        pthread_cond_wait(&job_done, &queue_lock);
+    pthread_mutex_unlock(&queue_lock);
+}
+
+void rt_tier_up_wait(void)
+{
+    pthread_mutex_lock(&queue_lock);
+    while (in_flight || queue_head)
         pthread_cond_wait(&job_done, &queue_lock);
     pthread_mutex_unlock(&queue_lock);
 }

@@ -880,7 +880,7 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     api_store_codegen(engine, r.store);
     wisp_error e;
     if (!spectest_define(r.store, &r.spectest, &e)) {
-        char msg[512];
+        char msg[sizeof(wisp_error)];
         wisp_error_format(&e, msg, sizeof msg);
         fprintf(r.log, "%s: FAIL defining the spectest module: %s\n", path, msg);
         result->failed++;

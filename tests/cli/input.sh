@@ -64,6 +64,16 @@ check "cat x.wat | wisp run - --invoke f 6" test "$rc" = 0 -a "$out" = 7
 run "$WISP" wat2wasm - -o "$T/from_stdin.wasm" < "$T/f.wat"
 check "wat2wasm - reads text from stdin" test "$rc" = 0 -a -n "$(cmp "$T/from_stdin.wasm" "$T/f.wasm" && echo same)"
 
+# Errors are whole: a link error naming a 1000-byte import (C++ names run
+# that long) and a file under a 600-byte path are not cut at 255 bytes.
+long=$(printf 'x%.0s' $(seq 1000))
+deep="$T/$(printf 'd%.0s' $(seq 200))/$(printf 'e%.0s' $(seq 200))/$(printf 'f%.0s' $(seq 200))"
+mkdir -p "$deep"
+printf '(module (import "env" "%s_end" (func)))' "$long" > "$deep/long.wat"
+run "$WISP" run "$deep/long.wat"
+check "a link error quotes a 1000-byte import name whole, under a 600-byte path" \
+  test "$rc" != 0 -a -n "$(echo "$err" | grep -F "$deep/long.wat" | grep -F "unknown import" | grep -F "\"${long}_end\"")"
+
 # The size limit, from every kind of source. A check that hangs is cut
 # off by timeout (status 124).
 run timeout 90 "$WISP" validate /dev/zero

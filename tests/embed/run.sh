@@ -41,11 +41,11 @@ check "make install DESTDIR=... PREFIX=/usr succeeds" test "$rc" = 0
 [ "$rc" = 0 ] || echo "$err" | tail -5
 # The complete list: a new installed file must be added here (and to the
 # Makefile's INSTALLED, which uninstall removes).
-want=$(printf '%s\n' usr/bin/wisp usr/include/wisp.h usr/lib/libwisp.a usr/lib/libwisp.so \
+want=$(printf '%s\n' usr/bin/wisp usr/include/wasm.h usr/include/wisp.h usr/lib/libwisp.a usr/lib/libwisp.so \
   "usr/lib/libwisp.so.$major" "usr/lib/libwisp.so.$version" usr/lib/pkgconfig/wisp.pc \
   $( [ -f "$BUILD/libwisp-llvm.so" ] && echo usr/lib/wisp/libwisp-llvm.so ) | LC_ALL=C sort)
 got=$(files_under "$root")
-check "install puts exactly the header, libwisp.a, libwisp.so*, wisp.pc and wisp under DESTDIR/PREFIX" \
+check "install puts exactly the headers, libwisp.a, libwisp.so*, wisp.pc and wisp under DESTDIR/PREFIX" \
   test "$got" = "$want"
 [ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/  /'
 run "$root/usr/bin/wisp" --version
@@ -72,11 +72,17 @@ others=$(echo "$exported" | grep -vE '^(wisp|wasm)_' || true)
 check "libwisp.so exports no symbol outside wisp_*/wasm_* (nm -D --defined-only)" \
   test -n "$exported" -a -z "$others"
 [ -z "$others" ] || echo "$others" | head -10 | sed 's/^/  exported: /'
-declared=$($CC -E -P -I"$root/usr/include" -x c - <<<'#include <wisp.h>' 2>/dev/null |
-  grep -oE '\bwisp_[a-z0-9_]+ *\(' | tr -d ' (' | LC_ALL=C sort -u)
-missing=$(LC_ALL=C comm -23 <(echo "$declared") <(echo "$exported"))
-check "libwisp.so exports every function wisp.h declares" test -n "$declared" -a -z "$missing"
-[ -z "$missing" ] || echo "$missing" | head -10 | sed 's/^/  not exported: /'
+# (static inline helpers of wasm.h, such as wasm_functype_new_1_1, are
+# the program's own and not looked for)
+for h in wisp.h wasm.h; do
+  pp=$($CC -E -P -I"$root/usr/include" -x c - <<<"#include <$h>" 2>/dev/null)
+  inline=$(echo "$pp" | grep 'static inline' | grep -oE '\b(wisp|wasm)_[a-z0-9_]+ *\(' | tr -d ' (' | LC_ALL=C sort -u)
+  declared=$(echo "$pp" | grep -oE '\b(wisp|wasm)_[a-z0-9_]+ *\(' | tr -d ' (' | LC_ALL=C sort -u |
+    LC_ALL=C comm -23 - <(echo "$inline"))
+  missing=$(LC_ALL=C comm -23 <(echo "$declared") <(echo "$exported"))
+  check "libwisp.so exports every function $h declares" test -n "$declared" -a -z "$missing"
+  [ -z "$missing" ] || echo "$missing" | head -10 | sed 's/^/  not exported: /'
+done
 
 # Strict C99 and -pedantic: the public header must not need GNU C.
 run $CC -std=c99 -pedantic -Wall -Wextra $sanflags -I"$root/usr/include" examples/embed.c \
@@ -137,6 +143,27 @@ else
     test -f "$T/embed_static" -a -z "$(readelf -d "$T/embed_static" 2>/dev/null | grep -F libwisp)"
   run env -u LD_LIBRARY_PATH timeout 120 "$T/embed_static"
   check_embed_output "libwisp.a via pkg-config --static"
+
+  # A program written against the standard wasm.h, shared and static.
+  cp examples/wasm_c_api.c "$T/wasm_c_api.c"
+  run "$root/usr/bin/wisp" wat2wasm examples/wasm_c_api.wat -o "$T/wasm_c_api.wasm"
+  check "the wasm.h example's guest converts to binary" test "$rc" = 0
+  for link in shared static; do
+    if [ $link = shared ]; then libs=$(pkg-config --libs wisp)
+    else libs=$(pkg-config --static --libs wisp); libs=${libs/-lwisp/-Wl,-Bstatic -lwisp -Wl,-Bdynamic}; fi
+    run bash -c "cd '$T' && $CC -std=c99 -pedantic -Wall -Wextra $sanflags wasm_c_api.c \$(pkg-config --cflags wisp) $libs -o wasm_c_api_$link"
+    check "pkg-config ($link): examples/wasm_c_api.c builds against the installed wasm.h without warnings" \
+      test "$rc" = 0 -a -z "$err"
+    [ "$rc" = 0 ] || echo "$err" | head -5
+    run env LD_LIBRARY_PATH="$prefix/lib" timeout 120 "$T/wasm_c_api_$link" "$T/wasm_c_api.wasm"
+    check "pkg-config ($link): the wasm.h program runs: exports, host functions with env, memory" \
+      test "$rc" = 0 -a "$(echo "$out" | head -8 | tr '\n' '|')" = \
+      'fact(10) = 3628800|print: hello from wasm|log_i32: 1|log_i32: 2|log_i32: 6|log_i32: 24|log_i32: 120|the host function was called 5 times|'
+    check "pkg-config ($link): the wasm.h program's trap, message and frames" \
+      test "$(echo "$out" | tail -3 | tr '\n' '|')" = \
+      'average(10, 0) trapped: integer divide by zero|  0: func 4, byte 0xb4 of the module|  1: func 5, byte 0xbc of the module|'
+    [ "$rc" = 0 ] || echo "$out$err" | head -5
+  done
   unset PKG_CONFIG_PATH PKG_CONFIG_LIBDIR
 fi
 

@@ -1,0 +1,20 @@
+;; An import and an export of every kind, with their full types.
+(module
+  (import "env" "f" (func (param i32 i64) (result f32 f64)))
+  (import "env" "g" (global (mut f64)))
+  (import "env" "t" (table 1 5 funcref))
+  (import "env" "m" (memory 1))
+  (import "other" "" (global externref))
+  (func (export "run") (param externref funcref) (result i32) (i32.const 0))
+  (func (export "nothing"))
+  (func (export "simd") (param v128) (result v128) (local.get 0))
+  (global (export "answer") i64 (i64.const 42))
+  (global (export "counter") (mut f32) (f32.const 0))
+  (table (export "refs") 2 externref)
+  (export "memory" (memory 0))
+  (export "table_again" (table 0))
+  (export "f_again" (func 0))
+  ;; names are bytes: NULs and UTF-8 included
+  (export "nul\00in\00name" (func 2))
+  (export "\c3\a9t\c3\a9" (global 1))
+)
