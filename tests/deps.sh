@@ -7,6 +7,7 @@ command -v wat2wasm >/dev/null 2>&1 || need+=(wabt)
 command -v wasm-opt >/dev/null 2>&1 || need+=(binaryen)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v c++ >/dev/null 2>&1 || need+=(g++)                 # wasm.h from C++ (tests/capi)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)   # not in a fresh Debian 12
 command -v wasm-ld >/dev/null 2>&1 || need+=(lld)
 [ -f /usr/lib/wasm32-wasi/libc.a ] || need+=(wasi-libc)
