@@ -118,6 +118,13 @@ void wisp_config_cache(wisp_config *config, bool enable);
  * Off: no handler, smaller reservations, explicit checks in compiled
  * code. The interpreter always checks explicitly. */
 void wisp_config_signals_based_traps(wisp_config *config, bool enable);
+/* On by default: each memory's reservation starts on a 2 MiB boundary and
+ * is advised (madvise MADV_HUGEPAGE) to use transparent huge pages, so
+ * that where the kernel allows them (Linux's `madvise` or `always` THP
+ * mode) each 2 MiB of memory the guest touches can be one page: fewer TLB
+ * misses for guests with large heaps, at the cost of committing memory
+ * in 2 MiB steps rather than 4 KiB ones. Off: 4 KiB pages only. */
+void wisp_config_memory_huge_pages(wisp_config *config, bool enable);
 /* Whether this wisp can compile: the compiled tier is a plugin
  * (libwisp-llvm.so, built when LLVM 19 is found) loaded on first use, and
  * this loads it. *description (may be NULL) says which LLVM and CPU, or

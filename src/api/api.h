@@ -14,6 +14,7 @@ struct wisp_config {
     uint8_t tier; /* wisp_tier, the same values as enum rt_tier */
     bool cache;   /* the on-disk code cache */
     bool no_signals_based_traps; /* compiled code checks bounds itself */
+    bool no_huge_pages;          /* memories are not advised to use huge pages */
 };
 
 struct wisp_engine {

@@ -22,12 +22,14 @@ void wisp_config_interruptible(wisp_config *config, bool enable) { config->inter
 void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uint8_t)tier; }
 void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
 void wisp_config_signals_based_traps(wisp_config *config, bool enable) { config->no_signals_based_traps = !enable; }
+void wisp_config_memory_huge_pages(wisp_config *config, bool enable) { config->no_huge_pages = !enable; }
 
 void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s)
 {
     s->tier = engine->config.tier;
     s->cache = engine->config.cache;
     s->guard_pages = engine->config.tier != WISP_TIER_INTERP && !engine->config.no_signals_based_traps;
+    s->no_huge_pages = engine->config.no_huge_pages;
 }
 
 bool wisp_compiling(void) { return rt_tier_compiling(); }

@@ -31,18 +31,37 @@ static bool parse_bool(const char *v, bool *out)
 
 bool codegen_options_parse_opt(struct codegen_options *o, const char *list, char *why, size_t size)
 {
-    const char *key = "signals-based-traps=";
-    size_t n = strlen(key);
-    bool on;
-    if (strncmp(list, key, n) != 0 || strchr(list, ',')) {
-        snprintf(why, size, "-O %s: wisp knows signals-based-traps=y|n", list);
+    const char *p = list;
+    if (!*p) {
+        snprintf(why, size, "-O: expected KEY=VALUE");
         return false;
     }
-    if (!parse_bool(list + n, &on)) {
-        snprintf(why, size, "-O %s: expected y or n", list);
-        return false;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        const char *eq = memchr(p, '=', len);
+        size_t klen = eq ? (size_t)(eq - p) : len;
+        bool *off;
+        if (klen == 19 && memcmp(p, "signals-based-traps", 19) == 0)
+            off = &o->no_signals_based_traps;
+        else if (klen == 17 && memcmp(p, "memory-huge-pages", 17) == 0)
+            off = &o->no_huge_pages;
+        else {
+            snprintf(why, size, "-O %.*s: unknown option; wisp knows signals-based-traps=y|n and "
+                     "memory-huge-pages=y|n", (int)len, p);
+            return false;
+        }
+        char value[64];
+        bool on;
+        snprintf(value, sizeof value, "%.*s", eq ? (int)(len - klen - 1) : 0, eq ? eq + 1 : "");
+        if (!eq || !parse_bool(value, &on)) {
+            snprintf(why, size, "-O %.*s: expected %.*s=y or n", (int)len, p, (int)klen, p);
+            return false;
+        }
+        *off = !on;
+        p += len;
+        if (*p == ',')
+            p++;
     }
-    o->no_signals_based_traps = !on;
     return true;
 }
 
@@ -106,4 +125,5 @@ void codegen_options_configure(const struct codegen_options *o, wisp_config *con
         wisp_config_tier(config, o->tier);
     wisp_config_cache(config, !o->no_cache);
     wisp_config_signals_based_traps(config, !o->no_signals_based_traps);
+    wisp_config_memory_huge_pages(config, !o->no_huge_pages);
 }

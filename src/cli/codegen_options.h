@@ -14,12 +14,14 @@ struct codegen_options {
     wisp_tier tier;
     bool no_cache; /* -C cache=n */
     bool no_signals_based_traps; /* -O signals-based-traps=n */
+    bool no_huge_pages; /* -O memory-huge-pages=n */
 };
 
 /* A comma-separated list of KEY=VALUE, as -C takes it; on failure *why
  * says what is wrong. */
 bool codegen_options_parse(struct codegen_options *o, const char *list, char *why, size_t size);
-/* -O KEY=VALUE[,...]: signals-based-traps=y|n, as Wasmtime spells it. */
+/* -O KEY=VALUE[,...]: signals-based-traps=y|n, as Wasmtime spells it, and
+ * wisp's memory-huge-pages=y|n. */
 bool codegen_options_parse_opt(struct codegen_options *o, const char *list, char *why, size_t size);
 /* WISP_TIER, when no -C tier= was given; false with *why for a bad value. */
 bool codegen_options_from_env(struct codegen_options *o, char *why, size_t size);

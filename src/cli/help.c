@@ -105,6 +105,8 @@ static const char run_page[] =
     "     cache=y|n                keep compiled code in $XDG_CACHE_HOME/wisp (default y)\n"
     "  -O signals-based-traps=y|n  y (default): memories have guard regions and compiled\n"
     "                              code no bounds checks; n: explicit checks\n"
+    "  -O memory-huge-pages=y|n    y (default): memories are advised to use transparent\n"
+    "                              huge pages; n: 4 KiB pages only (-O takes KEY=VALUE,...)\n"
     "  --allow-precompiled         FILE may be precompiled code from wisp compile\n"
     "  -h, --help                  show this help\n"
     "  --                          end of options\n"
@@ -145,7 +147,8 @@ static const char wast_page[] =
     "\n"
     "options:\n"
     "  -v, --verbose               report every command, not only failures\n"
-    "  -C tier=auto|interp|compiled, -C cache=y|n, -O signals-based-traps=y|n\n"
+    "  -C tier=auto|interp|compiled, -C cache=y|n, -O signals-based-traps=y|n,\n"
+    "  -O memory-huge-pages=y|n\n"
     "                              as for wisp run (WISP_TIER too)\n"
     "\n"
     "exit status: 0 no failures, 1 failures, 2 usage error or unreadable file.\n";

@@ -199,6 +199,7 @@ struct rt_store {
     bool cache;                 /* compiled code goes through the on-disk cache */
     bool guard_pages;           /* reserve guarded memories (for compiled code), where the
                                    host allows it; when false, native code checks bounds */
+    bool no_huge_pages;         /* memories are not advised to use transparent huge pages */
     void *native_jmp;           /* the innermost native entry's jump buffer */
     uintptr_t native_stack_limit; /* native code traps below this stack address */
     /* Limits (configurable through the public API). */

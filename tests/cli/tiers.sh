@@ -21,6 +21,14 @@ run "$WISP" wast -C tier=bogus sample.wast
 check "wast -C tier=bogus: usage error, exit 2" test "$rc" = 2
 run "$WISP" run -C tier=interp --invoke add tiers.wat 2 3
 check "tier=interp runs" test "$rc" = 0 -a "$out" = 5
+run "$WISP" run -O memory-huge-pages=n,signals-based-traps=n -C tier=interp --invoke add tiers.wat 2 3
+check "-O takes a list: memory-huge-pages=n,signals-based-traps=n" test "$rc" = 0 -a "$out" = 5
+run "$WISP" run -O memory-huge-pages=maybe tiers.wat
+check "-O memory-huge-pages=maybe: usage error, exit 2" \
+  test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'expected memory-huge-pages=y or n')"
+run "$WISP" run -O fast-math=y tiers.wat
+check "-O unknown key: usage error naming what wisp knows, exit 2" \
+  test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'unknown option; wisp knows signals-based-traps')"
 
 if ! echo "$("$WISP" --version)" | grep -q '^compiled tier: LLVM'; then
   run "$WISP" run -C tier=compiled --invoke add tiers.wat 2 3

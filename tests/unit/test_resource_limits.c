@@ -1,8 +1,11 @@
 /* Unit tests for the resource limits of include/wisp.h: fuel (set, add, get,
  * determinism), interrupts from another thread and from a signal handler,
- * timeouts, memory and table limits on growth and at instantiation, and the
- * two stack limits (call depth and wasm stack bytes). */
+ * timeouts, memory and table limits on growth and at instantiation, the
+ * two stack limits (call depth and wasm stack bytes), and how memories are
+ * mapped (huge pages on and off). */
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -355,11 +358,71 @@ static void test_stack(void)
     wisp_engine_free(e);
 }
 
+/* The VmFlags line of /proc/self/smaps for the mapping holding addr, or
+ * false when there is none to read. */
+static bool vm_flags(const void *addr, char *flags, size_t size)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return false;
+    char line[512];
+    bool in = false, found = false;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(flags, size, "%s", line + 8);
+            found = true;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static void test_huge_pages(void)
+{
+    static const char wat[] = "(module (memory (export \"memory\") 64))";
+    for (int on = 1; on >= 0; on--) {
+        wisp_config *c = wisp_config_new();
+        wisp_config_tier(c, WISP_TIER_INTERP);
+        wisp_config_memory_huge_pages(c, on);
+        wisp_engine *e = wisp_engine_new_with_config(c);
+        wisp_module *m = load(e, wat);
+        wisp_error err;
+        wisp_store *s = wisp_store_new(e);
+        wisp_instance *inst = wisp_instance_new(s, m, &err);
+        size_t size = 0;
+        uint8_t *base = inst ? wisp_instance_memory(inst, "memory", &size) : NULL;
+        char flags[256] = "";
+        if (on) {
+            CHECK("huge pages: a 4 MiB memory starts on a 2 MiB boundary",
+                  base && ((uintptr_t)base & ((2u << 20) - 1)) == 0);
+            if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
+                printf("SKIP huge pages: advised: this kernel has no transparent huge pages\n");
+            else if (!vm_flags(base, flags, sizeof flags))
+                printf("SKIP huge pages: advised: /proc/self/smaps cannot be read\n");
+            else
+                CHECK("huge pages: the memory is advised to use them (VmFlags hg)", strstr(flags, " hg") != NULL);
+        } else if (!vm_flags(base, flags, sizeof flags)) {
+            printf("SKIP huge pages: off: /proc/self/smaps cannot be read\n");
+        } else {
+            CHECK("huge pages: off, the memory is not advised (no VmFlags hg)",
+                  base && strstr(flags, " hg") == NULL);
+        }
+        wisp_store_free(s);
+        wisp_module_free(m);
+        wisp_engine_free(e);
+    }
+}
+
 int main(void)
 {
     test_fuel();
     test_interrupts();
     test_memory_and_tables();
     test_stack();
+    test_huge_pages();
     return check_failures ? 1 : 0;
 }
