@@ -125,6 +125,19 @@ void wisp_config_signals_based_traps(wisp_config *config, bool enable);
  * misses for guests with large heaps, at the cost of committing memory
  * in 2 MiB steps rather than 4 KiB ones. Off: 4 KiB pages only. */
 void wisp_config_memory_huge_pages(wisp_config *config, bool enable);
+/* Wasm 3.0 proposals. Each one wisp implements is on by default; turning
+ * one off makes modules of the engine follow the spec before it (the
+ * Wasm 2.0 test suite runs with them all off). Values are bits; the names
+ * are Wasmtime's -W keys. */
+typedef enum wisp_feature {
+    WISP_FEATURE_EXTENDED_CONST = 1u << 0, /* "extended-const": i32/i64 add, sub and mul in
+                                              constant expressions, and global.get of any
+                                              earlier immutable global, not only imports */
+} wisp_feature;
+void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
+/* The feature Wasmtime's -W key `name` names ("extended-const", ...), or
+ * false when wisp has none of that name. */
+bool wisp_feature_by_name(const char *name, wisp_feature *feature);
 /* Whether this wisp can compile: the compiled tier is a plugin
  * (libwisp-llvm.so, built when LLVM 19 is found) loaded on first use, and
  * this loads it. *description (may be NULL) says which LLVM and CPU, or

@@ -21,6 +21,15 @@ typedef uint8_t valtype_t;
 static inline bool valtype_is_ref(valtype_t t) { return t == VT_FUNCREF || t == VT_EXTERNREF; }
 const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
 
+/* The Wasm 3.0 proposals a module may use, as bits of module.features
+ * (the same values as include/wisp.h's wisp_feature). A module decoded
+ * without one is held to the rules of the spec before it. */
+enum wasm_feature {
+    FEAT_EXTENDED_CONST = 1u << 0, /* i32/i64 add, sub, mul and global.get of any
+                                      earlier immutable global in constant expressions */
+};
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST)
+
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
 
@@ -127,6 +136,7 @@ struct local_names { uint32_t func; uint32_t count; struct name_assoc *names; };
 struct module {
     uint8_t *bytes; /* owned copy of the binary */
     uint32_t len;
+    uint32_t features; /* enum wasm_feature bits it was decoded and validated with */
 
     uint32_t ntypes;
     struct functype *types;
@@ -187,12 +197,15 @@ struct module {
     uint32_t precompiled_options;
 };
 
-/* Decode a binary module. The bytes are copied. On failure returns false with
+/* Decode a binary module that may use the given features (enum
+ * wasm_feature bits). The bytes are copied. On failure returns false with
  * a malformed-module error in *err (kind WISP_ERR_MALFORMED, byte offset set). */
-bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err);
+bool module_decode(struct module *m, const uint8_t *bytes, size_t len, uint32_t features,
+                   struct wisp_error *err);
 /* The same for bytes in a malloc'd block, which the module takes whatever
  * the outcome (freed on failure): a file just read needs no second copy. */
-bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, struct wisp_error *err);
+bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t features,
+                         struct wisp_error *err);
 /* Validate a decoded module (kind WISP_ERR_INVALID on failure). */
 bool module_validate(struct module *m, struct wisp_error *err);
 void module_free(struct module *m);

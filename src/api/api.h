@@ -15,6 +15,7 @@ struct wisp_config {
     bool cache;   /* the on-disk code cache */
     bool no_signals_based_traps; /* compiled code checks bounds itself */
     bool no_huge_pages;          /* memories are not advised to use huge pages */
+    uint32_t disabled_features;  /* wisp_feature bits turned off */
 };
 
 struct wisp_engine {
@@ -24,6 +25,12 @@ struct wisp_engine {
 /* What a new runtime store takes from its engine for compiling code: the
  * tier, the cache, guard regions (src/api/limits.c). */
 void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s);
+
+/* The enum wasm_feature bits modules of this engine may use. */
+static inline uint32_t api_features(const struct wisp_engine *engine)
+{
+    return FEAT_DEFAULT & ~engine->config.disabled_features;
+}
 
 struct wisp_module {
     struct module m;

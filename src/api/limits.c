@@ -1,8 +1,10 @@
-/* The public limits: the engine configuration that decides whether compiled
- * code carries check points (fuel, interrupts), and each store's fuel,
+/* The public limits: the engine configuration (whether compiled code
+ * carries check points for fuel and interrupts, the Wasm features modules
+ * may use), and each store's fuel,
  * interrupt, timeout, memory, table and stack limits. The runtime side is
  * src/runtime/limits.c and the XOP_check handler in the interpreter. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 #include "runtime/tier.h"
@@ -10,6 +12,8 @@
 _Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == RT_TIER_INTERP &&
                    (int)WISP_TIER_COMPILED == RT_TIER_COMPILED,
                "wisp_tier and enum rt_tier agree");
+_Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST,
+               "wisp_feature and enum wasm_feature agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
  * address space, so the bound only keeps the reservation sane. */
@@ -23,6 +27,28 @@ void wisp_config_tier(wisp_config *config, wisp_tier tier) { config->tier = (uin
 void wisp_config_cache(wisp_config *config, bool enable) { config->cache = enable; }
 void wisp_config_signals_based_traps(wisp_config *config, bool enable) { config->no_signals_based_traps = !enable; }
 void wisp_config_memory_huge_pages(wisp_config *config, bool enable) { config->no_huge_pages = !enable; }
+
+void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable)
+{
+    if (enable)
+        config->disabled_features &= ~(uint32_t)feature;
+    else
+        config->disabled_features |= (uint32_t)feature;
+}
+
+static const struct { const char *name; wisp_feature feature; } feature_names[] = {
+    {"extended-const", WISP_FEATURE_EXTENDED_CONST},
+};
+
+bool wisp_feature_by_name(const char *name, wisp_feature *feature)
+{
+    for (size_t i = 0; i < sizeof feature_names / sizeof *feature_names; i++)
+        if (strcmp(name, feature_names[i].name) == 0) {
+            *feature = feature_names[i].feature;
+            return true;
+        }
+    return false;
+}
 
 void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s)
 {

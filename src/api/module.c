@@ -183,22 +183,23 @@ static bool not_precompiled(const uint8_t *bytes, size_t len, const char *source
 wisp_module *wisp_module_new(wisp_engine *engine, const uint8_t *bytes, size_t len,
                              const char *source, wisp_error *err)
 {
-    (void)engine;
     if (!not_precompiled(bytes, len, source, err))
         return NULL;
     wisp_module *mod = xcalloc(1, sizeof *mod);
-    return module_checked(mod, module_decode(&mod->m, bytes, len, err), source, err);
+    return module_checked(mod, module_decode(&mod->m, bytes, len, api_features(engine), err), source, err);
 }
 
 /* wisp_module_new for a malloc'd buffer, which the module takes over. */
-static wisp_module *module_new_owned(uint8_t *bytes, size_t len, const char *source, wisp_error *err)
+static wisp_module *module_new_owned(const wisp_engine *engine, uint8_t *bytes, size_t len,
+                                     const char *source, wisp_error *err)
 {
     if (!not_precompiled(bytes, len, source, err)) {
         free(bytes);
         return NULL;
     }
     wisp_module *mod = xcalloc(1, sizeof *mod);
-    return module_checked(mod, module_decode_owned(&mod->m, bytes, len, err), source, err);
+    return module_checked(mod, module_decode_owned(&mod->m, bytes, len, api_features(engine), err),
+                          source, err);
 }
 
 /* What a file name says its content is: a binary module (*.wasm), text
@@ -229,7 +230,6 @@ static enum file_kind kind_of_name(const char *path)
 
 wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_error *err)
 {
-    (void)engine;
     uint8_t *data;
     size_t len;
     if (!wisp_read_file(path, &data, &len, err))
@@ -240,12 +240,12 @@ wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_e
         kind = wisp_is_binary(data, len) || wisp_is_precompiled(data, len) ? KIND_BINARY : KIND_TEXT;
     /* The buffers just made become the module's bytes, not copies of them. */
     if (kind == KIND_BINARY)
-        return module_new_owned(data, len, source, err);
+        return module_new_owned(engine, data, len, source, err);
     uint8_t *wasm;
     size_t wasm_len;
     bool ok = wisp_wat_to_wasm((const char *)data, len, source, &wasm, &wasm_len, err);
     free(data);
-    return ok ? module_new_owned(wasm, wasm_len, source, err) : NULL;
+    return ok ? module_new_owned(engine, wasm, wasm_len, source, err) : NULL;
 }
 
 void wisp_module_free(wisp_module *module)

@@ -803,9 +803,11 @@ static bool read_module(struct decoder *d)
     return true;
 }
 
-bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, struct wisp_error *err)
+bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t features,
+                         struct wisp_error *err)
 {
     memset(m, 0, sizeof *m);
+    m->features = features;
     if (len > LIMIT_MODULE_SIZE) {
         free(bytes);
         return err_set(err, WISP_ERR_LIMIT, LIMIT_MODULE_SIZE,
@@ -832,12 +834,13 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, struct wi
     return ok;
 }
 
-bool module_decode(struct module *m, const uint8_t *bytes, size_t len, struct wisp_error *err)
+bool module_decode(struct module *m, const uint8_t *bytes, size_t len, uint32_t features,
+                   struct wisp_error *err)
 {
     if (len > LIMIT_MODULE_SIZE)
-        return module_decode_owned(m, NULL, len, err);
+        return module_decode_owned(m, NULL, len, features, err);
     uint8_t *copy = xmalloc(len);
     if (len)
         memcpy(copy, bytes, len);
-    return module_decode_owned(m, copy, len, err);
+    return module_decode_owned(m, copy, len, features, err);
 }

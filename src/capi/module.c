@@ -145,7 +145,7 @@ static void serialize_validated(const struct module *m, wasm_byte_vec_t *out)
     uint8_t *p = (uint8_t *)out->data;
     memcpy(p, VM_MAGIC, 8);
     put32(p + 8, VM_VERSION);
-    put32(p + 12, 0);
+    put32(p + 12, m->features);
     put64(p + 16, rt_tier_target_id());
     put64(p + 24, m->len);
     put64(p + 32, ndefined);
@@ -198,13 +198,16 @@ static wisp_module *deserialize_validated(wasm_store_t *store, const uint8_t *p,
         if (h[0] != get64(p + 40) || h[1] != get64(p + 48))
             why = "it is damaged: its hash does not match";
     }
+    uint32_t features = len >= VM_HEADER ? get32(p + 12) : 0;
+    if (!why && (features & ~api_features(capi_engine(store->engine))))
+        why = "it was validated with Wasm features this engine has turned off";
     if (why) {
         capi_failf(store, WISP_ERR_MALFORMED, "serialized module cannot be used: %s", why);
         return NULL;
     }
     wisp_module *wm = xcalloc(1, sizeof *wm);
     wisp_error err;
-    if (!module_decode(&wm->m, p + VM_HEADER, (size_t)wasm_len, &err)) {
+    if (!module_decode(&wm->m, p + VM_HEADER, (size_t)wasm_len, features, &err)) {
         capi_fail(store, &err);
         module_free(&wm->m);
         free(wm);

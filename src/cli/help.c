@@ -81,7 +81,8 @@ static const char run_page[] =
     "     inherit-stderr[=y|n]\n"
     "     tcplisten=ADDR:PORT      as --tcplisten\n"
     "     cli[=y]                  the WASI command-line interface (always on)\n"
-    "  -W KEY=VALUE[,...]          resource limits, as Wasmtime spells them (repeatable):\n"
+    "  -W KEY=VALUE[,...]          resource limits and Wasm features, as Wasmtime spells\n"
+    "                              them (repeatable):\n"
     "     fuel=N                   run at most N fuel units (about N instructions), then\n"
     "                              trap with \"all fuel consumed\"\n"
     "     timeout=DURATION         trap with \"interrupt\" after DURATION (500ms, 2s, 1m)\n"
@@ -95,6 +96,8 @@ static const char run_page[] =
     "                              in the thread's own stack)\n"
     "                              Long forms: --fuel N, --timeout D, --max-memory-size B,\n"
     "                              --max-table-elements N, --max-wasm-stack B.\n"
+    "     extended-const=y|n       Wasm 3.0 features, each on by default: n holds\n"
+    "                              modules to the spec before it\n"
     "  -C KEY=VALUE[,...]          code generation (also --codegen):\n"
     "     tier=auto|interp|compiled  auto (the default): start in the interpreter and\n"
     "                              move hot functions and loops to native code compiled\n"
@@ -141,7 +144,7 @@ static const char wat2wasm_page[] =
     "exit status: 0 written, 1 the text does not parse, 2 usage error.\n";
 
 static const char wast_page[] =
-    "usage: wisp wast [-v] [-C KEY=VALUE] [-O KEY=VALUE] FILE...\n"
+    "usage: wisp wast [-v] [-C KEY=VALUE] [-O KEY=VALUE] [-W FEATURE=y|n] FILE...\n"
     "\n"
     "Runs .wast spec test scripts and ends with \"N passed, N failed, N skipped\".\n"
     "\n"
@@ -150,6 +153,7 @@ static const char wast_page[] =
     "  -C tier=auto|interp|compiled, -C cache=y|n, -O signals-based-traps=y|n,\n"
     "  -O memory-huge-pages=y|n\n"
     "                              as for wisp run (WISP_TIER too)\n"
+    "  -W FEATURE=y|n              a Wasm 3.0 feature on or off, as for wisp run\n"
     "\n"
     "exit status: 0 no failures, 1 failures, 2 usage error or unreadable file.\n";
 

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/codegen_options.h"
+#include "cli/wasm_options.h"
 
 int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -133,6 +134,7 @@ int cmd_wast(int argc, char **argv)
 {
     wisp_wast_options opt = {.log = stdout, .verbose = false};
     struct codegen_options codegen = {0};
+    struct wasm_options wasm = {0};
     char why[256];
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0;
@@ -148,6 +150,20 @@ int cmd_wast(int argc, char **argv)
             if (!codegen_options_parse_opt(&codegen, ov, why, sizeof why)) {
                 free(files);
                 return usage_error("wast", "%s", why);
+            }
+            continue;
+        }
+        if (strncmp(a, "-W", 2) == 0 || strcmp(a, "--wasm") == 0 || strncmp(a, "--wasm=", 7) == 0) {
+            const char *wv = a[1] == 'W' ? (a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : ""))
+                                         : (a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : ""));
+            if (!wasm_options_parse(&wasm, wv, why, sizeof why)) {
+                free(files);
+                return usage_error("wast", "%s", why);
+            }
+            if (wasm.has_fuel || wasm.timeout_ns || wasm.has_max_memory || wasm.has_max_table ||
+                wasm.has_max_stack) {
+                free(files);
+                return usage_error("wast", "-W %s: wast takes only the Wasm features from -W", wv);
             }
             continue;
         }
@@ -175,6 +191,7 @@ int cmd_wast(int argc, char **argv)
     }
     wisp_config *config = wisp_config_new();
     codegen_options_configure(&codegen, config);
+    wasm_options_configure(&wasm, config);
     wisp_engine *engine = wisp_engine_new_with_config(config);
     uint64_t passed = 0, failed = 0, skipped = 0;
     int status = 0;

@@ -1,5 +1,5 @@
-/* `wisp run -W key=value[,key=value...]`: the resource limits, spelled as
- * Wasmtime spells them, parsed into a struct that configures the engine
+/* `wisp run -W key=value[,key=value...]`: the resource limits and the Wasm
+ * features (extended-const=y|n, ...), spelled as Wasmtime spells them, parsed into a struct that configures the engine
  * and the store. The long options (--fuel N, ...) are wisp's aliases and
  * come through here too. */
 #include <ctype.h>
@@ -81,6 +81,7 @@ static bool fail(char *why, size_t size, const char *key, const char *value, con
 bool wasm_option_set(struct wasm_options *o, const char *key, const char *value, char *why, size_t size)
 {
     uint64_t v;
+    wisp_feature feature;
     if (strcmp(key, "fuel") == 0) {
         if (!parse_count(value, &v))
             return fail(why, size, key, value, "expected a number of fuel units");
@@ -105,9 +106,15 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
             return fail(why, size, key, value, "expected a size in bytes (suffixes K, M, G)");
         o->max_stack = v;
         o->has_max_stack = true;
+    } else if (wisp_feature_by_name(key, &feature)) {
+        bool on = !strcmp(value, "y") || !strcmp(value, "yes") || !strcmp(value, "true");
+        if (!on && strcmp(value, "n") && strcmp(value, "no") && strcmp(value, "false"))
+            return fail(why, size, key, value, "expected y or n");
+        o->features_on = on ? o->features_on | feature : o->features_on & ~(uint32_t)feature;
+        o->features_off = on ? o->features_off & ~(uint32_t)feature : o->features_off | feature;
     } else {
         snprintf(why, size, "-W %s: unknown option; wisp knows fuel, timeout, max-memory-size, "
-                 "max-table-elements and max-wasm-stack", key);
+                 "max-table-elements, max-wasm-stack and the Wasm features (extended-const)", key);
         return false;
     }
     return true;
@@ -144,6 +151,9 @@ void wasm_options_configure(const struct wasm_options *o, wisp_config *config)
 {
     wisp_config_consume_fuel(config, o->has_fuel);
     wisp_config_interruptible(config, o->timeout_ns != 0);
+    for (uint32_t bit = 1; bit; bit <<= 1)
+        if ((o->features_on | o->features_off) & bit)
+            wisp_config_wasm_feature(config, (wisp_feature)bit, (o->features_on & bit) != 0);
 }
 
 bool wasm_options_apply(const struct wasm_options *o, wisp_store *store, wisp_error *err)

@@ -1,4 +1,5 @@
-/* `wisp run -W ...`: the resource limits from the command line. */
+/* `wisp run -W ...`: the resource limits and Wasm features from the
+ * command line. */
 #ifndef WISP_CLI_WASM_OPTIONS_H
 #define WISP_CLI_WASM_OPTIONS_H
 
@@ -11,6 +12,7 @@
 struct wasm_options {
     bool has_fuel, has_max_memory, has_max_table, has_max_stack;
     uint64_t fuel, timeout_ns, max_memory, max_table, max_stack;
+    uint32_t features_on, features_off; /* wisp_feature bits named with =y / =n */
 };
 
 /* One KEY=VALUE (key without the "-W"); on failure *why says what is wrong. */
@@ -18,7 +20,7 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
 /* A comma-separated list of KEY=VALUE, as -W takes it. */
 bool wasm_options_parse(struct wasm_options *o, const char *list, char *why, size_t size);
 /* What the engine needs for these options (fuel and interrupts are
- * compiled in). */
+ * compiled in, the Wasm features). */
 void wasm_options_configure(const struct wasm_options *o, wisp_config *config);
 /* A duration: a number with a unit (ns, us, ms, s, m, h), or plain
  * seconds; above zero. */

@@ -171,51 +171,76 @@ static bool check_import(struct rt_store *s, const uint32_t *type_ids, const str
 /* ---- Constant expressions ---- */
 
 /* Evaluate a validated constant expression into out[0] (and out[1] for a
- * v128). Every instruction pushes one value and validation guarantees one
- * remains, so the last one pushed is the result. */
+ * v128): a stack machine whose height the expression's length bounds
+ * (every instruction is at least one byte). */
 static bool eval_const(const struct rt_instance *inst, const struct expr *e, union slot out[2],
                        struct wisp_error *err)
 {
     const struct module *m = inst->module;
     struct reader r = {.start = m->bytes, .p = m->bytes + e->offset, .end = m->bytes + e->offset + e->len};
     struct instr in;
-    out[0].i64 = 0;
-    out[1].i64 = 0;
+    struct cval { union slot v[2]; } small[8], *st = e->len <= 8 ? small : xmalloc(e->len * sizeof *st);
+    uint32_t n = 0;
+    bool ok = false;
     while (r.p < r.end) {
         if (!read_instr(&r, &in, err))
-            return false;
+            goto done;
+        struct cval v = {{{.i64 = 0}, {.i64 = 0}}};
         switch (in.op) {
-        case OP_i32_const: out[0].i64 = 0; out[0].i32 = (uint32_t)in.imm.i32; break;
-        case OP_i64_const: out[0].i64 = (uint64_t)in.imm.i64; break;
-        case OP_f32_const: out[0].i64 = 0; out[0].i32 = in.imm.f32; break;
-        case OP_f64_const: out[0].i64 = in.imm.f64; break;
+        case OP_i32_const: v.v[0].i32 = (uint32_t)in.imm.i32; break;
+        case OP_i64_const: v.v[0].i64 = (uint64_t)in.imm.i64; break;
+        case OP_f32_const: v.v[0].i32 = in.imm.f32; break;
+        case OP_f64_const: v.v[0].i64 = in.imm.f64; break;
         case OP_v128_const:
-            memcpy(&out[0].i64, in.imm.v128, 8);
-            memcpy(&out[1].i64, in.imm.v128 + 8, 8);
+            memcpy(&v.v[0].i64, in.imm.v128, 8);
+            memcpy(&v.v[1].i64, in.imm.v128 + 8, 8);
             break;
-        case OP_ref_null: out[0].i64 = 0; out[0].ref = NULL; break;
+        case OP_ref_null: v.v[0].ref = NULL; break;
         case OP_ref_func:
             if (in.a >= m->nfuncs)
                 goto bad;
-            out[0].i64 = 0;
-            out[0].ref = inst->funcs[in.a];
+            v.v[0].ref = inst->funcs[in.a];
             break;
         case OP_global_get:
             /* Globals are created in order, so any earlier one is ready. */
             if (in.a >= m->nglobals || !inst->globals[in.a])
                 goto bad;
-            out[0] = inst->globals[in.a]->val[0];
-            out[1] = inst->globals[in.a]->val[1];
+            v.v[0] = inst->globals[in.a]->val[0];
+            v.v[1] = inst->globals[in.a]->val[1];
             break;
+        case OP_i32_add: case OP_i32_sub: case OP_i32_mul:
+        case OP_i64_add: case OP_i64_sub: case OP_i64_mul: {
+            if (n < 2)
+                goto bad;
+            uint64_t a = st[n - 2].v[0].i64, b = st[n - 1].v[0].i64;
+            n -= 2;
+            uint64_t x = in.op == OP_i32_add || in.op == OP_i64_add   ? a + b
+                         : in.op == OP_i32_sub || in.op == OP_i64_sub ? a - b
+                                                                      : a * b;
+            if (in.op == OP_i32_add || in.op == OP_i32_sub || in.op == OP_i32_mul)
+                v.v[0].i32 = (uint32_t)x; /* wraps at 32 bits; the upper half stays 0 */
+            else
+                v.v[0].i64 = x;
+            break;
+        }
         case OP_end:
-            return true;
+            if (n != 1)
+                goto bad;
+            out[0] = st[0].v[0];
+            out[1] = st[0].v[1];
+            ok = true;
+            goto done;
         default:
             goto bad;
         }
+        st[n++] = v;
     }
 bad:
-    return err_set(err, WISP_ERR_INVALID, e->offset,
-                   "constant expression required: the module was not validated");
+    err_set(err, WISP_ERR_INVALID, e->offset, "constant expression required: the module was not validated");
+done:
+    if (st != small)
+        free(st);
+    return ok;
 }
 
 /* ---- Instantiation ---- */

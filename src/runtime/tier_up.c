@@ -99,6 +99,7 @@ struct job {
     bool use_cache;
     uint8_t *bytes;              /* a copy of the module, compiled apart from the instance */
     size_t len;
+    uint32_t features;           /* what the module was validated with */
 };
 
 /* Take what st wants (st->lock not held; the instance is alive): the
@@ -152,6 +153,7 @@ static void snapshot(struct rt_native_state *st, struct job *j)
     j->bytes = xmalloc(m->len ? m->len : 1);
     memcpy(j->bytes, m->bytes, m->len);
     j->len = m->len;
+    j->features = m->features;
 }
 
 static void job_free(struct job *j)
@@ -166,7 +168,7 @@ static bool compile_job(struct job *j, uint8_t **obj, size_t *len, struct wisp_e
 {
     struct module m;
     memset(&m, 0, sizeof m);
-    bool ok = module_decode(&m, j->bytes, j->len, err) && module_validate(&m, err) &&
+    bool ok = module_decode(&m, j->bytes, j->len, j->features, err) && module_validate(&m, err) &&
               rt_tier_code(&m, j->use_cache, &j->opt, false, obj, len, err);
     module_free(&m);
     return ok;

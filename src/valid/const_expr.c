@@ -1,9 +1,13 @@
 /* Constant expressions: global initializers, segment offsets and element
  * items. Wasm 2.0 allows only t.const, ref.null, ref.func and global.get of
- * an immutable imported global; the result must be exactly one value. */
+ * an immutable imported global; with extended constants (Wasm 3.0),
+ * i32/i64 add, sub and mul too, and global.get of any immutable global
+ * defined before (for a global's initializer) or at all (elsewhere). The
+ * result must be exactly one value. */
 #include "valid/valid.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static struct reader expr_reader(const struct module *m, const struct expr *e)
 {
@@ -30,58 +34,100 @@ static bool fail_at(struct validator *v, uint32_t offset, const char *message, u
     return err_set(v->err, WISP_ERR_INVALID, offset, "%s %u", message, index);
 }
 
-static bool check_const_expr(struct validator *v, const struct expr *e, valtype_t expected)
+/* The instruction's operand and result type when it is one of extended
+ * constant expressions' arithmetic instructions, else 0. */
+static valtype_t arith_type(uint16_t op)
+{
+    switch (op) {
+    case OP_i32_add: case OP_i32_sub: case OP_i32_mul: return VT_I32;
+    case OP_i64_add: case OP_i64_sub: case OP_i64_mul: return VT_I64;
+    default: return 0;
+    }
+}
+
+/* nglobals: how many globals (from index 0) the expression may read. */
+static bool check_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
+                             uint32_t nglobals)
 {
     const struct module *m = v->m;
     struct reader r = expr_reader(m, e);
     struct instr in;
-    uint32_t nvals = 0;       /* every constant instruction pushes one value */
-    valtype_t top = VT_UNKNOWN; /* the last one pushed */
+    bool extended = (m->features & FEAT_EXTENDED_CONST) != 0;
+    /* The operand stack: each instruction is at least one byte, so the
+     * expression's length bounds its height. */
+    valtype_t small[16], *stack = e->len <= 16 ? small : xmalloc(e->len * sizeof *stack);
+    uint32_t n = 0;
+    bool ok = false;
 
     for (;;) {
-        if (r.p >= r.end)
-            return err_set(v->err, WISP_ERR_INVALID, e->offset,
-                           "internal error: constant expression without end");
+        if (r.p >= r.end) {
+            err_set(v->err, WISP_ERR_INVALID, e->offset, "internal error: constant expression without end");
+            break;
+        }
         if (!read_instr(&r, &in, v->err))
-            return false; /* the decoder already read these bytes */
+            break; /* the decoder already read these bytes */
+        valtype_t push = 0, arith = extended ? arith_type(in.op) : 0;
         switch (in.op) {
-        case OP_i32_const: top = VT_I32; break;
-        case OP_i64_const: top = VT_I64; break;
-        case OP_f32_const: top = VT_F32; break;
-        case OP_f64_const: top = VT_F64; break;
-        case OP_v128_const: top = VT_V128; break;
-        case OP_ref_null: top = in.valtype; break;
+        case OP_i32_const: push = VT_I32; break;
+        case OP_i64_const: push = VT_I64; break;
+        case OP_f32_const: push = VT_F32; break;
+        case OP_f64_const: push = VT_F64; break;
+        case OP_v128_const: push = VT_V128; break;
+        case OP_ref_null: push = in.valtype; break;
         case OP_ref_func:
             /* Every ref.func outside function bodies is in C.refs by definition. */
-            if (in.a >= m->nfuncs)
-                return fail_at(v, in.offset, "unknown function", in.a);
-            top = VT_FUNCREF;
+            if (in.a >= m->nfuncs) {
+                fail_at(v, in.offset, "unknown function", in.a);
+                goto done;
+            }
+            push = VT_FUNCREF;
             break;
         case OP_global_get:
-            /* Only imported globals are in scope: defined globals are not yet
-             * initialized when constant expressions run. */
-            if (in.a >= m->nglobal_imports)
-                return fail_at(v, in.offset, "unknown global", in.a);
-            if (m->globals[in.a].type.mutable_)
-                return err_set(v->err, WISP_ERR_INVALID, in.offset,
-                               "constant expression required: global %u is mutable", in.a);
-            top = m->globals[in.a].type.type;
+            /* Defined globals are initialized in order, so only those
+             * before (imports alone, without extended constants) are in
+             * scope. */
+            if (in.a >= nglobals) {
+                fail_at(v, in.offset, "unknown global", in.a);
+                goto done;
+            }
+            if (m->globals[in.a].type.mutable_) {
+                err_set(v->err, WISP_ERR_INVALID, in.offset,
+                        "constant expression required: global %u is mutable", in.a);
+                goto done;
+            }
+            push = m->globals[in.a].type.type;
             break;
         case OP_end:
-            if (nvals != 1 || top != expected)
-                return err_set(v->err, WISP_ERR_INVALID, in.offset,
-                               "type mismatch: constant expression must produce one %s, "
-                               "got %u value(s)%s%s",
-                               valtype_name(expected), nvals, nvals ? ", the last " : "",
-                               nvals ? valtype_name(top) : "");
-            return true;
+            if (n != 1 || stack[0] != expected) {
+                err_set(v->err, WISP_ERR_INVALID, in.offset,
+                        "type mismatch: constant expression must produce one %s, got %u value(s)%s%s",
+                        valtype_name(expected), n, n ? ", the last " : "", n ? valtype_name(stack[n - 1]) : "");
+                goto done;
+            }
+            ok = true;
+            goto done;
         default:
-            return err_set(v->err, WISP_ERR_INVALID, in.offset,
-                           "constant expression required: %s is not constant",
-                           opcode_table[in.op].name);
+            if (!arith) {
+                err_set(v->err, WISP_ERR_INVALID, in.offset, "constant expression required: %s is not constant",
+                        opcode_table[in.op].name);
+                goto done;
+            }
+            if (n < 2 || stack[n - 1] != arith || stack[n - 2] != arith) {
+                err_set(v->err, WISP_ERR_INVALID, in.offset,
+                        "type mismatch: %s needs two %s operands in a constant expression",
+                        opcode_table[in.op].name, valtype_name(arith));
+                goto done;
+            }
+            n -= 2;
+            push = arith;
+            break;
         }
-        nvals++;
+        stack[n++] = push;
     }
+done:
+    if (stack != small)
+        free(stack);
+    return ok;
 }
 
 static const char *const use_names[] = {
@@ -94,7 +140,11 @@ static const char *const use_names[] = {
 bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
                          enum const_expr_use use, uint32_t index)
 {
-    if (check_const_expr(v, e, expected))
+    const struct module *m = v->m;
+    uint32_t nglobals = m->nglobal_imports;
+    if (m->features & FEAT_EXTENDED_CONST)
+        nglobals = use == CONST_EXPR_GLOBAL ? index : m->nglobals;
+    if (check_const_expr(v, e, expected, nglobals))
         return true;
     /* The offset names the instruction; say which expression it is in. Only
      * on failure, so the common path formats nothing. */

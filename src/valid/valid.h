@@ -79,7 +79,8 @@ static inline bool func_is_declared(const struct validator *v, uint32_t func)
  * scan: an expression that is not constant is reported when validated. */
 void const_expr_collect_refs(struct validator *v, const struct expr *e);
 /* Check e is a constant expression producing exactly one value of type
- * expected. In Wasm 2.0, global.get may only name an immutable import. The
+ * expected. In Wasm 2.0, global.get may only name an immutable import (see
+ * const_expr.c for extended constants). The
  * use and the index of its global or segment go into error messages. */
 enum const_expr_use {
     CONST_EXPR_GLOBAL,

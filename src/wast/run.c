@@ -377,14 +377,16 @@ static bool message_matches(const char *msg, const char *text)
 /* ---- modules ------------------------------------------------------------ */
 
 /* Decode and validate a script module. */
-static bool load(const struct wast_module *wm, struct module *m, struct wisp_error *e)
+static bool load(const struct runner *r, const struct wast_module *wm, struct module *m,
+                 struct wisp_error *e)
 {
     if (!wm->parse_ok) {
         *e = wm->parse_error;
         return false;
     }
     memset(m, 0, sizeof *m);
-    if (!module_decode(m, wm->bytes.data, wm->bytes.len, e) || !module_validate(m, e)) {
+    if (!module_decode(m, wm->bytes.data, wm->bytes.len, api_features(r->engine), e) ||
+        !module_validate(m, e)) {
         module_free(m);
         return false;
     }
@@ -400,7 +402,7 @@ static enum stage instantiate(struct runner *r, const struct wast_module *wm, st
 {
     *inst = NULL;
     struct module *m = xmalloc(sizeof *m);
-    if (!load(wm, m, e)) {
+    if (!load(r, wm, m, e)) {
         free(m);
         return STAGE_LOAD;
     }
@@ -772,7 +774,7 @@ static void cmd_assert_malformed(struct runner *r, const struct wast_command *c)
         return;
     }
     memset(&m, 0, sizeof m);
-    if (module_decode(&m, c->module.bytes.data, c->module.bytes.len, &e)) {
+    if (module_decode(&m, c->module.bytes.data, c->module.bytes.len, api_features(r->engine), &e)) {
         bool valid = module_validate(&m, &e);
         module_free(&m);
         snprintf(what, sizeof what, "module %s, expected malformed \"%s\"", valid ? "accepted" : "only invalid",
@@ -799,7 +801,7 @@ static void cmd_assert_invalid(struct runner *r, const struct wast_command *c)
         return;
     }
     memset(&m, 0, sizeof m);
-    if (!module_decode(&m, c->module.bytes.data, c->module.bytes.len, &e)) {
+    if (!module_decode(&m, c->module.bytes.data, c->module.bytes.len, api_features(r->engine), &e)) {
         snprintf(what, sizeof what, "malformed, expected invalid \"%s\"", c->text);
         fail(r, c, what, &e);
         return;

@@ -1,5 +1,5 @@
-;; Invalid: a global's initializer reads a defined global, which is not in
-;; scope in Wasm 2.0 (the global.get is at byte 0x12).
+;; Invalid: a global's initializer reads a global defined after it, which
+;; is not in scope (only earlier ones are; the global.get is at byte 0xd).
 (module
-  (global i32 (i32.const 0))
-  (global i32 (global.get 0)))
+  (global i32 (global.get 1))
+  (global i32 (i32.const 0)))

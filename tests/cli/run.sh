@@ -33,7 +33,7 @@ check "duplicate export: byte offset of the entry and its name" test "$rc" = 1 -
 run "$WISP" validate bad_memory_limit.wat
 check "bad memory limits: byte offset of the memory" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'byte 0xb: size minimum must not be greater than maximum')"
 run "$WISP" validate bad_global_init.wat
-check "global initializer: offset of the instruction, names the global" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'byte 0x12: unknown global 0' | grep -F 'initializer of global 1')"
+check "global initializer: offset of the instruction, names the global" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'byte 0xd: unknown global 1' | grep -F 'initializer of global 0')"
 
 run "$WISP" wat2wasm ok.wat -o "$T/ok.wasm"
 check "wat2wasm writes a binary module" test "$rc" = 0 -a "$(head -c 4 "$T/ok.wasm" | od -An -c | tr -d ' ')" = '\0asm'

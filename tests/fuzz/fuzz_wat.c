@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (wisp_wat_to_wasm((const char *)data, size, "fuzz", &wasm, &len, &err)) {
         struct module m;
         memset(&m, 0, sizeof m);
-        if (module_decode(&m, wasm, len, &err))
+        if (module_decode(&m, wasm, len, FEAT_DEFAULT, &err))
             module_validate(&m, &err);
         module_free(&m);
         free(wasm);

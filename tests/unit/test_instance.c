@@ -19,7 +19,7 @@ static struct module *load(const char *wat)
         exit(1);
     }
     struct module *m = calloc(1, sizeof *m);
-    if (!module_decode(m, bytes, len, &err) || !module_validate(m, &err)) {
+    if (!module_decode(m, bytes, len, FEAT_DEFAULT, &err) || !module_validate(m, &err)) {
         printf("FAIL load: %s\n  in: %s\n", err.message, wat);
         exit(1);
     }

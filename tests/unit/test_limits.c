@@ -70,7 +70,7 @@ static bool decode(const struct buf *b, struct wisp_error *err)
 {
     struct module m;
     memset(err, 0, sizeof *err);
-    bool ok = module_decode(&m, b->data, b->len, err);
+    bool ok = module_decode(&m, b->data, b->len, FEAT_DEFAULT, err);
     if (ok)
         module_free(&m);
     return ok;
@@ -80,7 +80,7 @@ static bool decode_validate(const struct buf *b, struct wisp_error *err)
 {
     struct module m;
     memset(err, 0, sizeof *err);
-    if (!module_decode(&m, b->data, b->len, err))
+    if (!module_decode(&m, b->data, b->len, FEAT_DEFAULT, err))
         return false;
     bool ok = module_validate(&m, err);
     module_free(&m);
