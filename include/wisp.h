@@ -133,6 +133,8 @@ typedef enum wisp_feature {
     WISP_FEATURE_EXTENDED_CONST = 1u << 0, /* "extended-const": i32/i64 add, sub and mul in
                                               constant expressions, and global.get of any
                                               earlier immutable global, not only imports */
+    WISP_FEATURE_TAIL_CALL = 1u << 1,      /* "tail-call": return_call and
+                                              return_call_indirect, in constant stack space */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

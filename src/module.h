@@ -27,8 +27,9 @@ const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
 enum wasm_feature {
     FEAT_EXTENDED_CONST = 1u << 0, /* i32/i64 add, sub, mul and global.get of any
                                       earlier immutable global in constant expressions */
+    FEAT_TAIL_CALL = 1u << 1,      /* return_call, return_call_indirect */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };

@@ -81,6 +81,9 @@ enum xop {
     XOP_ret1,      /* s: copy one slot to the result position, return */
     XOP_call,      /* func base */
     XOP_call_indirect, /* typeid table idx base */
+    XOP_return_call,   /* func base: a tail call; a host or native callee is
+                          called and returns to the return sequence after it */
+    XOP_return_call_indirect, /* typeid table idx base: likewise */
     XOP_halt,      /* leave the interpreter loop (the entry frame's return) */
     XOP_check,     /* cost: charge fuel, look for an interrupt (function entries
                       and loop headers, only in code compiled with checks) */

@@ -140,7 +140,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define MISC_OPS(X)                                                                            \
     X(OP_unreachable) X(XOP_copy) X(XOP_copies) X(XOP_copy2) X(XOP_const32) X(XOP_const64) X(XOP_const128)  \
     X(XOP_br) X(XOP_br_nz) X(XOP_br_z) X(XOP_br_table) X(XOP_ret) X(XOP_ret1) X(XOP_call)     \
-    X(XOP_call_indirect) X(XOP_halt) X(XOP_check) X(XOP_hot) X(XOP_native) X(OP_select) X(XOP_select2) X(OP_global_get)             \
+    X(XOP_call_indirect) X(XOP_return_call) X(XOP_return_call_indirect) X(XOP_halt) X(XOP_check) X(XOP_hot) X(XOP_native) X(OP_select) X(XOP_select2) X(OP_global_get)             \
     X(OP_global_set) X(XOP_global_get2) X(XOP_global_set2) X(OP_table_get) X(OP_table_set)    \
     X(OP_table_size) X(OP_table_grow) X(OP_table_fill) X(OP_table_copy) X(OP_table_init)      \
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
@@ -560,17 +560,33 @@ dispatch:
         ret_ip = ip + 3;
         goto do_call;
     }
+    /* typeid table idx base: the checked callee, its frame and return. */
+#define INDIRECT_CALLEE()                                                          \
+    do {                                                                           \
+        struct rt_table *t_ = inst->tables[ip[2]];                                 \
+        uint32_t i_ = S(3).i32;                                                    \
+        if (UNLIKELY(i_ >= t_->size)) TRAP(TRAP_UNDEFINED_ELEM);                   \
+        callee = t_->elems[i_];                                                    \
+        if (UNLIKELY(!callee)) TRAP(TRAP_UNINIT_ELEM);                             \
+        if (UNLIKELY(callee->type_id != ip[1])) TRAP(TRAP_INDIRECT_MISMATCH);      \
+        nfp = fp + ip[4];                                                          \
+        ret_ip = ip + 5;                                                           \
+    } while (0)
     CASE(XOP_call_indirect) {
-        struct rt_table *t = inst->tables[ip[2]];
-        uint32_t i = S(3).i32;
-        if (UNLIKELY(i >= t->size)) TRAP(TRAP_UNDEFINED_ELEM);
-        callee = t->elems[i];
-        if (UNLIKELY(!callee)) TRAP(TRAP_UNINIT_ELEM);
-        if (UNLIKELY(callee->type_id != ip[1])) TRAP(TRAP_INDIRECT_MISMATCH);
-        nfp = fp + ip[4];
-        ret_ip = ip + 5;
+        INDIRECT_CALLEE();
         goto do_call;
     }
+    CASE(XOP_return_call) {
+        callee = inst->funcs[ip[1]];
+        nfp = fp + ip[2];
+        ret_ip = ip + 3;
+        goto do_tail_call;
+    }
+    CASE(XOP_return_call_indirect) {
+        INDIRECT_CALLEE();
+        goto do_tail_call;
+    }
+#undef INDIRECT_CALLEE
     CASE(XOP_ret1) { fp[0] = S(1); goto do_return; }
     CASE(XOP_ret) {
     do_return: {
@@ -721,11 +737,12 @@ do_call:
         }
         *frp++ = (struct frame){ret_ip, fp, func};
         fp = nfp;
+    enter_callee: /* fp is the callee's frame, its arguments in place */
         func = callee;
-        zero_locals(fp, code->nparam_slots, code->nlocal_slots);
+        zero_locals(fp, callee->code->nparam_slots, callee->code->nlocal_slots);
         if (UNLIKELY(callee->inst != inst))
             LOAD_INSTANCE(callee->inst);
-        ip = code->start;
+        ip = callee->code->start;
         DISPATCH();
     }
     if (!callee->host && !callee->native_entry) {
@@ -764,6 +781,29 @@ do_call:
         mem_size = memobj->size;
         ip = ret_ip;
         DISPATCH();
+    }
+
+do_tail_call:
+    /* A wasm callee takes this frame over: its arguments move down to slot
+     * 0 and no frame is pushed, so a chain of tail calls runs in constant
+     * space, and it returns to this function's caller. A host function or
+     * native code without interpreter code is called as usual and comes
+     * back to the return sequence after the instruction. */
+    if (callee->host || (!callee->code && callee->native_entry))
+        goto do_call;
+    if (UNLIKELY(!callee->code)) {
+        if (UNLIKELY(!lower_on_call(s, callee)))
+            goto check_trap;
+        goto do_tail_call;
+    }
+    {
+        const struct rt_code *code = callee->code;
+        if (UNLIKELY(fp + code->frame_slots > stack_end)) {
+            s->exhausted = EXH_STACK;
+            TRAP(TRAP_STACK_EXHAUSTED);
+        }
+        memmove(fp, nfp, code->nparam_slots * sizeof *fp);
+        goto enter_callee;
     }
 
 check_trap:

@@ -374,6 +374,14 @@ static void mark_unreachable(struct compiler *c)
     set_barrier(c);
 }
 
+/* After a tail call: the return its host or native callee comes back to
+ * (a wasm callee in the interpreter replaces the frame and never does). */
+static void emit_tail_return(struct compiler *c)
+{
+    emit_return(c);
+    mark_unreachable(c);
+}
+
 /* The negation of a fused integer compare, for branching when it is false. */
 static unsigned negate_cmp(unsigned x)
 {
@@ -835,7 +843,8 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         emit_call(c, f, XOP_call, &idx, 1);
         return true;
     }
-    case OP_call_indirect: {
+    case OP_call_indirect:
+    case OP_return_call_indirect: {
         const struct functype *t = &c->m->types[in->a];
         uint32_t pre[3];
         pre[0] = c->inst->type_ids[in->a];
@@ -844,7 +853,16 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         /* A stand-in function for the frame arithmetic. */
         struct rt_func shape = {.type = t, .nparam_slots = rt_slot_count(functype_params(t), t->nparams),
                                 .nresult_slots = rt_slot_count(functype_results(t), t->nresults)};
-        emit_call(c, &shape, XOP_call_indirect, pre, 3);
+        bool tail = in->op == OP_return_call_indirect;
+        emit_call(c, &shape, tail ? XOP_return_call_indirect : XOP_call_indirect, pre, 3);
+        if (tail)
+            emit_tail_return(c);
+        return true;
+    }
+    case OP_return_call: {
+        uint32_t idx = in->a;
+        emit_call(c, c->inst->funcs[idx], XOP_return_call, &idx, 1);
+        emit_tail_return(c);
         return true;
     }
     case OP_drop:

@@ -562,9 +562,16 @@ static void do_br_table(struct tr *t, const struct instr *in)
 
 /* ---- calls ---- */
 
-/* Call a native function value (fastcc) with (lead..., args popped). */
-static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead, unsigned nlead,
-                             const struct functype *ft)
+/* Native wasm functions, their stubs, entries and OSR variants use LLVM's
+ * tailcc (CallingConv::Tail, which LLVM-C's enum does not name): fastcc's
+ * registers, plus tail calls that are guaranteed when marked musttail,
+ * whatever the two prototypes, so that return_call runs in constant
+ * stack space. */
+#define WASM_CC 18u
+
+/* Call a native function value (WASM_CC) with (lead..., args popped). */
+static LLVMValueRef build_wasm_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead,
+                                    unsigned nlead, const struct functype *ft, LLVMTailCallKind kind)
 {
     unsigned n = nlead + ft->nparams;
     LLVMValueRef *args = xmalloc((n ? n : 1) * sizeof *args);
@@ -573,18 +580,57 @@ static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLV
     for (uint32_t i = 0; i < ft->nparams; i++)
         args[nlead + i] = t->stack[t->nstack - ft->nparams + i].v;
     LLVMValueRef r = LLVMBuildCall2(t->b, fty, fn, args, n, "");
-    LLVMSetInstructionCallConv(r, LLVMFastCallConv);
+    LLVMSetInstructionCallConv(r, WASM_CC);
+    LLVMSetTailCallKind(r, kind);
+    free(args);
+    t->nstack -= ft->nparams;
+    return r;
+}
+
+/* A call, its results pushed. */
+static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead, unsigned nlead,
+                             const struct functype *ft)
+{
     /* Every wasm call is a real call: turning recursion into a loop would
      * make a runaway recursion loop forever instead of exhausting the
      * stack (tail-call elimination skips notail calls). */
-    LLVMSetTailCallKind(r, LLVMTailCallKindNoTail);
-    free(args);
-    t->nstack -= ft->nparams;
+    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindNoTail);
     if (ft->nresults == 1)
         push(t, r, functype_results(ft)[0]);
     else
         for (uint32_t i = 0; i < ft->nresults; i++)
             push(t, LLVMBuildExtractValue(t->b, r, i, ""), functype_results(ft)[i]);
+}
+
+/* A tail call (return_call*): the call, guaranteed to reuse this frame,
+ * then the return of its results, which are this function's. */
+static void emit_tail_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead, unsigned nlead,
+                           const struct functype *ft)
+{
+    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindMustTail);
+    if (ft->nresults == 0)
+        LLVMBuildRetVoid(t->b);
+    else
+        LLVMBuildRet(t->b, r);
+}
+
+/* return_call of rt_func f (a pointer value): to its native code or to
+ * the stub, each a tail call. */
+static void tail_call_func_value(struct tr *t, LLVMValueRef f, uint32_t type)
+{
+    const struct functype *ft = &t->m->types[type];
+    LLVMValueRef native = load_at(t, t->ptr, f, OFF(struct rt_func, native));
+    LLVMValueRef has = LLVMBuildICmp(t->b, LLVMIntNE, native, LLVMConstNull(t->ptr), "");
+    LLVMBasicBlockRef direct = new_bb(t, "tail.native"), stub = new_bb(t, "tail.stub");
+    LLVMBuildCondBr(t->b, has, direct, stub);
+    uint32_t base = t->nstack;
+    LLVMPositionBuilderAtEnd(t->b, direct);
+    LLVMValueRef callee_inst = load_at(t, t->ptr, f, OFF(struct rt_func, inst));
+    emit_tail_call(t, t->fn_types[type], native, &callee_inst, 1, ft);
+    t->nstack = base; /* the arguments are still there for the second call */
+    LLVMPositionBuilderAtEnd(t->b, stub);
+    LLVMValueRef lead[2] = {f, t->inst_v};
+    emit_tail_call(t, LLVMGlobalGetValueType(t->stubs[type]), t->stubs[type], lead, 2, ft);
 }
 
 /* Call rt_func f (a pointer value) of module type `type`: its native code
@@ -656,7 +702,21 @@ static void do_call(struct tr *t, uint32_t fidx)
     call_func_value(t, inst_elem(t, OFF(struct rt_instance, funcs), fidx), type);
 }
 
-static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
+static void do_return_call(struct tr *t, uint32_t fidx)
+{
+    const struct module *m = t->m;
+    uint32_t type = m->func_types[fidx];
+    if (fidx == t->func && t->self)
+        emit_tail_call(t, t->fn_types[type], t->self, &t->inst_v, 1, &m->types[type]);
+    else if (fidx >= m->nfunc_imports && t->funcs[fidx])
+        emit_tail_call(t, t->fn_types[type], t->funcs[fidx], &t->inst_v, 1, &m->types[type]);
+    else
+        tail_call_func_value(t, inst_elem(t, OFF(struct rt_instance, funcs), fidx), type);
+    mark_unreachable(t);
+}
+
+/* The callee of call_indirect / return_call_indirect, checked. */
+static LLVMValueRef indirect_callee(struct tr *t, uint32_t type, uint32_t table)
 {
     LLVMValueRef i = pop(t);
     LLVMValueRef tab = inst_elem(t, OFF(struct rt_instance, tables), table);
@@ -671,7 +731,12 @@ static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
                                 (uint64_t)type * 4);
     LLVMValueRef have = load_at(t, t->i32, f, OFF(struct rt_func, type_id));
     trap_if(t, LLVMBuildICmp(t->b, LLVMIntNE, want, have, ""), TRAP_INDIRECT_MISMATCH);
-    call_func_value(t, f, type);
+    return f;
+}
+
+static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
+{
+    call_func_value(t, indirect_callee(t, type, table), type);
 }
 
 /* ---- memory ---- */
@@ -1248,6 +1313,11 @@ static bool translate_instr(struct tr *t, const struct instr *in)
         return true;
     case OP_call: do_call(t, in->a); return true;
     case OP_call_indirect: do_call_indirect(t, in->a, in->b); return true;
+    case OP_return_call: do_return_call(t, in->a); return true;
+    case OP_return_call_indirect:
+        tail_call_func_value(t, indirect_callee(t, in->a, in->b), in->a);
+        mark_unreachable(t);
+        return true;
     case OP_drop: t->nstack--; return true;
     case OP_select: case OP_select_t: {
         LLVMValueRef c = pop(t), y = pop(t), x = pop(t);
@@ -1628,6 +1698,9 @@ static uint32_t unroll_depth(struct tr *t, uint32_t fidx)
         if (!read_instr_inline(&r, &in, &ignored))
             return 0;
         calls += in.op == OP_call && in.a == fidx;
+        /* Always-inlined copies must not hold musttail calls. */
+        if (in.op == OP_return_call || in.op == OP_return_call_indirect)
+            return 0;
     }
     uint32_t d = 0;
     for (uint64_t copies = calls, level = calls; calls && d < UNROLL_MAX_DEPTH; level *= calls) {
@@ -1661,7 +1734,7 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
             args[1 + i] = load_slot(t, slots, &slot, functype_params(ft)[i]);
     }
     LLVMValueRef r = LLVMBuildCall2(t->b, fty, osr_fn ? osr_fn : LLVMGetParam(f, 0), args, nargs, "");
-    LLVMSetInstructionCallConv(r, LLVMFastCallConv);
+    LLVMSetInstructionCallConv(r, WASM_CC);
     free(args);
     slot = 0;
     for (uint32_t i = 0; i < ft->nresults; i++)
@@ -1676,7 +1749,7 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
 static LLVMValueRef build_stub(struct tr *t, const struct functype *ft, const char *name)
 {
     LLVMValueRef f = new_function(t, name, sig_type(t, ft, 2), true);
-    LLVMSetFunctionCallConv(f, LLVMFastCallConv);
+    LLVMSetFunctionCallConv(f, WASM_CC);
     LLVMPositionBuilderAtEnd(t->b, LLVMAppendBasicBlockInContext(t->ctx, f, ""));
     uint32_t np = slots_of(functype_params(ft), ft->nparams);
     uint32_t nr = slots_of(functype_results(ft), ft->nresults);
@@ -1866,7 +1939,7 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
             continue;
         snprintf(name, sizeof name, "f%u", i);
         t->funcs[i] = new_function(t, name, t->fn_types[m->func_types[i]], true);
-        LLVMSetFunctionCallConv(t->funcs[i], LLVMFastCallConv);
+        LLVMSetFunctionCallConv(t->funcs[i], WASM_CC);
         comp_index[ncomp] = i;
         comp_depth[ncomp] = unroll_depth(t, i);
         comp_copies[ncomp] = xcalloc(comp_depth[ncomp] + 1, sizeof *comp_copies[ncomp]);
@@ -1874,7 +1947,7 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
         for (uint32_t k = 1; k <= comp_depth[ncomp]; k++) {
             snprintf(name, sizeof name, UNROLL_PREFIX "%u.%u", i, k);
             LLVMValueRef c = new_function(t, name, t->fn_types[m->func_types[i]], true);
-            LLVMSetFunctionCallConv(c, LLVMFastCallConv);
+            LLVMSetFunctionCallConv(c, WASM_CC);
             set_attr(t, c, LLVMAttributeFunctionIndex, "alwaysinline");
             comp_copies[ncomp][k] = c;
         }
@@ -1902,7 +1975,7 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
         osr_types[i] = LLVMFunctionType(result_type(t, ft), ps, 3, 0);
         snprintf(name, sizeof name, "osr%u", i);
         osr_fns[i] = new_function(t, name, osr_types[i], true);
-        LLVMSetFunctionCallConv(osr_fns[i], LLVMFastCallConv);
+        LLVMSetFunctionCallConv(osr_fns[i], WASM_CC);
     }
     for (uint32_t i = 0; i < m->ntypes; i++) {
         snprintf(name, sizeof name, "stub%u", i);

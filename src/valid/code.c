@@ -412,6 +412,46 @@ static bool check_select_t(struct validator *v, const struct instr *in)
     return true;
 }
 
+/* call_indirect and return_call_indirect: check the table and the type,
+ * pop the index, and give the type (NULL on failure). */
+static const struct functype *indirect_type(struct validator *v, const struct instr *in)
+{
+    const struct module *m = v->m;
+    if (!check_table(v, in->b))
+        return NULL;
+    if (in->a >= m->ntypes)
+        return fail(v, "unknown type %u", in->a), NULL;
+    if (m->tables[in->b].elem != VT_FUNCREF)
+        return fail(v, "type mismatch: %s through table %u of %s", opcode_table[in->op].name, in->b,
+                    valtype_name(m->tables[in->b].elem)), NULL;
+    return pop_expect(v, VT_I32) ? &m->types[in->a] : NULL;
+}
+
+/* return_call and return_call_indirect (tail calls): a call whose results
+ * must be the caller's own, then, like return, the rest is unreachable. */
+static bool check_return_call(struct validator *v, const struct instr *in)
+{
+    const struct module *m = v->m;
+    const struct functype *type;
+    if (!(m->features & FEAT_TAIL_CALL))
+        return fail(v, "%s needs the tail-call feature (Wasm 3.0)", opcode_table[in->op].name);
+    if (in->op == OP_return_call) {
+        if (!check_func(v, in->a))
+            return false;
+        type = &m->types[m->func_types[in->a]];
+    } else if (!(type = indirect_type(v, in))) {
+        return false;
+    }
+    const struct ctrl_frame *fn = &v->ctrls[0];
+    if (type->nresults != fn->nend ||
+        (type->nresults && memcmp(functype_results(type), fn->end_types, type->nresults * sizeof(valtype_t))))
+        return fail(v, "type mismatch: %s: the callee's results are not the function's", opcode_table[in->op].name);
+    if (!pop_vals(v, functype_params(type), type->nparams))
+        return false;
+    unreachable(v);
+    return true;
+}
+
 static bool check_instr(struct validator *v, const struct instr *in)
 {
     const struct module *m = v->m;
@@ -485,18 +525,13 @@ static bool check_instr(struct validator *v, const struct instr *in)
         push_vals(v, functype_results(type), type->nresults);
         return true;
     case OP_call_indirect:
-        if (!check_table(v, in->b))
-            return false;
-        if (in->a >= m->ntypes)
-            return fail(v, "unknown type %u", in->a);
-        if (m->tables[in->b].elem != VT_FUNCREF)
-            return fail(v, "type mismatch: call_indirect through table %u of %s", in->b,
-                        valtype_name(m->tables[in->b].elem));
-        type = &m->types[in->a];
-        if (!pop_expect(v, VT_I32) || !pop_vals(v, functype_params(type), type->nparams))
+        if (!(type = indirect_type(v, in)) || !pop_vals(v, functype_params(type), type->nparams))
             return false;
         push_vals(v, functype_results(type), type->nresults);
         return true;
+    case OP_return_call:
+    case OP_return_call_indirect:
+        return check_return_call(v, in);
 
     case OP_drop:
         return pop_val(v, &t);
