@@ -220,6 +220,15 @@ static void put_expected(struct buf *b, const struct wast_value *e)
     case WV_REF_EXTERN: bprintf(b, "ref.extern %" PRIu64, e->u.i64); break;
     case WV_REF_FUNC: bprintf(b, "ref.func (any)"); break;
     case WV_REF_EXTERN_ANY: bprintf(b, "ref.extern (any)"); break;
+    case WV_EITHER:
+        bprintf(b, "either(");
+        for (uint32_t i = 0; i < e->u.either.n; i++) {
+            if (i)
+                bprintf(b, " | ");
+            put_expected(b, &e->u.either.values[i]);
+        }
+        bprintf(b, ")");
+        break;
     default: bprintf(b, "<value kind %u>", e->kind); break;
     }
 }
@@ -616,6 +625,11 @@ static bool value_matches(const struct wast_value *e, const struct value *v)
     case WV_REF_EXTERN: return v->type == VT_EXTERNREF && (uintptr_t)v->s[0].ref == (uintptr_t)(e->u.i64 + 1);
     case WV_REF_FUNC: return v->type == VT_FUNCREF && v->s[0].ref;
     case WV_REF_EXTERN_ANY: return v->type == VT_EXTERNREF && v->s[0].ref;
+    case WV_EITHER:
+        for (uint32_t i = 0; i < e->u.either.n; i++)
+            if (value_matches(&e->u.either.values[i], v))
+                return true;
+        return false;
     }
     return false;
 }

@@ -184,6 +184,28 @@ static bool parse_v128(struct sp *p, struct wast_value *v, bool expected)
     return true;
 }
 
+static bool parse_value(struct sp *p, struct wast_value *v, bool expected);
+
+/* "(either" consumed: the alternatives, each one expected value. */
+static bool parse_either(struct sp *p, struct wast_value *v)
+{
+    struct token t, kw;
+    uint32_t cap = 0;
+    v->kind = WV_EITHER;
+    for (;;) {
+        if (!sp_peek(p, 0, &t) || !sp_peek(p, 1, &kw))
+            return false;
+        if (t.kind != TOK_LPAREN)
+            break;
+        if (tok_keyword_is(&kw, "either")) /* (no nesting, so no deep recursion) */
+            return sp_unexpected(p, &kw);
+        VEC_GROW(v->u.either.values, v->u.either.n, cap);
+        if (!parse_value(p, &v->u.either.values[v->u.either.n++], true))
+            return false;
+    }
+    return v->u.either.n > 0 || sp_unexpected(p, &t);
+}
+
 /* One "(const ...)" value; expected enables the result-only patterns. */
 static bool parse_value(struct sp *p, struct wast_value *v, bool expected)
 {
@@ -233,6 +255,9 @@ static bool parse_value(struct sp *p, struct wast_value *v, bool expected)
                 return sp_fail(p, &t, "constant out of range");
             v->kind = WV_REF_EXTERN;
         }
+    } else if (tok_keyword_is(&kw, "either") && expected) {
+        if (!parse_either(p, v))
+            return false;
     } else if (tok_keyword_is(&kw, "ref.func") && expected) {
         if (!sp_peek(p, 0, &t))
             return false;
@@ -381,6 +406,9 @@ static void free_command(struct wast_command *c)
     free(c->module.id);
     buf_free(&c->module.bytes);
     free_action(&c->action);
+    for (uint32_t i = 0; i < c->nexpected; i++)
+        if (c->expected[i].kind == WV_EITHER)
+            free(c->expected[i].u.either.values);
     free(c->expected);
     free(c->text);
     free(c->register_name);

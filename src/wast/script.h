@@ -13,6 +13,8 @@ enum wast_value_kind {
     WV_REF_EXTERN,    /* ref.extern N: u.i64 = N */
     WV_REF_FUNC,      /* ref.func (expected results only: any non-null funcref) */
     WV_REF_EXTERN_ANY,/* ref.extern with no number (expected results only) */
+    WV_EITHER,        /* (either v...) (expected results only): matches when
+                         one of u.either.values does; they are not eithers */
 };
 
 enum wast_nan { NAN_NONE, NAN_CANONICAL, NAN_ARITHMETIC };
@@ -29,6 +31,7 @@ struct wast_value {
     union {
         uint64_t i64;
         uint8_t v128[16];
+        struct { uint32_t n; struct wast_value *values; } either;
     } u;
 };
 
@@ -76,9 +79,7 @@ struct wast_command {
     bool has_action;
     struct wast_action action;
     uint32_t nexpected;
-    struct wast_value *expected; /* assert_return results */
-    /* assert_return may list alternatives with (either ...): each expected
-     * value then has nalternatives > 0 in a parallel array; unused for 2.0. */
+    struct wast_value *expected; /* assert_return results (WV_EITHER for alternatives) */
     char *text;            /* expected failure message */
     char *register_name;   /* WC_REGISTER: the name, module id in module_id */
     char *register_id;

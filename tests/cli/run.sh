@@ -70,6 +70,12 @@ check "wast: wrong result shows expected and got" test -n "$(echo "$out" | grep 
 check "wast: wrong trap shows both messages" test -n "$(echo "$out" | grep -F 'bad.wast:3: FAIL assert_trap invoke "div": expected trap "unreachable": trap: integer divide by zero')"
 check "wast: unexpected trap shows a backtrace" test -n "$(echo "$out" | grep -A1 -F 'bad.wast:4: FAIL' | grep -F '    at func[1]')"
 check "wast: a module that fails to link fails, later commands skip with why" test -n "$(echo "$out" | grep -F 'bad.wast:5: FAIL module: instantiation failed: link error: unknown import')" -a -n "$(echo "$out" | grep -F 'skipped: 1 the module it runs against failed')"
+printf '%s\n' '(module (func (export "two") (result i32 i32) (i32.const 1) (i32.const 2)))' '(assert_return (invoke "two") (either (i32.const 0) (i32.const 1)) (i32.const 2))' '(assert_return (invoke "two") (i32.const 1) (either (i32.const 0) (i32.const 3)))' > "$T/either.wast"
+run "$WISP" wast "$T/either.wast"
+check "wast: (either ...) passes when one alternative matches, fails when none does" test "$rc" = 1 -a -n "$(echo "$out" | grep -Fx '2 passed, 1 failed, 0 skipped')" -a -n "$(echo "$out" | grep -F 'expected (i32:0x00000001 (1), either(i32:0x00000000 (0) | i32:0x00000003 (3))), got')"
+printf '%s\n' '(module (func (export "one") (result i32) (i32.const 1)))' '(assert_return (invoke "one") (either (either (i32.const 1))))' > "$T/either_nested.wast"
+run "$WISP" wast "$T/either_nested.wast"
+check "wast: a nested (either ...) is a script error" test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'either_nested.wast:2:')"
 
 # ---- wisp run ----
 # Exit status: 0 ok, 1 load/link error, 2 usage (bad option or argument,
