@@ -23,7 +23,10 @@ else
 BUILD := $(BUILD)/nollvm
 endif
 
-CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra \
+# -ffp-contract=off: wasm rounds every float operation on its own, so a
+# multiply and an add must never become one FMA (GCC's default for GNU C
+# fuses them on targets with FMA, say with -march=native in CFLAGS).
+CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra -ffp-contract=off \
               -Iinclude -Isrc -I$(BUILD)/gen $(SANFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 LDLIBS := -lm -pthread

@@ -22,10 +22,10 @@ const struct opcode_info opcode_table[OP_COUNT] = {
 #undef OP
 
 /* Encoding -> (opcode + 1) | fast-path kind << 12 (see instr.h), one row per
- * prefix. A prefixed code above 255 or a repeated encoding in opcodes.def
- * fails to compile (array bounds, -Woverride-init), which keeps the table
- * honest. */
-#define PREFIX_ROW(prefix) ((prefix) == 0 ? 0 : (prefix) == 0xFC ? 1 : 2)
+ * prefix and 256 codes (0xFD has two rows: relaxed SIMD starts at 0x100).
+ * A code past the rows or a repeated encoding in opcodes.def fails to
+ * compile (array bounds, -Woverride-init), which keeps the table honest. */
+#define PREFIX_ROW(prefix, code) ((prefix) == 0 ? 0 : (prefix) == 0xFC ? 1 : 2 + (code) / 256)
 #define FAST_KIND(prefix, imm)                                                              \
     ((prefix) != 0 ? 0                                                                      \
      : (imm) == IMM_NONE ? 1                                                                \
@@ -33,20 +33,29 @@ const struct opcode_info opcode_table[OP_COUNT] = {
          ? 2                                                                                \
      : (imm) == IMM_I32    ? 3                                                              \
      : (imm) == IMM_MEMARG ? 4 : 0)
-const uint16_t opcode_encodings[3][256] = {
+const uint16_t opcode_encodings[ENCODING_ROWS][256] = {
 #define OP(id, name, prefix, code, imm, sig, x) \
-    [PREFIX_ROW(prefix)][code] = (OP_##id + 1) | FAST_KIND(prefix, IMM_##imm) << 12,
+    [PREFIX_ROW(prefix, code)][(code) % 256] = (OP_##id + 1) | FAST_KIND(prefix, IMM_##imm) << 12,
 #include "binary/opcodes.def"
 #undef OP
 };
 _Static_assert(OP_COUNT < 0x3FF, "opcode_encodings packs opcodes in 10 bits");
 #define OPCODE_OF(entry) ((unsigned)((entry) & 0x3FF))
 
+/* opcode + 1 for a prefix of 0, 0xFC or 0xFD and the code after it; 0 for
+ * none. */
+static unsigned encoding_of(uint8_t prefix, uint32_t code)
+{
+    if (code > 255 && (prefix != 0xFD || code / 256 >= ENCODING_ROWS - 2))
+        return 0;
+    return OPCODE_OF(opcode_encodings[PREFIX_ROW(prefix, code)][code % 256]);
+}
+
 int opcode_lookup(uint8_t prefix, uint32_t code)
 {
-    if (code > 255 || (prefix != 0 && prefix != 0xFC && prefix != 0xFD))
+    if (prefix != 0 && prefix != 0xFC && prefix != 0xFD)
         return -1;
-    return (int)OPCODE_OF(opcode_encodings[PREFIX_ROW(prefix)][code]) - 1;
+    return (int)encoding_of(prefix, code) - 1;
 }
 
 static bool illegal_opcode(const struct reader *r, const uint8_t *at, struct wisp_error *err)
@@ -264,7 +273,7 @@ static __attribute__((noinline)) bool read_prefixed(struct reader *r, struct ins
     uint32_t code;
     if (!rd_u32(r, &code, err))
         return false;
-    unsigned op = code < 256 ? OPCODE_OF(opcode_encodings[PREFIX_ROW(b)][code]) : 0;
+    unsigned op = encoding_of(b, code);
     if (!op)
         return illegal_prefixed(r, at, code, err);
     in->op = (uint16_t)(op - 1);

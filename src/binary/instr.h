@@ -43,7 +43,7 @@ enum imm_kind {
 /* The strings are held inline: a table of pointers would be relocated, its
  * pages written, each time a position-independent wisp starts. */
 struct opcode_info {
-    char name[32];    /* text format name */
+    char name[40];    /* text format name */
     char sig[8];      /* "params:results" (i l f d v), "" = typed by hand */
     uint32_t code;
     uint8_t prefix;   /* 0, 0xFC or 0xFD */
@@ -98,11 +98,13 @@ bool read_instr(struct reader *r, struct instr *in, struct wisp_error *err);
  * body (decoder, validator, compiler): one-byte opcodes with no immediate, a
  * one-byte index or i32 constant, or a one-byte-each memarg are handled
  * inline, everything else goes to read_instr. Same results and errors.
- * opcode_encodings[row][code], row 0 = one-byte, 1 = 0xFC, 2 = 0xFD:
+ * opcode_encodings[row][code % 256], row 0 = one-byte, 1 = 0xFC, 2 = 0xFD
+ * 0-255, 3 = 0xFD 256-511:
  * (opcode + 1) | kind << 12, 0 = no such instruction; kind (row 0 only):
  * 0 = take read_instr, 1 = no immediate, 2 = one u32 index (in a),
  * 3 = i32.const, 4 = memarg. */
-extern const uint16_t opcode_encodings[3][256];
+#define ENCODING_ROWS 4
+extern const uint16_t opcode_encodings[ENCODING_ROWS][256];
 
 static inline bool read_instr_inline(struct reader *r, struct instr *in, struct wisp_error *err)
 {

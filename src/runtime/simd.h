@@ -1,6 +1,7 @@
-/* The v128 value and every pure (non-memory) WebAssembly 2.0 SIMD instruction
- * as a static inline simd_<opcode id>. src/runtime/simd_ops.def lists them by
- * signature so the interpreter can dispatch them with one X-macro each. */
+/* The v128 value and every pure (non-memory) WebAssembly SIMD instruction,
+ * relaxed SIMD included, as a static inline simd_<opcode id>.
+ * src/runtime/simd_ops.def lists them by signature so the interpreter can
+ * dispatch them with one X-macro each. */
 #ifndef WISP_EXEC_SIMD_H
 #define WISP_EXEC_SIMD_H
 
@@ -496,6 +497,84 @@ static inline v128_t simd_f64x2_promote_low_f32x4(v128_t a)
     v128_t r;
     r.u64[0] = num_f64_bits(num_f64_promote_f32(a.f32[0]));
     r.u64[1] = num_f64_bits(num_f64_promote_f32(a.f32[1]));
+    return r;
+}
+
+/* ---- relaxed SIMD (Wasm 3.0): the deterministic profile ----
+ * The spec lets a relaxed instruction return one of a few results, the
+ * choice fixed per implementation; wisp takes the one the spec's
+ * deterministic profile prescribes (the first of each relaxed(R)[...]
+ * list), and a NaN result is the positive canonical NaN, as that profile
+ * makes every NaN. So the result depends on neither the host CPU nor the
+ * tier, and most instructions are the 2.0 instruction they relax
+ * (docs/architecture.md, "Relaxed SIMD"). */
+
+static inline v128_t simd_i8x16_relaxed_swizzle(v128_t a, v128_t s) { return simd_i8x16_swizzle(a, s); }
+static inline v128_t simd_i32x4_relaxed_trunc_f32x4_s(v128_t a) { return simd_i32x4_trunc_sat_f32x4_s(a); }
+static inline v128_t simd_i32x4_relaxed_trunc_f32x4_u(v128_t a) { return simd_i32x4_trunc_sat_f32x4_u(a); }
+static inline v128_t simd_i32x4_relaxed_trunc_f64x2_s_zero(v128_t a) { return simd_i32x4_trunc_sat_f64x2_s_zero(a); }
+static inline v128_t simd_i32x4_relaxed_trunc_f64x2_u_zero(v128_t a) { return simd_i32x4_trunc_sat_f64x2_u_zero(a); }
+static inline v128_t simd_i16x8_relaxed_q15mulr_s(v128_t a, v128_t b) { return simd_i16x8_q15mulr_sat_s(a, b); }
+
+/* bitselect: the whole mask, not only each lane's top bit. */
+static inline v128_t simd_i8x16_relaxed_laneselect(v128_t a, v128_t b, v128_t m) { return simd_v128_bitselect(a, b, m); }
+static inline v128_t simd_i16x8_relaxed_laneselect(v128_t a, v128_t b, v128_t m) { return simd_v128_bitselect(a, b, m); }
+static inline v128_t simd_i32x4_relaxed_laneselect(v128_t a, v128_t b, v128_t m) { return simd_v128_bitselect(a, b, m); }
+static inline v128_t simd_i64x2_relaxed_laneselect(v128_t a, v128_t b, v128_t m) { return simd_v128_bitselect(a, b, m); }
+
+/* Lanes holding any NaN become the positive canonical NaN. */
+static inline v128_t simd__canon_f32x4(v128_t r)
+{
+    for (int i = 0; i < 4; i++)
+        r.u32[i] = num_f32_isnan_bits(r.u32[i]) ? NUM_F32_EXP | NUM_F32_QUIET : r.u32[i];
+    return r;
+}
+static inline v128_t simd__canon_f64x2(v128_t r)
+{
+    for (int i = 0; i < 2; i++)
+        r.u64[i] = num_f64_isnan_bits(r.u64[i]) ? NUM_F64_EXP | NUM_F64_QUIET : r.u64[i];
+    return r;
+}
+
+/* a * b + c unfused: the product is rounded, then the sum. The build's
+ * -ffp-contract=off keeps the compiler from fusing the two into an FMA
+ * where the target has one. nmadd negates a first (exactly). */
+#define SIMD__MADD(name, T, canon, neg)                                       \
+    static inline v128_t simd_##name(v128_t a, v128_t b, v128_t c)            \
+    {                                                                         \
+        T x = SIMD__IN(T, a), y = SIMD__IN(T, b), z = SIMD__IN(T, c);         \
+        T p = (neg ? -x : x) * y;                                             \
+        T r = p + z;                                                          \
+        return canon(SIMD__OUT(r));                                           \
+    }
+SIMD__MADD(f32x4_relaxed_madd, simd_vf32, simd__canon_f32x4, 0)
+SIMD__MADD(f32x4_relaxed_nmadd, simd_vf32, simd__canon_f32x4, 1)
+SIMD__MADD(f64x2_relaxed_madd, simd_vf64, simd__canon_f64x2, 0)
+SIMD__MADD(f64x2_relaxed_nmadd, simd_vf64, simd__canon_f64x2, 1)
+#undef SIMD__MADD
+
+static inline v128_t simd_f32x4_relaxed_min(v128_t a, v128_t b) { return simd__canon_f32x4(simd_f32x4_min(a, b)); }
+static inline v128_t simd_f32x4_relaxed_max(v128_t a, v128_t b) { return simd__canon_f32x4(simd_f32x4_max(a, b)); }
+static inline v128_t simd_f64x2_relaxed_min(v128_t a, v128_t b) { return simd__canon_f64x2(simd_f64x2_min(a, b)); }
+static inline v128_t simd_f64x2_relaxed_max(v128_t a, v128_t b) { return simd__canon_f64x2(simd_f64x2_max(a, b)); }
+
+/* Both operands' bytes signed (b's top bit is not ignored); each pair of
+ * products is added with signed saturation, which only -128 * -128 twice
+ * (32768) reaches. */
+static inline v128_t simd_i16x8_relaxed_dot_i8x16_i7x16_s(v128_t a, v128_t b)
+{
+    v128_t r;
+    for (int i = 0; i < 8; i++)
+        r.i16[i] = (int16_t)simd__clamp(a.i8[2 * i] * b.i8[2 * i] + a.i8[2 * i + 1] * b.i8[2 * i + 1],
+                                        INT16_MIN, INT16_MAX);
+    return r;
+}
+/* The i16 dot above, its pairs added into i32 lanes, plus c (wrapping). */
+static inline v128_t simd_i32x4_relaxed_dot_i8x16_i7x16_add_s(v128_t a, v128_t b, v128_t c)
+{
+    v128_t d = simd_i16x8_relaxed_dot_i8x16_i7x16_s(a, b), r;
+    for (int i = 0; i < 4; i++)
+        r.u32[i] = (uint32_t)(d.i16[2 * i] + d.i16[2 * i + 1]) + c.u32[i];
     return r;
 }
 
