@@ -135,6 +135,8 @@ typedef enum wisp_feature {
                                               earlier immutable global, not only imports */
     WISP_FEATURE_TAIL_CALL = 1u << 1,      /* "tail-call": return_call and
                                               return_call_indirect, in constant stack space */
+    WISP_FEATURE_RELAXED_SIMD = 1u << 2,   /* "relaxed-simd": the relaxed SIMD instructions,
+                                              each with the spec's deterministic result */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

@@ -28,8 +28,9 @@ enum wasm_feature {
     FEAT_EXTENDED_CONST = 1u << 0, /* i32/i64 add, sub, mul and global.get of any
                                       earlier immutable global in constant expressions */
     FEAT_TAIL_CALL = 1u << 1,      /* return_call, return_call_indirect */
+    FEAT_RELAXED_SIMD = 1u << 2,   /* the 20 relaxed SIMD instructions (0xFD 0x100-0x113) */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };

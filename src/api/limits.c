@@ -13,7 +13,8 @@ _Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == R
                    (int)WISP_TIER_COMPILED == RT_TIER_COMPILED,
                "wisp_tier and enum rt_tier agree");
 _Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST &&
-                   (uint32_t)WISP_FEATURE_TAIL_CALL == FEAT_TAIL_CALL,
+                   (uint32_t)WISP_FEATURE_TAIL_CALL == FEAT_TAIL_CALL &&
+                   (uint32_t)WISP_FEATURE_RELAXED_SIMD == FEAT_RELAXED_SIMD,
                "wisp_feature and enum wasm_feature agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
@@ -40,6 +41,7 @@ void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool en
 static const struct { const char *name; wisp_feature feature; } feature_names[] = {
     {"extended-const", WISP_FEATURE_EXTENDED_CONST},
     {"tail-call", WISP_FEATURE_TAIL_CALL},
+    {"relaxed-simd", WISP_FEATURE_RELAXED_SIMD},
 };
 
 bool wisp_feature_by_name(const char *name, wisp_feature *feature)

@@ -274,8 +274,13 @@ static __attribute__((noinline)) bool read_prefixed(struct reader *r, struct ins
     if (!rd_u32(r, &code, err))
         return false;
     unsigned op = encoding_of(b, code);
+    _Static_assert(OP_i32x4_relaxed_dot_i8x16_i7x16_add_s - OP_i8x16_relaxed_swizzle == 19,
+                   "the relaxed SIMD opcodes are one range of enum opcode");
     if (!op)
         return illegal_prefixed(r, at, code, err);
+    if (UNLIKELY(r->no_relaxed_simd && op - 1 - OP_i8x16_relaxed_swizzle < 20))
+        return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x %u (%s: relaxed-simd is off)",
+                      b, code, opcode_table[op - 1].name);
     in->op = (uint16_t)(op - 1);
     return read_immediates(r, in, err);
 }

@@ -82,12 +82,15 @@ struct instr {
 struct reader {
     const uint8_t *start; /* module start: offsets are relative to it */
     const uint8_t *p, *end;
+    bool no_relaxed_simd; /* the decoder's, without FEAT_RELAXED_SIMD: its 20 opcodes are
+                             illegal, as in 2.0 (the other readers see only decoded code) */
 };
 
 /* A reader over the body of one function of m. */
 static inline struct reader body_reader(const struct module *m, const struct code *code)
 {
-    return (struct reader){m->bytes, m->bytes + code->body_offset, m->bytes + code->body_offset + code->body_len};
+    return (struct reader){.start = m->bytes, .p = m->bytes + code->body_offset,
+                           .end = m->bytes + code->body_offset + code->body_len};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false

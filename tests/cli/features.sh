@@ -66,3 +66,17 @@ done
 run "$WISP" run -W tail-call=n --invoke even "$T/tail.wat" 1 0
 check "-W tail-call=n: return_call is invalid, saying which feature it needs" \
   test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'needs the tail-call feature')"
+
+cat > "$T/relaxed.wat" <<'WAT'
+(module
+  (func (export "dot") (result i32)
+    (i32x4.extract_lane 0
+      (i32x4.relaxed_dot_i8x16_i7x16_add_s (v128.const i8x16 1 2 3 4 0 0 0 0 0 0 0 0 0 0 0 0)
+                                           (v128.const i8x16 0x80 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0)
+                                           (v128.const i32x4 1000 0 0 0)))))
+WAT
+run "$WISP" run --invoke dot "$T/relaxed.wat"
+check "relaxed-simd is on by default (the i7 operand's 0x80 read as -128)" test "$rc" = 0 -a "$out" = 881
+run "$WISP" run -W relaxed-simd=n --invoke dot "$T/relaxed.wat"
+check "-W relaxed-simd=n: the opcode is illegal as in Wasm 2.0, exit 1" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'illegal opcode 0xfd 275 (i32x4.relaxed_dot_i8x16_i7x16_add_s: relaxed-simd is off)')"
