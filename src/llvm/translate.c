@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "binary/instr.h"
+#include "llvm/relaxed_simd.h"
 #include "llvm/translate.h"
 
 struct val {
@@ -1255,6 +1256,18 @@ static bool do_simd_inline(struct tr *t, uint16_t op)
     }
 }
 
+/* Relaxed SIMD but relaxed_swizzle: inline (relaxed_simd.c). */
+static bool do_simd_relaxed(struct tr *t, uint16_t op)
+{
+    if (!relaxed_simd_has_ir(op))
+        return false;
+    LLVMValueRef args[3];
+    for (size_t i = strcspn(opcode_table[op].sig, ":"); i > 0; i--)
+        args[i - 1] = pop(t);
+    push(t, relaxed_simd_ir(t->b, t->mod, op, args), VT_V128);
+    return true;
+}
+
 /* ---- everything else ---- */
 
 /* Call a helper that returns a trap reason, and trap with it when it is
@@ -1480,7 +1493,7 @@ static bool translate_instr(struct tr *t, const struct instr *in)
         break;
     }
     if (do_numeric(t, in->op) || do_load(t, in) || do_store(t, in) || do_simd_memory(t, in) ||
-        do_simd_lanes(t, in) || do_simd_inline(t, in->op))
+        do_simd_lanes(t, in) || do_simd_inline(t, in->op) || do_simd_relaxed(t, in->op))
         return true;
     const struct simd_helper *h = simd_helper_of(in->op);
     if (h) {
