@@ -33,9 +33,11 @@
  * lane) and stores (whole, lane), splats, lane extraction and replacement,
  * shuffles and swizzles, bitwise ops and bitselect, integer and float lane
  * arithmetic, comparisons, shifts, narrowing, extension, conversions, and
- * the tests and bitmasks that give an i32. With wasm_gen_canonical_nans,
- * float lane results with open NaN bits are canonicalized where they are
- * made (canon_v128), and scalar floats where they enter a v128. */
+ * the tests and bitmasks that give an i32; so are the 20 relaxed SIMD
+ * instructions of Wasm 3.0. With wasm_gen_canonical_nans, float lane
+ * results with open NaN bits are canonicalized where they are made
+ * (canon_v128), and scalar floats where they enter a v128; relaxed results
+ * are not, since wisp makes each one exactly (NaNs +canonical). */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -596,20 +598,23 @@ static void gen_v128_const(struct gen *g)
 }
 
 /* Opcode ranges [lo, hi] after the 0xfd prefix. */
-struct simd_range { uint8_t lo, hi, nan; };
+struct simd_range { uint16_t lo, hi; uint8_t nan; };
 static const struct simd_range simd_unops[] = { /* v128 -> v128 */
     {77, 77, 0},           {94, 94, NAN_F32X4},   {95, 95, NAN_F64X2},   {96, 98, 0},
     {103, 106, NAN_F32X4}, {116, 117, NAN_F64X2}, {122, 122, NAN_F64X2}, {124, 129, 0},
     {135, 138, 0},         {148, 148, NAN_F64X2}, {160, 161, 0},         {167, 170, 0},
     {192, 193, 0},         {199, 202, 0},         {224, 225, 0},         {227, 227, NAN_F32X4},
-    {236, 237, 0},         {239, 239, NAN_F64X2}, {248, 255, 0},
+    {236, 237, 0},         {239, 239, NAN_F64X2}, {248, 255, 0},         {0x101, 0x104, 0},
 };
 static const struct simd_range simd_binops[] = { /* v128 v128 -> v128 */
     {14, 14, 0},   {35, 76, 0},   {78, 81, 0},   {101, 102, 0}, {110, 115, 0},
     {118, 121, 0}, {123, 123, 0}, {130, 130, 0}, {133, 134, 0}, {142, 147, 0},
     {149, 153, 0}, {155, 159, 0}, {174, 174, 0}, {177, 177, 0}, {181, 186, 0},
     {188, 191, 0}, {206, 206, 0}, {209, 209, 0}, {213, 223, 0}, {228, 233, NAN_F32X4},
-    {234, 235, 0}, {240, 245, NAN_F64X2}, {246, 247, 0},
+    {234, 235, 0}, {240, 245, NAN_F64X2}, {246, 247, 0}, {0x100, 0x100, 0}, {0x10d, 0x112, 0},
+};
+static const struct simd_range simd_ternops[] = { /* v128 v128 v128 -> v128 */
+    {82, 82, 0}, {0x105, 0x10c, 0}, {0x113, 0x113, 0},
 };
 static const struct simd_range simd_shifts[] = { /* v128 i32 -> v128 */
     {107, 109, 0}, {139, 141, 0}, {171, 173, 0}, {203, 205, 0},
@@ -725,12 +730,14 @@ static void gen_simd_binop(struct gen *g)
         put_simd(g->code, op);
         break;
     }
-    case 7: /* v128.bitselect */
+    case 7: { /* v128.bitselect and the relaxed ternaries */
+        uint32_t op = PICK_SIMD(g, simd_ternops, &nan);
         gen_expr(g, V128);
         gen_expr(g, V128);
         gen_expr(g, V128);
-        put_simd(g->code, 82);
+        put_simd(g->code, op);
         break;
+    }
     case 8: /* i8x16.shuffle */
         gen_expr(g, V128);
         gen_expr(g, V128);
