@@ -198,15 +198,49 @@ static bool skip_line_comment(struct lexer *lx)
 
 static bool skip_space(struct lexer *lx, struct wisp_error *err, bool annotations);
 
-/* Skip an annotation "(@id ...)" with balanced parentheses; strings and
- * comments inside are skipped as such so their parentheses do not count. */
+/* A character no token may contain, outside strings and comments: the
+ * wording the spec's reference interpreter uses for it. */
+static bool illegal_char(const struct lexer *lx, const char *p, struct wisp_error *err)
+{
+    if ((unsigned char)*p >= 0x80 && !utf8_seq_len(p, lx->end))
+        return lex_error_at(lx, p, err, "malformed UTF-8 encoding");
+    return lex_error_at(lx, p, err, "illegal character");
+}
+
+/* The id of an annotation, just after "(@": a run of idchars or a string
+ * naming a non-empty, valid UTF-8 name (the text format's rule for ids). */
+static bool scan_annotation_id(struct lexer *lx, struct wisp_error *err)
+{
+    const char *start = lx->p;
+    if (lx->p < lx->end && *lx->p == '"') {
+        struct wisp_error ignored;
+        struct buf name = {0};
+        struct token t = {.kind = TOK_STRING, .text = start};
+        if (!scan_string(lx, &ignored)) /* "(@" and no string: no id at all */
+            return lex_error_at(lx, start - 2, err, "empty annotation id");
+        t.len = (uint32_t)(lx->p - start);
+        tok_string(&t, &name);
+        bool empty = name.len == 0, utf8 = utf8_valid(name.data, name.len);
+        buf_free(&name);
+        if (empty)
+            return lex_error_at(lx, start - 2, err, "empty annotation id");
+        return utf8 || lex_error_at(lx, start, err, "malformed UTF-8 encoding");
+    }
+    while (lx->p < lx->end && is_idchar((unsigned char)*lx->p))
+        lx->p++;
+    return lx->p > start || lex_error_at(lx, start - 2, err, "empty annotation id");
+}
+
+/* Skip an annotation "(@id ...)": its tokens, with balanced parentheses;
+ * strings and comments inside are skipped as such so their parentheses do
+ * not count. */
 static bool skip_annotation(struct lexer *lx, struct wisp_error *err)
 {
     const char *start = lx->p;
     uint64_t depth = 1;
     lx->p += 2;
-    while (lx->p < lx->end && is_idchar((unsigned char)*lx->p))
-        lx->p++;
+    if (!scan_annotation_id(lx, err))
+        return false;
     while (depth) {
         /* Nested annotations are just parentheses here: no recursion. */
         if (!skip_space(lx, err, false))
@@ -226,7 +260,7 @@ static bool skip_annotation(struct lexer *lx, struct wisp_error *err)
         } else if (is_idchar((unsigned char)c) || is_reserved_punct((unsigned char)c) || c == ';') {
             lx->p++;
         } else {
-            return lex_error_at(lx, lx->p, err, "unexpected character");
+            return illegal_char(lx, lx->p, err);
         }
     }
     return true;
@@ -247,13 +281,30 @@ static bool skip_space(struct lexer *lx, struct wisp_error *err, bool annotation
         } else if (c == '(' && next == ';') {
             if (!skip_block_comment(lx, err))
                 return false;
-        } else if (annotations && c == '(' && next == '@' && lx->p + 2 < lx->end && is_idchar((unsigned char)lx->p[2])) {
+        } else if (annotations && c == '(' && next == '@') {
             if (!skip_annotation(lx, err))
                 return false;
         } else {
             break;
         }
     }
+    return true;
+}
+
+/* $"...": an id written as a string, which must name a non-empty, valid
+ * UTF-8 name. */
+static bool quoted_id(const struct lexer *lx, struct token *t, struct wisp_error *err)
+{
+    struct buf name = {0};
+    struct token str = {.kind = TOK_STRING, .text = t->text + 1, .len = t->len - 1};
+    tok_string(&str, &name);
+    bool empty = name.len == 0, utf8 = utf8_valid(name.data, name.len);
+    buf_free(&name);
+    if (empty)
+        return lex_error_at(lx, t->text, err, "empty identifier");
+    if (!utf8)
+        return lex_error_at(lx, t->text, err, "malformed UTF-8 encoding");
+    t->kind = TOK_ID;
     return true;
 }
 
@@ -283,8 +334,9 @@ static bool lex_token(struct lexer *lx, struct token *t, struct wisp_error *err)
     while (lx->p < lx->end) {
         c = (unsigned char)*lx->p;
         if (c == '"') {
+            /* "$" and no string after it: "$" alone, an empty id. */
             if (!scan_string(lx, err))
-                return false;
+                return nidchars == 1 && *t->text == '$' ? lex_error_at(lx, t->text, err, "empty identifier") : false;
             nstrings++;
         } else if (is_idchar(c)) {
             lx->p++;
@@ -297,17 +349,19 @@ static bool lex_token(struct lexer *lx, struct token *t, struct wisp_error *err)
         }
     }
     if (lx->p == t->text) {
-        if (c >= 0x80 && !utf8_seq_len(lx->p, lx->end))
-            return lex_error_at(lx, lx->p, err, "malformed UTF-8 encoding");
-        return lex_error_at(lx, lx->p, err, "unexpected character");
+        return illegal_char(lx, lx->p, err);
     }
     if ((size_t)(lx->p - t->text) > UINT32_MAX)
         return lex_error_at(lx, t->text, err, "token too long");
     t->len = (uint32_t)(lx->p - t->text);
+    if (!reserved && nstrings == 1 && nidchars == 1 && t->text[0] == '$' && t->text[1] == '"')
+        return quoted_id(lx, t, err);
     if (reserved || (nstrings && nidchars) || nstrings > 1)
         t->kind = TOK_RESERVED;
     else if (nstrings)
         t->kind = TOK_STRING;
+    else if (t->len == 1 && t->text[0] == '$')
+        return lex_error_at(lx, t->text, err, "empty identifier");
     else
         t->kind = lex_classify(t->text, t->len);
     return true;
@@ -420,6 +474,33 @@ bool tok_string(const struct token *t, struct buf *out)
     return true;
 }
 
+const char *id_name(const char *s, uint32_t n, struct buf *scratch, uint32_t *len)
+{
+    if (n < 2 || s[1] != '"') {
+        *len = n ? n - 1 : 0;
+        return s + (n ? 1 : 0);
+    }
+    struct token str = {.kind = TOK_STRING, .text = s + 1, .len = n - 1};
+    scratch->len = 0;
+    tok_string(&str, scratch);
+    buf_reserve(scratch, 1); /* data is never NULL, even for no bytes */
+    *len = (uint32_t)scratch->len;
+    return (const char *)scratch->data;
+}
+
+bool ids_equal(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+    if ((alen < 2 || a[1] != '"') && (blen < 2 || b[1] != '"'))
+        return alen == blen && memcmp(a, b, alen) == 0;
+    struct buf sa = {0}, sb = {0};
+    uint32_t na, nb;
+    const char *x = id_name(a, alen, &sa, &na), *y = id_name(b, blen, &sb, &nb);
+    bool same = na == nb && memcmp(x, y, na) == 0;
+    buf_free(&sa);
+    buf_free(&sb);
+    return same;
+}
+
 bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err)
 {
     uint64_t depth = 1;
@@ -436,3 +517,4 @@ bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err)
     }
     return true;
 }
+

@@ -63,6 +63,13 @@ bool tok_keyword_is(const struct token *t, const char *kw);
 bool tok_v128_shape(const struct token *t, unsigned *lanes, unsigned *bits, bool *is_float);
 /* Decode a string token's escapes into out (raw bytes, may contain NULs). */
 bool tok_string(const struct token *t, struct buf *out);
+/* The name an id stands for, given the id token's text s (n bytes, "$"
+ * included): the characters after "$", or for a quoted id $"..." the
+ * decoded string, written to *scratch (emptied first). $a and $"a" are one
+ * id. Returns the bytes and sets *len. */
+const char *id_name(const char *s, uint32_t n, struct buf *scratch, uint32_t *len);
+/* Whether two id tokens' texts name the same id. */
+bool ids_equal(const char *a, uint32_t alen, const char *b, uint32_t blen);
 
 /* Parse a module starting just after "(module" (an optional $id may follow)
  * through its closing ")", producing the binary module. Handles the text form

@@ -10,11 +10,16 @@
 
 /* ---- name tables ---- */
 
-static uint32_t hash_bytes(const char *s, uint32_t n)
+/* Hashes the name an id stands for, so that $a and $"a" meet. */
+static uint32_t hash_id(const char *s, uint32_t n)
 {
+    struct buf scratch = {0};
+    uint32_t len;
+    const char *name = id_name(s, n, &scratch, &len);
     uint32_t h = 2166136261u;
-    for (uint32_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    for (uint32_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)name[i]) * 16777619u;
+    buf_free(&scratch);
     return h;
 }
 
@@ -25,7 +30,7 @@ static void names_grow(struct name_table *nt)
     for (uint32_t i = 0; i < nt->cap; i++) {
         if (!nt->slots[i].s)
             continue;
-        uint32_t j = hash_bytes(nt->slots[i].s, nt->slots[i].len) & (ncap - 1);
+        uint32_t j = nt->slots[i].hash & (ncap - 1);
         while (slots[j].s)
             j = (j + 1) & (ncap - 1);
         slots[j] = nt->slots[i];
@@ -35,17 +40,25 @@ static void names_grow(struct name_table *nt)
     nt->cap = ncap;
 }
 
+/* The slot holding the id s, or the empty slot where it would go. */
+static struct name_slot *names_slot(const struct name_table *nt, const char *s, uint32_t len, uint32_t hash)
+{
+    uint32_t j = hash & (nt->cap - 1);
+    while (nt->slots[j].s &&
+           !(nt->slots[j].hash == hash && ids_equal(nt->slots[j].s, nt->slots[j].len, s, len)))
+        j = (j + 1) & (nt->cap - 1);
+    return &nt->slots[j];
+}
+
 bool names_add(struct name_table *nt, const char *s, uint32_t len, uint32_t index)
 {
     if ((nt->count + 1) * 2 > nt->cap)
         names_grow(nt);
-    uint32_t j = hash_bytes(s, len) & (nt->cap - 1);
-    while (nt->slots[j].s) {
-        if (nt->slots[j].len == len && memcmp(nt->slots[j].s, s, len) == 0)
-            return false;
-        j = (j + 1) & (nt->cap - 1);
-    }
-    nt->slots[j] = (struct name_slot){s, len, index};
+    uint32_t hash = hash_id(s, len);
+    struct name_slot *slot = names_slot(nt, s, len, hash);
+    if (slot->s)
+        return false;
+    *slot = (struct name_slot){s, len, hash, index};
     nt->count++;
     return true;
 }
@@ -54,15 +67,11 @@ bool names_find(const struct name_table *nt, const char *s, uint32_t len, uint32
 {
     if (!nt->cap)
         return false;
-    uint32_t j = hash_bytes(s, len) & (nt->cap - 1);
-    while (nt->slots[j].s) {
-        if (nt->slots[j].len == len && memcmp(nt->slots[j].s, s, len) == 0) {
-            *index = nt->slots[j].index;
-            return true;
-        }
-        j = (j + 1) & (nt->cap - 1);
-    }
-    return false;
+    const struct name_slot *slot = names_slot(nt, s, len, hash_id(s, len));
+    if (!slot->s)
+        return false;
+    *index = slot->index;
+    return true;
 }
 
 void names_free(struct name_table *nt)
@@ -669,8 +678,12 @@ static void debug_names_free(struct debug_names *dn)
 /* An id token's name as vec(byte), without the "$". */
 static void put_id_name(struct buf *out, const struct token *id)
 {
-    buf_u32(out, id->len - 1);
-    buf_bytes(out, id->text + 1, id->len - 1);
+    struct buf scratch = {0};
+    uint32_t len;
+    const char *name = id_name(id->text, id->len, &scratch, &len);
+    buf_u32(out, len);
+    buf_bytes(out, name, len);
+    buf_free(&scratch);
 }
 
 /* Append (index, name) to a name map body being built, when names are on

@@ -21,11 +21,13 @@ bool tok_int_bits(const struct token *t, unsigned bits, uint64_t *out);
 #define WAT_MAX_DEPTH 1000
 
 /* Symbolic names of one index space: $id (as written, with the $) -> index.
- * Open addressing; the strings point into the source text. */
+ * Open addressing; the strings point into the source text. Keys are the
+ * names ids stand for (id_name), so $a and $"a" are one key. */
 struct name_table {
     struct name_slot {
         const char *s;
         uint32_t len;
+        uint32_t hash;
         uint32_t index;
     } *slots;
     uint32_t count, cap; /* cap is 0 or a power of two */

@@ -82,7 +82,7 @@ static void push_label(struct func_ctx *f, const struct token *label)
 
 static bool same_id(const struct token *a, const struct token *b)
 {
-    return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+    return ids_equal(a->text, a->len, b->text, b->len);
 }
 
 static bool parse_label_ref(struct wat *w, struct func_ctx *f, uint32_t *depth)
