@@ -31,6 +31,8 @@ enum wisp_error_kind {
     WISP_ERR_UNSUPPORTED, /* a feature wisp does not implement yet */
     WISP_ERR_EXIT,        /* the program asked to exit (WASI proc_exit): see exit_code */
     WISP_ERR_LIMIT,       /* the module passes an implementation limit (message names it) */
+    WISP_ERR_EXCEPTION,   /* a wasm exception nothing caught (exception handling; wisp
+                             throws none yet, and the .wast runner expects this kind) */
 };
 
 /* An error, whole: the message and the names in it are not cut short
@@ -399,9 +401,13 @@ typedef struct wisp_wast_options {
     bool verbose;
 } wisp_wast_options;
 
-/* Run every command of a script. Returns false only when the script itself
- * cannot be read or parsed (then *err says where); failed assertions are
- * counted in *result and described on options->log. */
+/* Run every command of a script. Returns false only when the file cannot
+ * be read (then *err says why). Everything else is counted in *result and
+ * described on options->log: failed assertions, commands that cannot be
+ * read or are unknown (each fails, and the script goes on), and commands
+ * whose module failed (each fails, saying why). Nothing is skipped now;
+ * skipped and skip_reasons are for commands that would not be wisp's
+ * failures. */
 bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_options *options,
                         wisp_wast_result *result, wisp_error *err);
 

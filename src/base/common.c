@@ -98,6 +98,7 @@ const char *wisp_error_kind_name(enum wisp_error_kind kind)
     case WISP_ERR_UNSUPPORTED: return "unsupported";
     case WISP_ERR_EXIT: return "exit";
     case WISP_ERR_LIMIT: return "limit";
+    case WISP_ERR_EXCEPTION: return "uncaught exception";
     }
     return "error";
 }

@@ -149,6 +149,8 @@ static const char wast_page[] =
     "usage: wisp wast [-v] [-C KEY=VALUE] [-O KEY=VALUE] [-W FEATURE=y|n] FILE...\n"
     "\n"
     "Runs .wast spec test scripts and ends with \"N passed, N failed, N skipped\".\n"
+    "A command that cannot be read, or that needs a module that failed, fails\n"
+    "and says why; the script goes on with the next command.\n"
     "\n"
     "options:\n"
     "  -v, --verbose               report every command, not only failures\n"

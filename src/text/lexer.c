@@ -518,3 +518,64 @@ bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err)
     return true;
 }
 
+/* ---- recovery: skipping text that does not parse ---- */
+
+/* A string as raw text, from its opening quote: to the closing quote, or
+ * to the end of the line when it has none (the lexer's error, not ours). */
+static void raw_skip_string(struct lexer *lx)
+{
+    lx->p++;
+    while (lx->p < lx->end && *lx->p != '"' && *lx->p != '\n' && *lx->p != '\r')
+        lx->p += *lx->p == '\\' && lx->p + 1 < lx->end && lx->p[1] != '\n' && lx->p[1] != '\r' ? 2 : 1;
+    if (lx->p < lx->end && *lx->p == '"')
+        lx->p++;
+}
+
+bool lexer_skip_form(struct lexer *lx, uint32_t depth, struct wisp_error *err)
+{
+    if (lx->npeeked) { /* read the looked-ahead tokens again, as text */
+        const struct token *t = &lx->peeked[0];
+        lx->p = t->text;
+        lx->line = t->line;
+        lx->line_start = t->text - (t->col - 1);
+        lx->npeeked = 0;
+    }
+    /* Where the outermost form still open started, for the error. */
+    const char *open = NULL;
+    uint32_t open_line = 0;
+    const char *open_line_start = NULL;
+    do {
+        if (!skip_space(lx, err, false))
+            return false;
+        if (lx->p >= lx->end) {
+            if (open) {
+                lx->line = open_line;
+                lx->line_start = open_line_start;
+            }
+            return lex_error_at(lx, open ? open : lx->p, err,
+                                open ? "unexpected end: this \"(\" is never closed" : "unexpected end");
+        }
+        char c = *lx->p;
+        if (c == '(') {
+            if (!depth++ && !open) {
+                open = lx->p;
+                open_line = lx->line;
+                open_line_start = lx->line_start;
+            }
+            lx->p++;
+        } else if (c == ')') {
+            if (depth)
+                depth--;
+            lx->p++;
+        } else if (c == '"') {
+            raw_skip_string(lx);
+        } else {
+            /* An atom: up to space, a parenthesis, a string or a comment. */
+            do
+                lx->p++;
+            while (lx->p < lx->end && !strchr(" \t\n\r()\";", *lx->p));
+        }
+    } while (depth);
+    return true;
+}
+

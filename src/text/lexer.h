@@ -49,6 +49,14 @@ bool lexer_error(const struct lexer *lx, const struct token *t, struct wisp_erro
 /* Skip to the ")" closing an S-expression whose "(" is already consumed,
  * without recursion. */
 bool lexer_skip_rest(struct lexer *lx, struct wisp_error *err);
+/* Recovery after text that does not parse: skip raw text, so lexical
+ * errors inside do not stop it (a string ends at its line's end at the
+ * latest). Tokens looked ahead are read again. With depth 0, skips white
+ * space and comments and then one item: an S-expression with balanced
+ * parentheses, a string, a stray ")" or an atom; with depth > 0, skips to
+ * the ")" closing `depth` S-expressions already open. Fails only at the end
+ * of the text (a form never closed, a comment never closed). */
+bool lexer_skip_form(struct lexer *lx, uint32_t depth, struct wisp_error *err);
 
 /* Literals. Each returns false if the token is not a well-formed literal of
  * that type or is out of range (the caller reports the error). */

@@ -12,12 +12,21 @@
 #include "wast/script.h"
 #include "wast/spectest.h"
 
+/* A module definition the script can name ("$id", or none): the decoded,
+ * validated module, or, when it is not one, why (owned). */
+struct definition {
+    const char *id;
+    struct module *m;
+    char *why;
+};
+
 /* A module instance the script can name: "$id" -> instance. inst is NULL when
- * the module failed, so later commands naming it are skipped, not run
- * against some other module. */
+ * the module failed, and then why (owned) says so: later commands naming it
+ * fail with that reason, and are not run against some other module. */
 struct binding {
     const char *id;
     struct rt_instance *inst;
+    char *why;
 };
 
 /* A result as it came back, typed. */
@@ -33,9 +42,6 @@ struct runner {
     bool verbose;
     const char *source;
     wisp_wast_result *res;
-    /* Skip reasons (owned copies), counted, so the summary says why. */
-    char *skip_reason[8];
-    uint32_t skip_count[8];
 
     struct rt_store *store;
     struct spectest_out spectest;
@@ -43,10 +49,12 @@ struct runner {
      * instantiation may have left its functions in an imported table. */
     uint32_t nmodules, modules_cap;
     struct module **modules;
+    /* Definitions and instances in order; the last of each is the one a
+     * command without a name means. */
+    uint32_t ndefinitions, definitions_cap;
+    struct definition *definitions;
     uint32_t nbindings, bindings_cap;
     struct binding *bindings;
-    bool have_current;
-    struct rt_instance *current; /* NULL after a module that failed */
 
     /* Scratch for calls, grown as needed. */
     union slot *slots;
@@ -216,16 +224,16 @@ static void put_expected(struct buf *b, const struct wast_value *e)
             }
         }
         break;
-    case WV_REF_NULL: bprintf(b, "ref.null %s", e->reftype == VT_FUNCREF ? "func" : "extern"); break;
+    case WV_REF_NULL: bprintf(b, "ref.null%s%s", e->heap ? " " : "", wast_heap_name(e->heap)); break;
     case WV_REF_EXTERN: bprintf(b, "ref.extern %" PRIu64, e->u.i64); break;
-    case WV_REF_FUNC: bprintf(b, "ref.func (any)"); break;
-    case WV_REF_EXTERN_ANY: bprintf(b, "ref.extern (any)"); break;
+    case WV_REF_HOST: bprintf(b, "ref.host %" PRIu64, e->u.i64); break;
+    case WV_REF: bprintf(b, "ref.%s (any)", wast_heap_name(e->heap)); break;
     case WV_EITHER:
         bprintf(b, "either(");
-        for (uint32_t i = 0; i < e->u.either.n; i++) {
+        for (uint32_t i = 0; i < e->nalts; i++) {
             if (i)
                 bprintf(b, " | ");
-            put_expected(b, &e->u.either.values[i]);
+            put_expected(b, &e->alts[i]);
         }
         bprintf(b, ")");
         break;
@@ -255,10 +263,18 @@ static void put_expecteds(struct buf *b, const struct wast_value *v, uint32_t n)
     bprintf(b, ")");
 }
 
+/* "kind: message", and where in the text for a text error. */
+static void put_error_text(struct buf *b, const struct wisp_error *e)
+{
+    bprintf(b, "%s: %s", wisp_error_kind_name(e->kind), e->message);
+    if (e->line)
+        bprintf(b, " (at %" PRIu32 ":%" PRIu32 ")", e->line, e->column);
+}
+
 /* The error message plus, for a trap, the backtrace the store recorded. */
 static void put_error(struct runner *r, struct buf *b, const struct wisp_error *e)
 {
-    bprintf(b, "%s: %s", wisp_error_kind_name(e->kind), e->message);
+    put_error_text(b, e);
     if (e->kind != WISP_ERR_TRAP && e->kind != WISP_ERR_EXHAUSTION)
         return;
     /* Runaway recursion leaves long runs of one frame: print each run once. */
@@ -288,15 +304,18 @@ static const char *command_name(uint8_t kind)
 {
     switch (kind) {
     case WC_MODULE: return "module";
+    case WC_MODULE_INSTANCE: return "module instance";
     case WC_REGISTER: return "register";
     case WC_ACTION: return "action";
     case WC_ASSERT_RETURN: return "assert_return";
     case WC_ASSERT_TRAP: return "assert_trap";
     case WC_ASSERT_EXHAUSTION: return "assert_exhaustion";
+    case WC_ASSERT_EXCEPTION: return "assert_exception";
     case WC_ASSERT_MALFORMED: return "assert_malformed";
     case WC_ASSERT_INVALID: return "assert_invalid";
     case WC_ASSERT_UNLINKABLE: return "assert_unlinkable";
     case WC_ASSERT_UNINSTANTIABLE: return "assert_trap";
+    case WC_BROKEN: break;
     }
     return "command";
 }
@@ -304,7 +323,13 @@ static const char *command_name(uint8_t kind)
 /* The command as written, for the verbose log and failure lines. */
 static void put_command(struct buf *b, const struct wast_command *c)
 {
+    if (c->kind == WC_BROKEN) {
+        bprintf(b, "%s at %" PRIu32 ":%" PRIu32, c->keyword ? c->keyword : "command", c->line, c->col);
+        return;
+    }
     bprintf(b, "%s", command_name(c->kind));
+    if (c->kind == WC_MODULE && c->module.definition)
+        bprintf(b, " definition");
     if (c->has_action) {
         bprintf(b, " ");
         put_action(b, &c->action);
@@ -313,9 +338,11 @@ static void put_command(struct buf *b, const struct wast_command *c)
     } else if (c->kind == WC_REGISTER) {
         bprintf(b, " ");
         put_name(b, c->register_name, strlen(c->register_name));
-        if (c->register_id)
-            bprintf(b, " %s", c->register_id);
     }
+    if ((c->kind == WC_REGISTER || c->kind == WC_MODULE_INSTANCE) && c->instance_id)
+        bprintf(b, " %s", c->instance_id);
+    if (c->kind == WC_MODULE_INSTANCE && c->definition_id)
+        bprintf(b, " %s", c->definition_id);
 }
 
 static void pass(struct runner *r, const struct wast_command *c)
@@ -343,25 +370,6 @@ static void fail(struct runner *r, const struct wast_command *c, const char *det
     }
     report(r, c, "FAIL %s", bstr(&b));
     buf_free(&b);
-}
-
-static void skip(struct runner *r, const struct wast_command *c, const char *why)
-{
-    r->res->skipped++;
-    for (size_t i = 0; i < ARRAY_LEN(r->skip_reason); i++) {
-        if (!r->skip_reason[i] || strcmp(r->skip_reason[i], why) == 0) {
-            if (!r->skip_reason[i])
-                r->skip_reason[i] = xstrndup(why, strlen(why));
-            r->skip_count[i]++;
-            break;
-        }
-    }
-    if (r->verbose) {
-        struct buf b = {0};
-        put_command(&b, c);
-        report(r, c, "skip %s: %s", bstr(&b), why);
-        buf_free(&b);
-    }
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -402,69 +410,124 @@ static bool load(const struct runner *r, const struct wast_module *wm, struct mo
     return true;
 }
 
+/* "what at line N did not <verb>: kind: message", owned: why the commands
+ * that need it fail. */
+static char *reason(const char *what, uint32_t line, const char *verb, const struct wisp_error *e)
+{
+    struct buf b = {0};
+    bprintf(&b, "%s at line %" PRIu32 " did not %s: ", what, line, verb);
+    put_error_text(&b, e);
+    bstr(&b);
+    return (char *)b.data;
+}
+
+/* Load a script module and record it as a definition, named by its $id:
+ * the module, or why it is none. */
+static struct definition *define(struct runner *r, const struct wast_module *wm, struct wisp_error *e)
+{
+    VEC_GROW(r->definitions, r->ndefinitions, r->definitions_cap);
+    struct definition *d = &r->definitions[r->ndefinitions++];
+    *d = (struct definition){.id = wm->id};
+    struct module *m = xmalloc(sizeof *m);
+    if (!load(r, wm, m, e)) {
+        free(m);
+        d->why = reason("module", wm->line, "load", e);
+        return d;
+    }
+    VEC_GROW(r->modules, r->nmodules, r->modules_cap);
+    r->modules[r->nmodules++] = m;
+    d->m = m;
+    return d;
+}
+
+/* Link and instantiate a loaded module; the instance is named name (NULL
+ * for none) in backtraces. NULL with *e on failure. */
+static struct rt_instance *instantiate(struct runner *r, struct module *m, const char *name, struct wisp_error *e)
+{
+    struct rt_extern *imports = xcalloc(m->nimports + 1, sizeof *imports);
+    struct rt_instance *inst = NULL;
+    r->store->ntrace = 0;
+    if (rt_resolve_imports(r->store, m, imports, e))
+        inst = rt_instantiate(r->store, m, imports, name ? name + 1 : NULL, e);
+    free(imports);
+    return inst;
+}
+
 enum stage { STAGE_LOAD, STAGE_LINK, STAGE_DONE };
 
-/* Load, link and instantiate. Returns how far it got; *inst is set at
- * STAGE_DONE, *e otherwise. */
-static enum stage instantiate(struct runner *r, const struct wast_module *wm, struct rt_instance **inst,
-                              struct wisp_error *e)
+/* Load, link and instantiate a module that is not kept as a definition.
+ * Returns how far it got; *inst is set at STAGE_DONE, *e otherwise. */
+static enum stage load_and_instantiate(struct runner *r, const struct wast_module *wm, struct rt_instance **inst,
+                                       struct wisp_error *e)
 {
-    *inst = NULL;
     struct module *m = xmalloc(sizeof *m);
+    *inst = NULL;
     if (!load(r, wm, m, e)) {
         free(m);
         return STAGE_LOAD;
     }
+    /* Kept: a failed instantiation may have left its functions in an
+     * imported table. */
     VEC_GROW(r->modules, r->nmodules, r->modules_cap);
     r->modules[r->nmodules++] = m;
-    struct rt_extern *imports = xcalloc(m->nimports + 1, sizeof *imports);
-    r->store->ntrace = 0;
-    if (rt_resolve_imports(r->store, m, imports, e))
-        *inst = rt_instantiate(r->store, m, imports, wm->id ? wm->id + 1 : NULL, e);
-    free(imports);
+    *inst = instantiate(r, m, wm->id, e);
     return *inst ? STAGE_DONE : STAGE_LINK;
 }
 
-/* The instance a command names ($id), or the current one. NULL with a reason
- * in *why (a module that failed is a skip, a name never defined a failure). */
-static struct rt_instance *find_instance(struct runner *r, const char *id, const char **why, bool *is_skip)
+/* The definition a command names ($id), or the latest one. NULL with why. */
+static const struct definition *find_definition(struct runner *r, const char *id, const char **why)
 {
-    *is_skip = false;
-    if (!id) {
-        if (!r->have_current) {
-            *why = "no module defined yet";
-            return NULL;
-        }
-        if (!r->current) {
-            *is_skip = true;
-            *why = "the module it runs against failed";
-        }
-        return r->current;
-    }
-    for (uint32_t i = r->nbindings; i-- > 0;) {
-        if (strcmp(r->bindings[i].id, id) == 0) {
-            if (!r->bindings[i].inst) {
-                *is_skip = true;
-                *why = "the module it runs against failed";
-            }
-            return r->bindings[i].inst;
-        }
-    }
-    *why = "unknown module name";
+    for (uint32_t i = r->ndefinitions; i-- > 0;)
+        if (!id || (r->definitions[i].id && strcmp(r->definitions[i].id, id) == 0))
+            return &r->definitions[i];
+    *why = id ? "unknown module definition" : "no module defined yet";
     return NULL;
 }
 
-static void bind(struct runner *r, const char *id, struct rt_instance *inst)
+/* The instance a command names ($id), or the latest one. NULL with a reason
+ * in *why: a name never defined, or why the module it names failed. */
+static struct rt_instance *find_instance(struct runner *r, const char *id, const char **why)
 {
-    r->have_current = true;
-    r->current = inst;
-    if (id) {
-        VEC_GROW(r->bindings, r->nbindings, r->bindings_cap);
-        r->bindings[r->nbindings++] = (struct binding){.id = id, .inst = inst};
+    for (uint32_t i = r->nbindings; i-- > 0;) {
+        const struct binding *b = &r->bindings[i];
+        if (id && (!b->id || strcmp(b->id, id) != 0))
+            continue;
+        if (!b->inst)
+            *why = b->why;
+        return b->inst;
     }
+    *why = id ? "unknown module instance" : "no module instantiated yet";
+    return NULL;
+}
+
+/* The instance, or NULL and why (owned), becomes the latest, named id. */
+static void bind(struct runner *r, const char *id, struct rt_instance *inst, char *why)
+{
+    VEC_GROW(r->bindings, r->nbindings, r->bindings_cap);
+    r->bindings[r->nbindings++] = (struct binding){.id = id, .inst = inst, .why = why};
 }
 
 /* ---- actions ------------------------------------------------------------ */
+
+/* The hierarchy a heap type belongs to, named by its top type. */
+static uint8_t heap_top(uint8_t heap)
+{
+    switch (heap) {
+    case WH_FUNC: case WH_NOFUNC: return WH_FUNC;
+    case WH_EXTERN: case WH_NOEXTERN: return WH_EXTERN;
+    case WH_EXN: case WH_NOEXN: return WH_EXN;
+    case WH_UNSPECIFIED: return WH_UNSPECIFIED;
+    default: return WH_ANY;
+    }
+}
+
+/* The hierarchy of a value type's references, or WH_UNSPECIFIED for a
+ * type that is no reference type. wisp's reference types so far are
+ * funcref and externref; the others join here as the runtime gains them. */
+static uint8_t type_top(valtype_t t)
+{
+    return t == VT_FUNCREF ? WH_FUNC : t == VT_EXTERNREF ? WH_EXTERN : WH_UNSPECIFIED;
+}
 
 static bool arg_slots(const struct wast_value *v, valtype_t t, union slot *out)
 {
@@ -475,9 +538,12 @@ static bool arg_slots(const struct wast_value *v, valtype_t t, union slot *out)
     case WV_F32: out[0].i32 = (uint32_t)v->u.i64; return t == VT_F32;
     case WV_F64: out[0].i64 = v->u.i64; return t == VT_F64;
     case WV_V128: memcpy(out, v->u.v128, 16); return t == VT_V128;
-    case WV_REF_NULL: out[0].ref = NULL; return t == v->reftype;
+    case WV_REF_NULL: out[0].ref = NULL; return type_top(t) != WH_UNSPECIFIED && type_top(t) == heap_top(v->heap);
     /* Host references are small integers made non-null by adding one. */
     case WV_REF_EXTERN: out[0].ref = (void *)(uintptr_t)(v->u.i64 + 1); return t == VT_EXTERNREF;
+    /* ref.host: an anyref, which wisp does not have yet; patterns are
+     * results only. */
+    case WV_REF_HOST: case WV_REF: case WV_EITHER: return false;
     }
     return false;
 }
@@ -485,8 +551,8 @@ static bool arg_slots(const struct wast_value *v, valtype_t t, union slot *out)
 enum outcome {
     OUT_OK,      /* results in r->results */
     OUT_ERROR,   /* the runtime failed: *e */
-    OUT_BROKEN,  /* the action cannot be done (no such export, wrong args): *why */
-    OUT_SKIP,    /* its module failed earlier: *why */
+    OUT_BROKEN,  /* the action cannot be done (its module failed, no such
+                    export, wrong args): *why */
 };
 
 static void reserve_scratch(struct runner *r, size_t slots, uint32_t results)
@@ -504,11 +570,10 @@ static void reserve_scratch(struct runner *r, size_t slots, uint32_t results)
 static enum outcome run_action(struct runner *r, const struct wast_action *a, uint32_t *nresults,
                                struct wisp_error *e, const char **why, char *whybuf, size_t whysize)
 {
-    bool is_skip;
     *nresults = 0;
-    struct rt_instance *inst = find_instance(r, a->module_id, why, &is_skip);
+    struct rt_instance *inst = find_instance(r, a->module_id, why);
     if (!inst)
-        return is_skip ? OUT_SKIP : OUT_BROKEN;
+        return OUT_BROKEN;
     struct rt_extern ext;
     if (!rt_instance_export(inst, a->field.str, a->field.len, &ext)) {
         *why = "no such export";
@@ -543,8 +608,11 @@ static enum outcome run_action(struct runner *r, const struct wast_action *a, ui
     size_t at = 0;
     for (uint32_t i = 0; i < a->nargs; i++) {
         if (!arg_slots(&a->args[i], params[i], &r->slots[at])) {
-            snprintf(whybuf, whysize, "argument %" PRIu32 " does not match the parameter type %s", i,
-                     valtype_name(params[i]));
+            struct buf b = {0};
+            put_expected(&b, &a->args[i]);
+            snprintf(whybuf, whysize, "argument %" PRIu32 " (%s) does not match the parameter type %s", i,
+                     bstr(&b), valtype_name(params[i]));
+            buf_free(&b);
             *why = whybuf;
             return OUT_BROKEN;
         }
@@ -621,13 +689,18 @@ static bool value_matches(const struct wast_value *e, const struct value *v)
         }
         return true;
     }
-    case WV_REF_NULL: return v->type == e->reftype && !v->s[0].ref;
+    case WV_REF_NULL:
+        return type_top(v->type) != WH_UNSPECIFIED && !v->s[0].ref &&
+               (e->heap == WH_UNSPECIFIED || heap_top(e->heap) == type_top(v->type));
     case WV_REF_EXTERN: return v->type == VT_EXTERNREF && (uintptr_t)v->s[0].ref == (uintptr_t)(e->u.i64 + 1);
-    case WV_REF_FUNC: return v->type == VT_FUNCREF && v->s[0].ref;
-    case WV_REF_EXTERN_ANY: return v->type == VT_EXTERNREF && v->s[0].ref;
+    /* Values of the any hierarchy (host references in it, i31, structs,
+     * arrays) and exceptions: wisp has no such types yet, so no result
+     * can be one. */
+    case WV_REF_HOST: return false;
+    case WV_REF: return v->s[0].ref && (e->heap == WH_FUNC || e->heap == WH_EXTERN) && type_top(v->type) == e->heap;
     case WV_EITHER:
-        for (uint32_t i = 0; i < e->u.either.n; i++)
-            if (value_matches(&e->u.either.values[i], v))
+        for (uint32_t i = 0; i < e->nalts; i++)
+            if (value_matches(&e->alts[i], v))
                 return true;
         return false;
     }
@@ -642,12 +715,8 @@ static bool do_action(struct runner *r, const struct wast_command *c, enum outco
                       struct wisp_error *e)
 {
     const char *why = NULL;
-    char whybuf[160];
+    char whybuf[320];
     *out = run_action(r, &c->action, nresults, e, &why, whybuf, sizeof whybuf);
-    if (*out == OUT_SKIP) {
-        skip(r, c, why);
-        return false;
-    }
     if (*out == OUT_BROKEN) {
         fail(r, c, why, NULL);
         return false;
@@ -655,28 +724,56 @@ static bool do_action(struct runner *r, const struct wast_command *c, enum outco
     return true;
 }
 
+/* (module ...): a definition, instantiated unless it is (module definition
+ * ...); a plain module's instance takes the module's name too. */
 static void cmd_module(struct runner *r, const struct wast_command *c)
 {
     struct wisp_error e;
-    struct rt_instance *inst;
-    enum stage st = instantiate(r, &c->module, &inst, &e);
-    bind(r, c->module.id, inst);
-    if (st == STAGE_DONE)
+    const struct definition *d = define(r, &c->module, &e);
+    if (!d->m) {
+        fail(r, c, "module rejected", &e);
+        if (!c->module.definition)
+            bind(r, c->module.id, NULL, xstrndup(d->why, strlen(d->why)));
+        return;
+    }
+    if (c->module.definition) {
+        pass(r, c);
+        return;
+    }
+    struct rt_instance *inst = instantiate(r, d->m, c->module.id, &e);
+    bind(r, c->module.id, inst, inst ? NULL : reason("module", c->module.line, "instantiate", &e));
+    if (inst)
         pass(r, c);
     else
-        fail(r, c, st == STAGE_LOAD ? "module rejected" : "instantiation failed", &e);
+        fail(r, c, "instantiation failed", &e);
+}
+
+/* (module instance $inst? $def?): a new instance of a definition. */
+static void cmd_module_instance(struct runner *r, const struct wast_command *c)
+{
+    struct wisp_error e;
+    const char *why = NULL;
+    const struct definition *d = find_definition(r, c->definition_id, &why);
+    if (!d || !d->m) {
+        why = d ? d->why : why;
+        fail(r, c, why, NULL);
+        bind(r, c->instance_id, NULL, xstrndup(why, strlen(why)));
+        return;
+    }
+    struct rt_instance *inst = instantiate(r, d->m, c->instance_id, &e);
+    bind(r, c->instance_id, inst, inst ? NULL : reason("module instance", c->line, "instantiate", &e));
+    if (inst)
+        pass(r, c);
+    else
+        fail(r, c, "instantiation failed", &e);
 }
 
 static void cmd_register(struct runner *r, const struct wast_command *c)
 {
     const char *why;
-    bool is_skip;
-    struct rt_instance *inst = find_instance(r, c->register_id, &why, &is_skip);
+    struct rt_instance *inst = find_instance(r, c->instance_id, &why);
     if (!inst) {
-        if (is_skip)
-            skip(r, c, why);
-        else
-            fail(r, c, why, NULL);
+        fail(r, c, why, NULL);
         return;
     }
     rt_define_instance(r->store, c->register_name, (uint32_t)strlen(c->register_name), inst);
@@ -726,7 +823,17 @@ static void cmd_assert_return(struct runner *r, const struct wast_command *c)
     buf_free(&b);
 }
 
-/* assert_trap and assert_exhaustion on an action. */
+/* What assert_trap, assert_exhaustion or assert_exception expects. */
+static void put_expected_failure(struct buf *b, const struct wast_command *c, enum wisp_error_kind want)
+{
+    if (want == WISP_ERR_EXCEPTION)
+        bprintf(b, "expected an uncaught exception");
+    else
+        bprintf(b, "expected %s \"%s\"", want == WISP_ERR_TRAP ? "trap" : "exhaustion", c->text);
+}
+
+/* assert_trap, assert_exhaustion and assert_exception on an action: it
+ * must fail with the kind want (and for the first two, the message). */
 static void cmd_assert_trap(struct runner *r, const struct wast_command *c, enum wisp_error_kind want)
 {
     struct wisp_error e;
@@ -735,16 +842,16 @@ static void cmd_assert_trap(struct runner *r, const struct wast_command *c, enum
     if (!do_action(r, c, &out, &n, &e))
         return;
     struct buf b = {0};
+    put_expected_failure(&b, c, want);
     if (out == OUT_OK) {
-        bprintf(&b, "expected %s \"%s\", got ", want == WISP_ERR_TRAP ? "trap" : "exhaustion", c->text);
+        bprintf(&b, ", got ");
         put_values(&b, r->results, n);
         fail(r, c, bstr(&b), NULL);
-    } else if (e.kind == want && message_matches(e.message, c->text)) {
-        if (r->verbose && !starts_with(e.message, c->text))
+    } else if (e.kind == want && (!c->text || message_matches(e.message, c->text))) {
+        if (r->verbose && c->text && !starts_with(e.message, c->text))
             report(r, c, "note: expected \"%s\", message was \"%s\"", c->text, e.message);
         pass(r, c);
     } else {
-        bprintf(&b, "expected %s \"%s\"", want == WISP_ERR_TRAP ? "trap" : "exhaustion", c->text);
         fail(r, c, bstr(&b), &e);
     }
     buf_free(&b);
@@ -757,7 +864,7 @@ static void cmd_assert_module_fails(struct runner *r, const struct wast_command 
     struct wisp_error e;
     struct rt_instance *inst;
     char what[512];
-    enum stage st = instantiate(r, &c->module, &inst, &e);
+    enum stage st = load_and_instantiate(r, &c->module, &inst, &e);
     const char *kind = want == WISP_ERR_LINK ? "link error" : "trap";
     if (st == STAGE_LOAD) {
         snprintf(what, sizeof what, "module rejected, expected %s \"%s\"", kind, c->text);
@@ -839,15 +946,18 @@ static void run_command(struct runner *r, const struct wast_command *c)
 {
     switch (c->kind) {
     case WC_MODULE: cmd_module(r, c); return;
+    case WC_MODULE_INSTANCE: cmd_module_instance(r, c); return;
     case WC_REGISTER: cmd_register(r, c); return;
     case WC_ACTION: cmd_action(r, c); return;
     case WC_ASSERT_RETURN: cmd_assert_return(r, c); return;
     case WC_ASSERT_TRAP: cmd_assert_trap(r, c, WISP_ERR_TRAP); return;
     case WC_ASSERT_EXHAUSTION: cmd_assert_trap(r, c, WISP_ERR_EXHAUSTION); return;
+    case WC_ASSERT_EXCEPTION: cmd_assert_trap(r, c, WISP_ERR_EXCEPTION); return;
     case WC_ASSERT_MALFORMED: cmd_assert_malformed(r, c); return;
     case WC_ASSERT_INVALID: cmd_assert_invalid(r, c); return;
     case WC_ASSERT_UNLINKABLE: cmd_assert_module_fails(r, c, WISP_ERR_LINK); return;
     case WC_ASSERT_UNINSTANTIABLE: cmd_assert_module_fails(r, c, WISP_ERR_TRAP); return;
+    case WC_BROKEN: fail(r, c, c->text, NULL); return;
     }
     fail(r, c, "unknown command", NULL);
 }
@@ -862,11 +972,14 @@ static void runner_free(struct runner *r)
         free(r->modules[i]);
     }
     free(r->modules);
+    for (uint32_t i = 0; i < r->ndefinitions; i++)
+        free(r->definitions[i].why);
+    free(r->definitions);
+    for (uint32_t i = 0; i < r->nbindings; i++)
+        free(r->bindings[i].why);
     free(r->bindings);
     free(r->slots);
     free(r->results);
-    for (size_t i = 0; i < ARRAY_LEN(r->skip_reason); i++)
-        free(r->skip_reason[i]);
 }
 
 bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_options *options,
@@ -878,11 +991,7 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     if (!wisp_read_file(path, &text, &len, err))
         return false;
     struct wast_script script;
-    if (!wast_parse((const char *)text, len, path, &script, err)) {
-        err_set_source(err, path);
-        free(text);
-        return false;
-    }
+    wast_parse((const char *)text, len, path, &script);
     struct runner r = {
         .engine = engine,
         .opt = options,
@@ -903,13 +1012,6 @@ bool wisp_wast_run_file(wisp_engine *engine, const char *path, const wisp_wast_o
     }
     for (uint32_t i = 0; i < script.ncommands; i++)
         run_command(&r, &script.commands[i]);
-    size_t n = 0;
-    for (size_t i = 0; i < ARRAY_LEN(r.skip_reason) && r.skip_reason[i]; i++) {
-        n += (size_t)snprintf(result->skip_reasons + n, n < sizeof result->skip_reasons ? sizeof result->skip_reasons - n : 0,
-                              "%s%u %s", i ? "; " : "", r.skip_count[i], r.skip_reason[i]);
-        if (n >= sizeof result->skip_reasons)
-            break;
-    }
     runner_free(&r);
     wast_script_free(&script);
     free(text);

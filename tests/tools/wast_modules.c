@@ -20,14 +20,13 @@ int main(int argc, char **argv)
         return 2;
     }
     struct wast_script s;
-    if (!wast_parse((const char *)text, len, argv[1], &s, &err)) {
-        char msg[1024];
-        wisp_error_format(&err, msg, sizeof msg);
-        fprintf(stderr, "%s\n", msg);
-        return 1;
-    }
+    wast_parse((const char *)text, len, argv[1], &s);
     for (uint32_t i = 0; i < s.ncommands; i++) {
         const struct wast_command *c = &s.commands[i];
+        if (c->kind == WC_BROKEN) {
+            fprintf(stderr, "%s:%u:%u: %s\n", argv[1], c->line, c->col, c->text);
+            return 1;
+        }
         if (!c->has_module || c->module.form != WM_TEXT || !c->module.parse_ok)
             continue;
         char path[4096];

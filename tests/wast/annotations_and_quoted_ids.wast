@@ -19,7 +19,7 @@
   (func $" spaces and \"quotes\" " (result i32) (i32.const 6))
   (func (export "spaces") (result i32) (call $" spaces and \"quotes\" "))
   (@a) (@b (@c)))
-((@a) assert_return (@a) ((@a) invoke (@a) $m (@a) "double" ((@a) i32.const (@a) 2)) (i32.const 4))
+((@a) assert_return (@a) ((@a) invoke (@a) $"m" (@a) "double" ((@a) i32.const (@a) 2)) (i32.const 4))
 (assert_return (invoke "call-quoted") (i32.const 82))
 (assert_return (invoke "call-plain") (i32.const 7))
 (assert_return (invoke "labels") (i32.const 7))
