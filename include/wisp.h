@@ -133,6 +133,8 @@ typedef enum wisp_feature {
     WISP_FEATURE_EXTENDED_CONST = 1u << 0, /* "extended-const": i32/i64 add, sub and mul in
                                               constant expressions, and global.get of any
                                               earlier immutable global, not only imports */
+    WISP_FEATURE_MULTI_MEMORY = 1u << 1,   /* "multi-memory": several memories per module,
+                                              each instruction naming the one it uses */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

@@ -27,8 +27,10 @@ const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
 enum wasm_feature {
     FEAT_EXTENDED_CONST = 1u << 0, /* i32/i64 add, sub, mul and global.get of any
                                       earlier immutable global in constant expressions */
+    FEAT_MULTI_MEMORY = 1u << 1,   /* several memories; memory indices on memory
+                                      instructions and in memargs */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_MULTI_MEMORY)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };

@@ -12,7 +12,8 @@
 _Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == RT_TIER_INTERP &&
                    (int)WISP_TIER_COMPILED == RT_TIER_COMPILED,
                "wisp_tier and enum rt_tier agree");
-_Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST,
+_Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST &&
+                   (uint32_t)WISP_FEATURE_MULTI_MEMORY == FEAT_MULTI_MEMORY,
                "wisp_feature and enum wasm_feature agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
@@ -38,6 +39,7 @@ void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool en
 
 static const struct { const char *name; wisp_feature feature; } feature_names[] = {
     {"extended-const", WISP_FEATURE_EXTENDED_CONST},
+    {"multi-memory", WISP_FEATURE_MULTI_MEMORY},
 };
 
 bool wisp_feature_by_name(const char *name, wisp_feature *feature)

@@ -817,7 +817,8 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
     m->len = (uint32_t)len;
     struct decoder d = {
         .m = m,
-        .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len},
+        .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len,
+              .multi_memory = (features & FEAT_MULTI_MEMORY) != 0},
         .err = err,
     };
     bool ok = read_module(&d);

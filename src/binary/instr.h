@@ -82,12 +82,15 @@ struct instr {
 struct reader {
     const uint8_t *start; /* module start: offsets are relative to it */
     const uint8_t *p, *end;
+    bool multi_memory;    /* memory indices in memargs and on memory.*
+                             (FEAT_MULTI_MEMORY); else 2.0's reserved bytes */
 };
 
 /* A reader over the body of one function of m. */
 static inline struct reader body_reader(const struct module *m, const struct code *code)
 {
-    return (struct reader){m->bytes, m->bytes + code->body_offset, m->bytes + code->body_offset + code->body_len};
+    return (struct reader){m->bytes, m->bytes + code->body_offset, m->bytes + code->body_offset + code->body_len,
+                           (m->features & FEAT_MULTI_MEMORY) != 0};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false

@@ -25,7 +25,7 @@ check "-W extended-const=maybe: usage error, exit 2" \
   test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'extended-const=maybe: expected y or n')"
 run "$WISP" run -W warp-drive=y --invoke b "$T/ext.wat"
 check "-W unknown feature: usage error naming the features, exit 2" \
-  test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'the Wasm features (extended-const)')"
+  test "$rc" = 2 -a -n "$(echo "$err" | grep -F 'the Wasm features (extended-const, multi-memory)')"
 
 cat > "$T/ext.wast" <<'WAST'
 (module (global i32 (i32.const 1)) (global i32 (global.get 0)))
