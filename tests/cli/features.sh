@@ -45,6 +45,14 @@ check "wast -W fuel: usage error (wast takes only features), exit 2" \
 # Multi-memory: on by default; off, the Wasm 2.0 rules (one memory, a
 # reserved zero byte after memory.size and the others, no memory index in
 # a memarg) with the 2.0 suite's wordings.
+# on_and_off WHAT FILE OUT MESSAGE: by default f returns OUT; with
+# -W multi-memory=n the module fails (exit 1) saying MESSAGE.
+on_and_off() {
+  run "$WISP" run --invoke f "$2"
+  check "$1: runs by default" test "$rc" = 0 -a "$out" = "$3"
+  run "$WISP" run -W multi-memory=n --invoke f "$2"
+  check "$1: -W multi-memory=n says $4, exit 1" test "$rc" = 1 -a -n "$(echo "$err" | grep -F "$4")"
+}
 cat > "$T/mm.wat" <<'WAT'
 (module
   (memory 1)
@@ -52,26 +60,12 @@ cat > "$T/mm.wat" <<'WAT'
   (data (memory $b) (i32.const 0) "\2a")
   (func (export "f") (result i32) (i32.load8_u $b (i32.const 0))))
 WAT
-run "$WISP" run --invoke f "$T/mm.wat"
-check "multi-memory is on by default" test "$rc" = 0 -a "$out" = 42
-run "$WISP" run -W multi-memory=n --invoke f "$T/mm.wat"
-check "-W multi-memory=n: a memory index on a load is malformed, exit 1" \
-  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'malformed memop flags')"
-echo '(module (memory 1) (memory 1) (func (export "f")))' > "$T/two.wat"
-run "$WISP" run -W multi-memory=n --invoke f "$T/two.wat"
-check "-W multi-memory=n: two memories are invalid as in Wasm 2.0, exit 1" \
-  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'multiple memories')"
+on_and_off "a load from memory 1" "$T/mm.wat" 42 "malformed memop flags"
+echo '(module (memory 1) (memory 1) (func (export "f") (result i32) (i32.const 7)))' > "$T/two.wat"
+on_and_off "two memories" "$T/two.wat" 7 "multiple memories"
 # (func (result i32) memory.size) with memory 0 as the LEB128 0x80 0x00.
 printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\5\3\1\0\1\7\5\1\1f\0\0\n\7\1\5\0\x3f\x80\0\xb' > "$T/size.wasm"
-run "$WISP" run --invoke f "$T/size.wasm"
-check "memory.size's memory index as a two-byte LEB128 with multi-memory" test "$rc" = 0 -a "$out" = 1
-run "$WISP" run -W multi-memory=n --invoke f "$T/size.wasm"
-check "-W multi-memory=n: memory.size takes a zero byte, exit 1" \
-  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'zero byte expected')"
+on_and_off "memory.size's memory index as a two-byte LEB128" "$T/size.wasm" 1 "zero byte expected"
 # (func (result i32) (i32.load align=1 memory 0 (i32.const 0))): bit 6 set.
 printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\5\3\1\0\1\7\5\1\1f\0\0\n\x0a\1\x08\0\x41\0\x28\x40\0\0\xb' > "$T/memarg.wasm"
-run "$WISP" run --invoke f "$T/memarg.wasm"
-check "a memarg with a memory index (alignment bit 6) with multi-memory" test "$rc" = 0 -a "$out" = 0
-run "$WISP" run -W multi-memory=n --invoke f "$T/memarg.wasm"
-check "-W multi-memory=n: alignment bit 6 is malformed, exit 1" \
-  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'malformed memop flags')"
+on_and_off "a memarg naming memory 0 (alignment bit 6)" "$T/memarg.wasm" 0 "malformed memop flags"
