@@ -69,3 +69,16 @@ on_and_off "memory.size's memory index as a two-byte LEB128" "$T/size.wasm" 1 "z
 # (func (result i32) (i32.load align=1 memory 0 (i32.const 0))): bit 6 set.
 printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\5\3\1\0\1\7\5\1\1f\0\0\n\x0a\1\x08\0\x41\0\x28\x40\0\0\xb' > "$T/memarg.wasm"
 on_and_off "a memarg naming memory 0 (alignment bit 6)" "$T/memarg.wasm" 0 "malformed memop flags"
+# WASI reads and writes the memory exported as "memory", here memory 1
+# (memory 0 is all zeros: an iovec read from it would write nothing).
+cat > "$T/wasi.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory $scratch 1)
+  (memory $m (export "memory") 1)
+  (data (memory $m) (i32.const 0) "\10\00\00\00\06\00\00\00")
+  (data (memory $m) (i32.const 16) "multi\n")
+  (func (export "_start") (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+WAT
+run "$WISP" run "$T/wasi.wat"
+check "WASI uses the memory exported as \"memory\" (memory 1)" test "$rc" = 0 -a "$out" = multi
