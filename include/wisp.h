@@ -139,6 +139,8 @@ typedef enum wisp_feature {
                                               return_call_indirect, in constant stack space */
     WISP_FEATURE_RELAXED_SIMD = 1u << 2,   /* "relaxed-simd": the relaxed SIMD instructions,
                                               each with the spec's deterministic result */
+    WISP_FEATURE_MULTI_MEMORY = 1u << 3,   /* "multi-memory": several memories per module,
+                                              each instruction naming the one it uses */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

@@ -29,8 +29,10 @@ enum wasm_feature {
                                       earlier immutable global in constant expressions */
     FEAT_TAIL_CALL = 1u << 1,      /* return_call, return_call_indirect */
     FEAT_RELAXED_SIMD = 1u << 2,   /* the 20 relaxed SIMD instructions (0xFD 0x100-0x113) */
+    FEAT_MULTI_MEMORY = 1u << 3,   /* several memories; memory indices on memory
+                                      instructions and in memargs */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };

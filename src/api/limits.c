@@ -14,7 +14,8 @@ _Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == R
                "wisp_tier and enum rt_tier agree");
 _Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST &&
                    (uint32_t)WISP_FEATURE_TAIL_CALL == FEAT_TAIL_CALL &&
-                   (uint32_t)WISP_FEATURE_RELAXED_SIMD == FEAT_RELAXED_SIMD,
+                   (uint32_t)WISP_FEATURE_RELAXED_SIMD == FEAT_RELAXED_SIMD &&
+                   (uint32_t)WISP_FEATURE_MULTI_MEMORY == FEAT_MULTI_MEMORY,
                "wisp_feature and enum wasm_feature agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
@@ -42,6 +43,7 @@ static const struct { const char *name; wisp_feature feature; } feature_names[] 
     {"extended-const", WISP_FEATURE_EXTENDED_CONST},
     {"tail-call", WISP_FEATURE_TAIL_CALL},
     {"relaxed-simd", WISP_FEATURE_RELAXED_SIMD},
+    {"multi-memory", WISP_FEATURE_MULTI_MEMORY},
 };
 
 bool wisp_feature_by_name(const char *name, wisp_feature *feature)

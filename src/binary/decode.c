@@ -818,7 +818,8 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
     struct decoder d = {
         .m = m,
         .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len,
-              .no_relaxed_simd = !(features & FEAT_RELAXED_SIMD)},
+              .no_relaxed_simd = !(features & FEAT_RELAXED_SIMD),
+              .multi_memory = (features & FEAT_MULTI_MEMORY) != 0},
         .err = err,
     };
     bool ok = read_module(&d);

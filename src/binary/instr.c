@@ -70,33 +70,46 @@ static bool illegal_prefixed(const struct reader *r, const uint8_t *at, uint32_t
                    code);
 }
 
-/* memory.size, memory.grow, memory.fill, memory.init and memory.copy carry a
- * single reserved 0x00 byte in 2.0 (not a LEB128: 0x80 0x00 is malformed). */
-static inline bool read_zero_byte(struct reader *r, struct wisp_error *err)
+/* The memory index of memory.size, memory.grow, memory.fill, memory.init
+ * and memory.copy: a u32 with multi-memory, a single reserved 0x00 byte in
+ * 2.0 (not a LEB128: 0x80 0x00 is malformed there). */
+static inline bool read_memory_index(struct reader *r, uint32_t *out, struct wisp_error *err)
 {
+    if (r->multi_memory)
+        return rd_u32(r, out, err);
     uint8_t b;
     if (!rd_byte(r, &b, err))
         return false;
     if (UNLIKELY(b != 0))
         return rd_fail(r, r->p - 1, err, "zero byte expected");
+    *out = 0;
     return true;
 }
 
 static inline bool read_memarg(struct reader *r, struct instr *in, struct wisp_error *err)
 {
     const uint8_t *at = r->p;
-    uint32_t align, offset;
+    uint32_t align, offset, memory = 0;
     if (!rd_u32(r, &align, err))
         return false;
-    /* Alignments from 32 up would need the multi-memory flag bit or cannot
-     * be a shift count; the suite calls them malformed (below 32 the
-     * validator rejects what exceeds the natural alignment). */
-    if (UNLIKELY(align >= 32))
+    /* 2.0: alignments from 32 up cannot be a shift count; the suite calls
+     * them malformed (below 32 the validator rejects what exceeds the
+     * natural alignment). Multi-memory: bit 6 says a memory index follows,
+     * and from bit 7 up the flags are malformed; an alignment of 32-63
+     * is left to the validator. */
+    if (r->multi_memory && align < 128) {
+        if (align >= 64) {
+            align -= 64;
+            if (!rd_u32(r, &memory, err))
+                return false;
+        }
+    } else if (UNLIKELY(align >= 32)) {
         return rd_fail(r, at, err, "malformed memop flags");
+    }
     if (!rd_u32(r, &offset, err))
         return false;
     in->memarg.align = align;
-    in->memarg.memory = 0;
+    in->memarg.memory = memory;
     in->memarg.offset = offset;
     return true;
 }
@@ -194,8 +207,7 @@ static __attribute__((noinline)) bool read_rare_immediates(struct reader *r, str
     case IMM_TABLE_COPY:
         return rd_u32(r, &in->a, err) && rd_u32(r, &in->b, err);
     case IMM_MEM:
-        in->a = 0;
-        return read_zero_byte(r, err);
+        return read_memory_index(r, &in->a, err);
     case IMM_I64:
         return rd_s64(r, &in->imm.i64, err);
     case IMM_V128:
@@ -210,11 +222,9 @@ static __attribute__((noinline)) bool read_rare_immediates(struct reader *r, str
     case IMM_HEAPTYPE:
         return rd_reftype(r, &in->valtype, err);
     case IMM_MEMORY_INIT:
-        in->b = 0;
-        return rd_u32(r, &in->a, err) && read_zero_byte(r, err);
+        return rd_u32(r, &in->a, err) && read_memory_index(r, &in->b, err);
     case IMM_MEMORY_COPY:
-        in->a = in->b = 0;
-        return read_zero_byte(r, err) && read_zero_byte(r, err);
+        return read_memory_index(r, &in->a, err) && read_memory_index(r, &in->b, err);
     }
     return illegal_opcode(r, r->start + in->offset, err);
 }

@@ -84,13 +84,16 @@ struct reader {
     const uint8_t *p, *end;
     bool no_relaxed_simd; /* the decoder's, without FEAT_RELAXED_SIMD: its 20 opcodes are
                              illegal, as in 2.0 (the other readers see only decoded code) */
+    bool multi_memory;    /* memory indices in memargs and on memory.*
+                             (FEAT_MULTI_MEMORY); else 2.0's reserved bytes */
 };
 
 /* A reader over the body of one function of m. */
 static inline struct reader body_reader(const struct module *m, const struct code *code)
 {
     return (struct reader){.start = m->bytes, .p = m->bytes + code->body_offset,
-                           .end = m->bytes + code->body_offset + code->body_len};
+                           .end = m->bytes + code->body_offset + code->body_len,
+                           .multi_memory = (m->features & FEAT_MULTI_MEMORY) != 0};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false

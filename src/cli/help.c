@@ -97,7 +97,7 @@ static const char run_page[] =
     "                              Long forms: --fuel N, --timeout D, --max-memory-size B,\n"
     "                              --max-table-elements N, --max-wasm-stack B.\n"
     "     extended-const=y|n, tail-call=y|n,\n"
-    "     relaxed-simd=y|n\n"
+    "     relaxed-simd=y|n, multi-memory=y|n\n"
     "                              Wasm 3.0 features, each on by default: n holds\n"
     "                              modules to the spec before it\n"
     "  -C KEY=VALUE[,...]          code generation (also --codegen):\n"

@@ -114,7 +114,8 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
         o->features_off = on ? o->features_off & ~(uint32_t)feature : o->features_off | feature;
     } else {
         snprintf(why, size, "-W %s: unknown option; wisp knows fuel, timeout, max-memory-size, "
-                 "max-table-elements, max-wasm-stack and the Wasm features (extended-const, tail-call, relaxed-simd)", key);
+                 "max-table-elements, max-wasm-stack and the Wasm features (extended-const, tail-call, "
+                 "relaxed-simd, multi-memory)", key);
         return false;
     }
     return true;

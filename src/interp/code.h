@@ -92,6 +92,9 @@ enum xop {
                       in the auto tier, before any check point) */
     XOP_native,    /* replaces a function's first instruction once it has native
                       code: call that instead, with this frame */
+    XOP_memory_use,  /* k: the instruction that follows accesses memory k (not 0) */
+    XOP_memory_use0, /* memory 0 is the one accessed again (follows that instruction) */
+    XOP_memory_copy_between, /* d s n dstmem srcmem: memory.copy between two memories */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */

@@ -145,6 +145,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     X(OP_table_size) X(OP_table_grow) X(OP_table_fill) X(OP_table_copy) X(OP_table_init)      \
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
     X(OP_memory_init) X(OP_data_drop) X(OP_ref_is_null)                                       \
+    X(XOP_memory_use) X(XOP_memory_use0) X(XOP_memory_copy_between)                           \
     X(OP_i32_div_s) X(OP_i32_div_u) X(OP_i32_rem_s) X(OP_i32_rem_u)                           \
     X(OP_i64_div_s) X(OP_i64_div_u) X(OP_i64_rem_s) X(OP_i64_rem_u)                           \
     X(OP_f32_copysign) X(OP_f64_copysign)                                                     \
@@ -663,6 +664,26 @@ dispatch:
         NEXT(5);
     }
     CASE(OP_data_drop) { inst->datas[ip[1]].len = 0; NEXT(2); }
+    /* Memories other than 0 (multi-memory): the lowering brackets an
+     * instruction on memory k with these two, so every memory handler
+     * above works on any memory and memory 0's cost nothing more. No
+     * call, branch or check point comes between them. */
+    CASE(XOP_memory_use) {
+        memobj = inst->memories[ip[1]];
+        mem = memobj->data;
+        mem_size = memobj->size;
+        NEXT(2);
+    }
+    CASE(XOP_memory_use0) {
+        memobj = inst->memories[0];
+        mem = memobj->data;
+        mem_size = memobj->size;
+        NEXT(1);
+    }
+    CASE(XOP_memory_copy_between) {
+        BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], S(1).i32, S(2).i32, S(3).i32));
+        NEXT(6);
+    }
 
     CASE(OP_unreachable) { TRAP(TRAP_UNREACHABLE); }
 

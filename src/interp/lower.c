@@ -947,6 +947,15 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
     case OP_memory_grow:
         emit_plain(c, in, OP_memory_grow, 1, VT_I32);
         return true;
+    case OP_memory_copy:
+        if (in->a == in->b) {
+            emit_plain(c, in, OP_memory_copy, 3, 0);
+            return true;
+        }
+        emit_plain(c, in, XOP_memory_copy_between, 3, 0);
+        emit_word(c, in->a);
+        emit_word(c, in->b);
+        return true;
     case OP_ref_is_null:
         emit_plain(c, in, OP_ref_is_null, 1, VT_I32);
         return true;
@@ -982,6 +991,38 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         emit_sig(c, in);
         return true;
     }
+}
+
+/* The memory an instruction accesses, when that is not memory 0 (else 0).
+ * memory.copy between two memories has an xop of its own instead. */
+static uint32_t other_memory(const struct instr *in)
+{
+    switch (opcode_table[in->op].imm) {
+    case IMM_MEMARG: case IMM_MEMARG_LANE: return in->memarg.memory;
+    case IMM_MEM: return in->a;
+    case IMM_MEMORY_INIT: return in->b;
+    case IMM_MEMORY_COPY: return in->a == in->b ? in->a : 0;
+    }
+    return 0;
+}
+
+/* An instruction on memory k != 0 is lowered as on memory 0, between
+ * XOP_memory_use k and XOP_memory_use0 (multi-memory): memory 0's
+ * handlers stay as they are, and the access fuses with nothing. */
+static bool compile_instr_on_memory(struct compiler *c, const struct instr *in)
+{
+    uint32_t k = other_memory(in);
+    if (LIKELY(k == 0))
+        return compile_instr(c, in);
+    emit_op(c, XOP_memory_use);
+    emit_word(c, k);
+    if (!compile_instr(c, in))
+        return false;
+    /* A local.set may still take the access's result directly. */
+    uint32_t dst = c->last_dst;
+    emit_op(c, XOP_memory_use0);
+    c->last_dst = dst;
+    return true;
 }
 
 static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
@@ -1052,7 +1093,7 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
         struct ctl *k = &c->ctls[c->nctls - 1];
         if (k->unreachable && instr_skip_dead(&in, &c->dead_depth))
             continue;
-        ok = compile_instr(c, &in);
+        ok = compile_instr_on_memory(c, &in);
     }
     if (c->cost_word != NONE32)
         c->code[c->cost_word] = c->cost;

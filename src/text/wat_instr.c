@@ -224,12 +224,26 @@ static bool keyword_prefix(const struct token *t, const char *prefix)
     return t->kind == TOK_KEYWORD && t->len > n && memcmp(t->text, prefix, n) == 0;
 }
 
+static bool memarg_keyword(const struct token *t)
+{
+    return keyword_prefix(t, "offset=") || keyword_prefix(t, "align=");
+}
+
+/* memidx? offset=? align=?, encoded as a memarg: a memory other than 0
+ * sets bit 6 of the alignment field and follows it (multi-memory). Before
+ * a lane index, a number is the memory only when a number or a memarg
+ * keyword follows it. */
 static bool parse_memarg(struct wat *w, int op, struct buf *out)
 {
-    struct token t;
-    uint32_t offset = 0, align_log2 = opcode_table[op].x;
-    if (!wat_peek(w, 0, &t))
+    struct token t, t1;
+    uint32_t offset = 0, align_log2 = opcode_table[op].x, memory = 0;
+    if (!wat_peek(w, 0, &t) || !wat_peek(w, 1, &t1))
         return false;
+    bool lane = opcode_table[op].imm == IMM_MEMARG_LANE;
+    if (t.kind == TOK_ID || (t.kind == TOK_NAT && (!lane || t1.kind == TOK_NAT || memarg_keyword(&t1)))) {
+        if (!wat_parse_index(w, IS_MEMORY, &memory) || !wat_peek(w, 0, &t))
+            return false;
+    }
     if (keyword_prefix(&t, "offset=")) {
         wat_next(w, &t);
         if (!memarg_number(w, &t, 7, &offset) || !wat_peek(w, 0, &t))
@@ -244,7 +258,12 @@ static bool parse_memarg(struct wat *w, int op, struct buf *out)
             return wat_fail(w, &t, "alignment must be a power of two");
         align_log2 = (uint32_t)__builtin_ctz(align);
     }
-    buf_u32(out, align_log2);
+    if (memory != 0) {
+        buf_u32(out, align_log2 | 0x40);
+        buf_u32(out, memory);
+    } else {
+        buf_u32(out, align_log2);
+    }
     buf_u32(out, offset);
     return true;
 }

@@ -107,7 +107,7 @@ static bool check_definitions(struct validator *v)
     for (uint32_t t = m->ntable_imports; t < m->ntables; t++)
         if (!check_table_type(v, &m->tables[t], m->table_offsets[t]))
             return false;
-    if (m->nmemories > 1)
+    if (m->nmemories > 1 && !(m->features & FEAT_MULTI_MEMORY))
         return err_set(v->err, WISP_ERR_INVALID, m->memory_offsets[1],
                        "multiple memories: Wasm 2.0 allows one, the module has %u",
                        m->nmemories);

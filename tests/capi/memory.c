@@ -1,7 +1,8 @@
 /* Memories: a module's exported memory read and written through
  * wasm_memory_data, its size in pages and bytes, growth (and a refused
  * growth past the maximum), accesses out of bounds that trap; a memory
- * the host creates, imported by a second module. */
+ * the host creates, imported by a second module; a module with two
+ * memories (multi-memory), each exported and reflected. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,8 +71,8 @@ int main(int argc, char **argv)
 {
     /* Line by line: what was printed before a crash is still seen. */
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc != 3)
-        die("usage: memory MEMORY.wasm MEMORY_IMPORT.wasm");
+    if (argc != 4)
+        die("usage: memory MEMORY.wasm MEMORY_IMPORT.wasm MEMORIES.wasm");
     own wasm_engine_t *engine = wasm_engine_new();
     own wasm_store_t *store = wasm_store_new(engine);
 
@@ -199,6 +200,46 @@ int main(int argc, char **argv)
     wasm_memorytype_delete(mtype);
     wasm_memorytype_delete(otype);
     wasm_memorytype_delete(btype);
+    wasm_module_delete(module);
+
+    /* ---- Two memories, both exported */
+    module = load_module(store, argv[3]);
+    own wasm_exporttype_vec_t types;
+    wasm_module_exports(module, &types);
+    for (size_t i = 0; i < types.size; i++) {
+        const wasm_externtype_t *t = wasm_exporttype_type(types.data[i]);
+        const wasm_memorytype_t *mt = wasm_externtype_as_memorytype_const(t);
+        if (mt) {
+            const wasm_name_t *name = wasm_exporttype_name(types.data[i]);
+            printf("export %.*s: a memory of min %u\n", (int)name->size, name->data,
+                   (unsigned)wasm_memorytype_limits(mt)->min);
+        }
+    }
+    wasm_exporttype_vec_delete(&types);
+    instance = instantiate(store, &no_imports);
+    wasm_instance_exports(instance, &exports);
+    size_t nmemories = 0;
+    for (size_t i = 0; i < exports.size; i++)
+        nmemories += wasm_extern_kind(exports.data[i]) == WASM_EXTERN_MEMORY;
+    printf("memories among the instance's exports: %zu\n", nmemories);
+    wasm_memory_t *a = wasm_extern_as_memory(find_export(module, &exports, "a"));
+    wasm_memory_t *b = wasm_extern_as_memory(find_export(module, &exports, "b"));
+    if (!a || !b)
+        die("exports a and b are not memories");
+    print_memory("memory a", a);
+    print_memory("memory b", b);
+    printf("their own data: %d %d, not the same memory: %d\n", wasm_memory_data(a)[0], wasm_memory_data(b)[0],
+           !wasm_memory_same(a, b));
+    call("store8", 2, 0x1ffff, 0x5b);
+    printf("wasm's store to memory 1, seen by the host: b %02x, a %02x\n",
+           (unsigned char)wasm_memory_data(b)[0x1ffff], (unsigned char)wasm_memory_data(a)[0xffff]);
+    printf("grow b by 1: %d\n", wasm_memory_grow(b, 1));
+    call("size", 0, 0, 0);
+    call("grow", 1, 1, 0);
+    print_memory("memory a", a);
+    print_memory("memory b", b);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(instance);
     wasm_module_delete(module);
     wasm_store_delete(store);
     wasm_engine_delete(engine);

@@ -329,10 +329,23 @@ growing it by 0xffffffff pages: 0
 the empty memory: 2 pages, 131072 bytes
 wasm_memory_new with min 65537: NULL
 wasm_memory_new with min 2, max 1: NULL
+export a: a memory of min 1
+export b: a memory of min 2
+memories among the instance's exports: 2
+memory a: 1 pages, 65536 bytes
+memory b: 2 pages, 131072 bytes
+their own data: 10 11, not the same memory: 1
+store8(0x1ffff, 0x5b) done
+wasm's store to memory 1, seen by the host: b 5b, a 00
+grow b by 1: 1
+size() = 3
+grow(0x1) = -1
+memory a: 1 pages, 65536 bytes
+memory b: 3 pages, 196608 bytes
 done
 EOF
 )
-expect memory "$T/memory" "$T/memory.wasm" "$T/memory_import.wasm" <<<"$want_memory"
+expect memory "$T/memory" "$T/memory.wasm" "$T/memory_import.wasm" "$T/memories.wasm" <<<"$want_memory"
 
 want_ref=$(cat <<'EOF'
 host info through the foreign and its ref: 1 1
@@ -711,7 +724,7 @@ if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
   expect "callback (compiled at once)" $at_once "$T/callback" "$T/callback.wasm" <<<"$callback_lines"
   expect "global (compiled at once)" $at_once "$T/global" "$T/global.wasm" <<<"$want_global"
   expect "table (compiled at once)" $at_once "$T/table" "$T/table.wasm" <<<"$want_table"
-  expect "memory (compiled at once)" $at_once "$T/memory" "$T/memory.wasm" "$T/memory_import.wasm" <<<"$want_memory"
+  expect "memory (compiled at once)" $at_once "$T/memory" "$T/memory.wasm" "$T/memory_import.wasm" "$T/memories.wasm" <<<"$want_memory"
   expect "ref (compiled at once)" $at_once "$T/ref" "$T/ref.wasm" <<<"$want_ref"
   # Frames in compiled code name the functions (docs/architecture.md,
   # "Traps and backtraces"); their offsets are not checked here.

@@ -80,3 +80,43 @@ check "relaxed-simd is on by default (the i7 operand's 0x80 read as -128)" test 
 run "$WISP" run -W relaxed-simd=n --invoke dot "$T/relaxed.wat"
 check "-W relaxed-simd=n: the opcode is illegal as in Wasm 2.0, exit 1" \
   test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'illegal opcode 0xfd 275 (i32x4.relaxed_dot_i8x16_i7x16_add_s: relaxed-simd is off)')"
+# Multi-memory: on by default; off, the Wasm 2.0 rules (one memory, a
+# reserved zero byte after memory.size and the others, no memory index in
+# a memarg) with the 2.0 suite's wordings.
+# on_and_off WHAT FILE OUT MESSAGE: by default f returns OUT; with
+# -W multi-memory=n the module fails (exit 1) saying MESSAGE.
+on_and_off() {
+  run "$WISP" run --invoke f "$2"
+  check "$1: runs by default" test "$rc" = 0 -a "$out" = "$3"
+  run "$WISP" run -W multi-memory=n --invoke f "$2"
+  check "$1: -W multi-memory=n says $4, exit 1" test "$rc" = 1 -a -n "$(echo "$err" | grep -F "$4")"
+}
+cat > "$T/mm.wat" <<'WAT'
+(module
+  (memory 1)
+  (memory $b 1)
+  (data (memory $b) (i32.const 0) "\2a")
+  (func (export "f") (result i32) (i32.load8_u $b (i32.const 0))))
+WAT
+on_and_off "a load from memory 1" "$T/mm.wat" 42 "malformed memop flags"
+echo '(module (memory 1) (memory 1) (func (export "f") (result i32) (i32.const 7)))' > "$T/two.wat"
+on_and_off "two memories" "$T/two.wat" 7 "multiple memories"
+# (func (result i32) memory.size) with memory 0 as the LEB128 0x80 0x00.
+printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\5\3\1\0\1\7\5\1\1f\0\0\n\7\1\5\0\x3f\x80\0\xb' > "$T/size.wasm"
+on_and_off "memory.size's memory index as a two-byte LEB128" "$T/size.wasm" 1 "zero byte expected"
+# (func (result i32) (i32.load align=1 memory 0 (i32.const 0))): bit 6 set.
+printf '\0asm\1\0\0\0\1\5\1\x60\0\1\x7f\3\2\1\0\5\3\1\0\1\7\5\1\1f\0\0\n\x0a\1\x08\0\x41\0\x28\x40\0\0\xb' > "$T/memarg.wasm"
+on_and_off "a memarg naming memory 0 (alignment bit 6)" "$T/memarg.wasm" 0 "malformed memop flags"
+# WASI reads and writes the memory exported as "memory", here memory 1
+# (memory 0 is all zeros: an iovec read from it would write nothing).
+cat > "$T/wasi.wat" <<'WAT'
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory $scratch 1)
+  (memory $m (export "memory") 1)
+  (data (memory $m) (i32.const 0) "\10\00\00\00\06\00\00\00")
+  (data (memory $m) (i32.const 16) "multi\n")
+  (func (export "_start") (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+WAT
+run "$WISP" run "$T/wasi.wat"
+check "WASI uses the memory exported as \"memory\" (memory 1)" test "$rc" = 0 -a "$out" = multi

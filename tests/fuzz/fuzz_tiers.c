@@ -30,7 +30,9 @@
  * The compiled tier is the plugin libwisp-llvm.so: $WISP_LLVM_PLUGIN, else
  * ../libwisp-llvm.so from this executable (build/fuzz/fuzz_tiers and
  * $BUILD/tests/replay_tiers both find $BUILD/libwisp-llvm.so so). Without it
- * the target prints SKIP and exits. FUZZ_TIERS_VERBOSE=1 prints every
+ * the target prints SKIP and exits. FUZZ_TIERS_MEMORIES=N builds modules
+ * with up to N memories (multi-memory; the inputs then mean other modules
+ * than the seeds were made for). FUZZ_TIERS_VERBOSE=1 prints every
  * outcome; FUZZ_TIERS_RAW=1 takes each input as a .wasm module instead
  * (to check a reduced module: replay_tiers x.wasm). An input that starts
  * with the module header "\0asm\1\0\0\0" is always taken as a module
@@ -108,6 +110,8 @@ static void init(void)
     if (getenv("FUZZ_TIERS_CHECKS"))
         force_checks = atoi(getenv("FUZZ_TIERS_CHECKS")) != 0;
     wasm_gen_canonical_nans = true;
+    if (getenv("FUZZ_TIERS_MEMORIES"))
+        wasm_gen_memories = (uint32_t)atoi(getenv("FUZZ_TIERS_MEMORIES"));
     if (!getenv("WISP_LLVM_PLUGIN")) {
         char path[4096];
         ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);

@@ -4,7 +4,9 @@
  *   gen_tool -c IN OUT.wasm     the module fuzz_tiers builds from it (with
  *                               wasm_gen_canonical_nans)
  *   gen_tool -n N DIR [SEED]    N modules from pseudo-random inputs of
- *                               1..8192 bytes, as DIR/gen_NNNN.wasm */
+ *                               1..8192 bytes, as DIR/gen_NNNN.wasm
+ *   gen_tool -m M ...           any of these with up to M memories
+ *                               (wasm_gen_memories, multi-memory) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,11 @@ static int write_file(const char *path, const uint8_t *p, size_t n)
 
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "-m") == 0) {
+        wasm_gen_memories = (uint32_t)atoi(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc >= 4 && strcmp(argv[1], "-n") == 0) {
         int n = atoi(argv[2]);
         srand(argc > 4 ? (unsigned)atoi(argv[4]) : 1u);
@@ -48,7 +55,7 @@ int main(int argc, char **argv)
         argc--;
     }
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_tool [-c] IN OUT.wasm | gen_tool -n N DIR [SEED]\n");
+        fprintf(stderr, "usage: gen_tool [-m M] [-c] IN OUT.wasm | gen_tool [-m M] -n N DIR [SEED]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -12,8 +12,8 @@
  * i32/i64/f32/f64/v128 params and up to 3 results; imported functions, globals,
  * and sometimes the memory and table 0; up to 8 defined functions with
  * locals; a funcref table 0 (and sometimes an externref table 1); active,
- * passive and declarative element segments; one memory (sometimes none)
- * with active and passive data segments; mutable and immutable globals; an
+ * passive and declarative element segments; one memory (sometimes none;
+ * with wasm_gen_memories, more) with active and passive data segments; mutable and immutable globals; an
  * export for every function, global, the memory and the tables; sometimes a
  * start function. Loops count down a local, so most of them end; the fuel
  * limit of the harness ends the rest.
@@ -126,6 +126,7 @@ struct gen {
     struct { uint8_t type; bool mut; } globals[MAX_GLOBALS];
     bool has_memory, memory_imported;
     uint32_t memory_min;
+    uint32_t nmemories; /* memory 0 and, with wasm_gen_memories > 1, more */
     bool table0_imported;
     uint32_t table_min[2];
     bool has_table1; /* externref */
@@ -353,9 +354,29 @@ static void gen_addr(struct gen *g)
         break;
     }
 }
+uint32_t wasm_gen_memories = 1;
+
+/* The memory an instruction uses: with one memory no choice is taken, so
+ * inputs made for one memory build the same modules as before. */
+static uint32_t pick_memory(struct gen *g)
+{
+    return g->nmemories > 1 ? choose(g, g->nmemories) : 0;
+}
+
+/* The memory index of memory.size, grow, fill, copy and init: 2.0's
+ * zero byte for memory 0. */
+static void put_memory_index(struct gen *g)
+{
+    put_u(g->code, pick_memory(g));
+}
+
 static void gen_memarg(struct gen *g, uint32_t natural)
 {
-    put_u(g->code, choose(g, natural + 1));
+    uint32_t align = choose(g, natural + 1), memory = pick_memory(g);
+    /* A memory other than 0 sets bit 6 of the flags and follows them. */
+    put_u(g->code, memory ? align | 0x40 : align);
+    if (memory)
+        put_u(g->code, memory);
     uint32_t off;
     switch (choose(g, 8)) {
     case 0: case 1: case 2: case 3: off = 0; break;
@@ -1118,7 +1139,7 @@ static void gen_expr(struct gen *g, uint8_t t)
         case 0:
             if (g->has_memory) {
                 put(g->code, 0x3f);
-                put(g->code, 0x00);
+                put_memory_index(g);
                 break;
             }
             /* fall through */
@@ -1126,7 +1147,7 @@ static void gen_expr(struct gen *g, uint8_t t)
             if (g->has_memory) {
                 gen_small(g, 2);
                 put(g->code, 0x40);
-                put(g->code, 0x00);
+                put_memory_index(g);
                 break;
             }
             /* fall through */
@@ -1563,7 +1584,7 @@ static void gen_stmt(struct gen *g)
             gen_small(g, 300);
             put(g->code, 0xfc);
             put_u(g->code, 11);
-            put(g->code, 0x00);
+            put_memory_index(g);
             break;
         case 1: /* memory.copy */
             gen_addr(g);
@@ -1571,8 +1592,8 @@ static void gen_stmt(struct gen *g)
             gen_small(g, 300);
             put(g->code, 0xfc);
             put_u(g->code, 10);
-            put(g->code, 0x00);
-            put(g->code, 0x00);
+            put_memory_index(g);
+            put_memory_index(g);
             break;
         case 2: /* memory.init */
             if (!g->ndatas)
@@ -1583,7 +1604,7 @@ static void gen_stmt(struct gen *g)
             put(g->code, 0xfc);
             put_u(g->code, 8);
             put_u(g->code, choose(g, g->ndatas));
-            put(g->code, 0x00);
+            put_memory_index(g);
             break;
         default: /* data.drop */
             if (!g->ndatas)
@@ -1815,6 +1836,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     g->has_memory = !chance(g, 10);
     g->memory_imported = g->has_memory && chance(g, 5);
     g->memory_min = choose(g, 3);
+    g->nmemories = g->has_memory ? 1 + (wasm_gen_memories > 1 ? choose(g, wasm_gen_memories) : 0) : 0;
     bool memory_has_max = chance(g, 2);
     uint32_t memory_max = g->memory_min + choose(g, 4);
     g->table0_imported = chance(g, 6);
@@ -1889,12 +1911,19 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     }
 
     /* Memory. */
-    if (g->has_memory && !g->memory_imported) {
-        put_u(&sec, 1);
-        put(&sec, memory_has_max ? 1 : 0);
-        put_u(&sec, g->memory_min);
-        if (memory_has_max)
-            put_u(&sec, memory_max);
+    if (g->nmemories > g->memory_imported) {
+        put_u(&sec, g->nmemories - g->memory_imported);
+        if (!g->memory_imported) {
+            put(&sec, memory_has_max ? 1 : 0);
+            put_u(&sec, g->memory_min);
+            if (memory_has_max)
+                put_u(&sec, memory_max);
+        }
+        /* Memories 1 and up (multi-memory): 0-2 pages, no maximum. */
+        for (uint32_t i = 1; i < g->nmemories; i++) {
+            put(&sec, 0);
+            put_u(&sec, choose(g, 3));
+        }
         put_section(&out, 5, &sec);
     }
 

@@ -28,4 +28,10 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len);
  * tier makes) a fixed signaling NaN. Off by default. */
 extern bool wasm_gen_canonical_nans;
 
+/* The most memories a module may have (multi-memory): memory 0 and up to
+ * wasm_gen_memories - 1 more, each load, store, memory.size/grow/fill/
+ * copy/init picking one. 1 by default; above 1 the generator takes more
+ * choices, so the same input builds another module. */
+extern uint32_t wasm_gen_memories;
+
 #endif
