@@ -6,7 +6,9 @@
  *   gen_tool -n N DIR [SEED]    N modules from pseudo-random inputs of
  *                               1..8192 bytes, as DIR/gen_NNNN.wasm
  *   gen_tool -m M ...           any of these with up to M memories
- *                               (wasm_gen_memories, multi-memory) */
+ *                               (wasm_gen_memories, multi-memory)
+ *   gen_tool -t ...             any of these with tail calls
+ *                               (wasm_gen_tail_calls) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,11 @@ int main(int argc, char **argv)
         wasm_gen_memories = (uint32_t)atoi(argv[2]);
         argv += 2;
         argc -= 2;
+    }
+    if (argc >= 2 && strcmp(argv[1], "-t") == 0) {
+        wasm_gen_tail_calls = true;
+        argv++;
+        argc--;
     }
     if (argc >= 4 && strcmp(argv[1], "-n") == 0) {
         int n = atoi(argv[2]);
@@ -55,7 +62,7 @@ int main(int argc, char **argv)
         argc--;
     }
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_tool [-m M] [-c] IN OUT.wasm | gen_tool [-m M] -n N DIR [SEED]\n");
+        fprintf(stderr, "usage: gen_tool [-m M] [-t] [-c] IN OUT.wasm | gen_tool [-m M] [-t] -n N DIR [SEED]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -355,6 +355,7 @@ static void gen_addr(struct gen *g)
     }
 }
 uint32_t wasm_gen_memories = 1;
+bool wasm_gen_tail_calls;
 
 /* The memory an instruction uses: with one memory no choice is taken, so
  * inputs made for one memory build the same modules as before. */
@@ -961,9 +962,36 @@ static const struct label *label_at(struct gen *g, uint32_t depth)
     return &g->labels[g->nlabels - 1 - depth];
 }
 
-/* Code that transfers control away: br, br_table, return or unreachable. */
+static int find_func(struct gen *g, const uint8_t *res, uint32_t nres);
+static int find_type(struct gen *g, const uint8_t *res, uint32_t nres);
+static void gen_call_indirect_tail(struct gen *g, uint32_t type, uint8_t op);
+
+/* With wasm_gen_tail_calls: return_call of a function, or
+ * return_call_indirect through a type, whose results are this function's;
+ * false when there is none. */
+static bool gen_tail_call(struct gen *g)
+{
+    bool indirect = chance(g, 2);
+    int x = indirect ? find_type(g, g->fn->r, g->fn->nr) : find_func(g, g->fn->r, g->fn->nr);
+    if (x < 0)
+        return false;
+    if (indirect) {
+        gen_call_indirect_tail(g, (uint32_t)x, 0x13);
+        return true;
+    }
+    const struct ftype *ft = &g->types[g->func_type[x]];
+    gen_values(g, ft->p, ft->np);
+    put(g->code, 0x12);
+    put_u(g->code, (uint32_t)x);
+    return true;
+}
+
+/* Code that transfers control away: br, br_table, return, a tail call or
+ * unreachable. */
 static void gen_jump(struct gen *g)
 {
+    if (wasm_gen_tail_calls && chance(g, 3) && gen_tail_call(g))
+        return;
     switch (choose(g, 6)) {
     case 0:
         put(g->code, 0x00);
@@ -1023,6 +1051,11 @@ static void gen_call(struct gen *g, uint32_t f)
 }
 static void gen_call_indirect(struct gen *g, uint32_t type)
 {
+    gen_call_indirect_tail(g, type, 0x11);
+}
+/* call_indirect (0x11) or return_call_indirect (0x13) through table 0. */
+static void gen_call_indirect_tail(struct gen *g, uint32_t type, uint8_t op)
+{
     const struct ftype *ft = &g->types[type];
     gen_values(g, ft->p, ft->np);
     if (chance(g, 4)) {
@@ -1031,7 +1064,7 @@ static void gen_call_indirect(struct gen *g, uint32_t type)
         put(g->code, 0x41);
         put_s(g->code, (int32_t)choose(g, g->table_min[0] + 1));
     }
-    put(g->code, 0x11);
+    put(g->code, op);
     put_u(g->code, type);
     put_u(g->code, 0);
 }
@@ -1770,7 +1803,10 @@ static void gen_body(struct gen *g, struct buf *out, uint32_t func, uint32_t bud
     g->budget = budget;
     g->depth = 0;
     gen_stmts(g, 8);
-    gen_values(g, ft->r, ft->nr);
+    /* The function's results, or (with tail calls, half the time) a tail
+     * call that makes them. */
+    if (!(wasm_gen_tail_calls && chance(g, 2) && gen_tail_call(g)))
+        gen_values(g, ft->r, ft->nr);
     put(&body, 0x0b);
 
     /* locals, run-length encoded, then the body */

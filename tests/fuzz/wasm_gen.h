@@ -34,4 +34,10 @@ extern bool wasm_gen_canonical_nans;
  * choices, so the same input builds another module. */
 extern uint32_t wasm_gen_memories;
 
+/* When set, code that transfers control away may also be a tail call
+ * (return_call, return_call_indirect) to a function or type whose results
+ * are the caller's. Off by default: it takes more choices, so the same
+ * input builds another module. */
+extern bool wasm_gen_tail_calls;
+
 #endif
