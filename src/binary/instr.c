@@ -60,13 +60,13 @@ int opcode_lookup(uint8_t prefix, uint32_t code)
 
 static bool illegal_opcode(const struct reader *r, const uint8_t *at, struct wisp_error *err)
 {
-    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x", *at);
+    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode %02x", *at);
 }
 
 static bool illegal_prefixed(const struct reader *r, const uint8_t *at, uint32_t code,
                              struct wisp_error *err)
 {
-    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x %u", *at,
+    return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode %02x %u", *at,
                    code);
 }
 
@@ -289,7 +289,7 @@ static __attribute__((noinline)) bool read_prefixed(struct reader *r, struct ins
     if (!op)
         return illegal_prefixed(r, at, code, err);
     if (UNLIKELY(r->no_relaxed_simd && op - 1 - OP_i8x16_relaxed_swizzle < 20))
-        return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode 0x%02x %u (%s: relaxed-simd is off)",
+        return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "illegal opcode %02x %u (%s: relaxed-simd is off)",
                       b, code, opcode_table[op - 1].name);
     in->op = (uint16_t)(op - 1);
     return read_immediates(r, in, err);

@@ -79,7 +79,7 @@ run "$WISP" run --invoke dot "$T/relaxed.wat"
 check "relaxed-simd is on by default (the i7 operand's 0x80 read as -128)" test "$rc" = 0 -a "$out" = 881
 run "$WISP" run -W relaxed-simd=n --invoke dot "$T/relaxed.wat"
 check "-W relaxed-simd=n: the opcode is illegal as in Wasm 2.0, exit 1" \
-  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'illegal opcode 0xfd 275 (i32x4.relaxed_dot_i8x16_i7x16_add_s: relaxed-simd is off)')"
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'illegal opcode fd 275 (i32x4.relaxed_dot_i8x16_i7x16_add_s: relaxed-simd is off)')"
 # Multi-memory: on by default; off, the Wasm 2.0 rules (one memory, a
 # reserved zero byte after memory.size and the others, no memory index in
 # a memarg) with the 2.0 suite's wordings.
