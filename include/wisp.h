@@ -141,6 +141,8 @@ typedef enum wisp_feature {
                                               each with the spec's deterministic result */
     WISP_FEATURE_MULTI_MEMORY = 1u << 3,   /* "multi-memory": several memories per module,
                                               each instruction naming the one it uses */
+    WISP_FEATURE_MEMORY64 = 1u << 4,       /* "memory64": memories and tables addressed by
+                                              i64 (off by default for now) */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or
