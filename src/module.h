@@ -33,7 +33,7 @@ enum wasm_feature {
                                       instructions and in memargs */
     FEAT_MEMORY64 = 1u << 4,       /* memories and tables addressed by i64 (limits flag 0x04) */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | FEAT_MEMORY64)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };

@@ -95,7 +95,7 @@ struct rt_func {
 struct rt_table {
     valtype_t type;     /* VT_FUNCREF or VT_EXTERNREF */
     uint32_t size;
-    uint64_t max;       /* the type's maximum, or UINT64_MAX without one */
+    uint64_t max;       /* the type's maximum; without one UINT32_MAX (UINT64_MAX if is64) */
     bool has_max;       /* the type declares a maximum (import matching) */
     bool is64;          /* memory64: indexed by i64 (import matching, the API) */
     uint32_t limit;     /* table.grow stops here: max, or the store's limit if lower */

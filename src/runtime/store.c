@@ -267,7 +267,7 @@ struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, 
     t->size = (uint32_t)type->limits.min;
     t->has_max = type->limits.has_max;
     t->is64 = type->limits.is64;
-    t->max = type->limits.has_max ? type->limits.max : UINT64_MAX;
+    t->max = type->limits.has_max ? type->limits.max : t->is64 ? UINT64_MAX : UINT32_MAX;
     /* limit is below 2^32-1 (TABLE_ENTRY_LIMIT), which lets the interpreter
      * clamp an i64 index to UINT32_MAX: still out of bounds. */
     t->limit = t->max < limit ? (uint32_t)t->max : (uint32_t)limit;
