@@ -755,27 +755,17 @@ static bool parse_addrtype(struct wat *w, bool *is64)
     return true;
 }
 
-/* A bound of limits: u32 for i32, u64 for i64. */
-static bool parse_bound(struct wat *w, bool is64, uint64_t *out)
-{
-    if (is64)
-        return parse_u64(w, out);
-    uint32_t v;
-    if (!wat_parse_u32(w, &v))
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Limits after the address type: an i64 one sets the limits flag 0x04. */
+/* Limits after the address type: an i64 one sets the limits flag 0x04.
+ * Bounds are u64 for either type, as in Wasm 3.0: the validator bounds
+ * them (in 2.0 a bound past u32 is malformed when decoded). */
 static bool parse_limits_of(struct wat *w, bool is64, struct buf *out)
 {
     uint64_t min, max = 0;
     struct token t;
-    if (!parse_bound(w, is64, &min) || !wat_peek(w, 0, &t))
+    if (!parse_u64(w, &min) || !wat_peek(w, 0, &t))
         return false;
     bool has_max = t.kind == TOK_NAT;
-    if (has_max && !parse_bound(w, is64, &max))
+    if (has_max && !parse_u64(w, &max))
         return false;
     buf_byte(out, (has_max ? 1 : 0) | (is64 ? 4 : 0));
     buf_u64(out, min);
