@@ -176,3 +176,20 @@
 (assert_unlinkable (module (import "m" "m64" (memory 1))) "incompatible import type")
 (assert_unlinkable (module (import "m" "m32" (memory i64 1))) "incompatible import type")
 (assert_unlinkable (module (import "m" "t64" (table 1 funcref))) "incompatible import type")
+
+;; What wisp reserves for an i64 memory: 16 GiB (or its minimum, up to
+;; 64 GiB). memory.grow past the reservation fails whatever the maximum;
+;; a larger minimum fails to link.
+(module
+  (memory i64 0 0x1_0000_0000_0000)
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))
+(assert_return (invoke "grow" (i64.const 0x4_0001)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 1)) (i64.const 0))
+(assert_return (invoke "grow" (i64.const 0x4_0000)) (i64.const -1))
+(assert_unlinkable (module (memory i64 0x1_0000_0000_0000)) "memory too large")
+(assert_unlinkable (module (memory i64 0x10_0001)) "memory too large")
+;; Segment offsets are i64 and never wrap.
+(assert_trap (module (memory i64 1) (data (i64.const -1) "a")) "out of bounds memory access")
+(assert_trap (module (memory i64 1) (data (i64.const 0x1_0000_0000) "")) "out of bounds memory access")
+(assert_trap (module (table i64 1 funcref) (elem (i64.const -1) func 0) (func)) "out of bounds table access")
+(module (memory i64 1) (data (i64.const 0xffff) "a") (table i64 1 funcref) (elem (i64.const 1) func))
