@@ -141,6 +141,8 @@ typedef enum wisp_feature {
                                               each with the spec's deterministic result */
     WISP_FEATURE_MULTI_MEMORY = 1u << 3,   /* "multi-memory": several memories per module,
                                               each instruction naming the one it uses */
+    WISP_FEATURE_MEMORY64 = 1u << 4,       /* "memory64": memories and tables addressed by
+                                              i64 */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or
@@ -201,6 +203,21 @@ uint32_t wisp_module_num_imports(const wisp_module *module);
 uint32_t wisp_module_num_exports(const wisp_module *module);
 bool wisp_module_import(const wisp_module *module, uint32_t index, wisp_extern_info *info);
 bool wisp_module_export(const wisp_module *module, uint32_t index, wisp_extern_info *info);
+
+/* The type of a module's memory or table `index` (imports first, then
+ * definitions): its limits (memories in 64 KiB pages, tables in
+ * elements), whether it is addressed by i64 (memory64), and for a table
+ * the element type ("funcref", "externref"). False past the last one. */
+typedef struct wisp_limits {
+    uint64_t min, max; /* max is meaningful only with has_max */
+    bool has_max;
+    bool is64;
+    const char *elem;  /* tables only, else NULL */
+} wisp_limits;
+uint32_t wisp_module_num_memories(const wisp_module *module);
+uint32_t wisp_module_num_tables(const wisp_module *module);
+bool wisp_module_memory_type(const wisp_module *module, uint32_t index, wisp_limits *out);
+bool wisp_module_table_type(const wisp_module *module, uint32_t index, wisp_limits *out);
 
 /* ---- Running modules ----
  *

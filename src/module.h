@@ -31,8 +31,9 @@ enum wasm_feature {
     FEAT_RELAXED_SIMD = 1u << 2,   /* the 20 relaxed SIMD instructions (0xFD 0x100-0x113) */
     FEAT_MULTI_MEMORY = 1u << 3,   /* several memories; memory indices on memory
                                       instructions and in memargs */
+    FEAT_MEMORY64 = 1u << 4,       /* memories and tables addressed by i64 (limits flag 0x04) */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | FEAT_MEMORY64)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
@@ -59,9 +60,12 @@ bool functype_equal(const struct functype *a, const struct functype *b);
 struct limits {
     uint64_t min, max;
     bool has_max;
+    bool is64; /* memory64: the memory or table is addressed by i64 */
 };
 struct tabletype { valtype_t elem; struct limits limits; };
 struct memtype { struct limits limits; }; /* in 64 KiB pages */
+/* The address type of a memory or table: i32, or i64 with memory64. */
+static inline valtype_t limits_addrtype(const struct limits *l) { return l->is64 ? VT_I64 : VT_I32; }
 struct globaltype { valtype_t type; bool mutable_; };
 
 /* A constant expression: bytes [offset, offset+len) of the module, ending with

@@ -16,6 +16,7 @@ struct wisp_config {
     bool no_signals_based_traps; /* compiled code checks bounds itself */
     bool no_huge_pages;          /* memories are not advised to use huge pages */
     uint32_t disabled_features;  /* wisp_feature bits turned off */
+    uint32_t enabled_features;   /* wisp_feature bits turned on (those off by default) */
 };
 
 struct wisp_engine {
@@ -29,7 +30,7 @@ void api_store_codegen(const struct wisp_engine *engine, struct rt_store *s);
 /* The enum wasm_feature bits modules of this engine may use. */
 static inline uint32_t api_features(const struct wisp_engine *engine)
 {
-    return FEAT_DEFAULT & ~engine->config.disabled_features;
+    return (FEAT_DEFAULT | engine->config.enabled_features) & ~engine->config.disabled_features;
 }
 
 struct wisp_module {

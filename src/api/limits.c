@@ -15,7 +15,8 @@ _Static_assert((int)WISP_TIER_AUTO == RT_TIER_AUTO && (int)WISP_TIER_INTERP == R
 _Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST &&
                    (uint32_t)WISP_FEATURE_TAIL_CALL == FEAT_TAIL_CALL &&
                    (uint32_t)WISP_FEATURE_RELAXED_SIMD == FEAT_RELAXED_SIMD &&
-                   (uint32_t)WISP_FEATURE_MULTI_MEMORY == FEAT_MULTI_MEMORY,
+                   (uint32_t)WISP_FEATURE_MULTI_MEMORY == FEAT_MULTI_MEMORY &&
+                   (uint32_t)WISP_FEATURE_MEMORY64 == FEAT_MEMORY64,
                "wisp_feature and enum wasm_feature agree");
 
 /* The wasm stack may be given up to this many bytes: it is reserved as
@@ -33,10 +34,13 @@ void wisp_config_memory_huge_pages(wisp_config *config, bool enable) { config->n
 
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable)
 {
-    if (enable)
+    if (enable) {
         config->disabled_features &= ~(uint32_t)feature;
-    else
+        config->enabled_features |= (uint32_t)feature;
+    } else {
         config->disabled_features |= (uint32_t)feature;
+        config->enabled_features &= ~(uint32_t)feature;
+    }
 }
 
 static const struct { const char *name; wisp_feature feature; } feature_names[] = {
@@ -44,6 +48,7 @@ static const struct { const char *name; wisp_feature feature; } feature_names[] 
     {"tail-call", WISP_FEATURE_TAIL_CALL},
     {"relaxed-simd", WISP_FEATURE_RELAXED_SIMD},
     {"multi-memory", WISP_FEATURE_MULTI_MEMORY},
+    {"memory64", WISP_FEATURE_MEMORY64},
 };
 
 bool wisp_feature_by_name(const char *name, wisp_feature *feature)

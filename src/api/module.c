@@ -290,3 +290,28 @@ bool wisp_module_export(const wisp_module *module, uint32_t i, wisp_extern_info 
     info->kind = extern_kind_name(ex->kind);
     return true;
 }
+
+uint32_t wisp_module_num_memories(const wisp_module *module) { return module->m.nmemories; }
+uint32_t wisp_module_num_tables(const wisp_module *module) { return module->m.ntables; }
+
+static void limits_out(const struct limits *l, const char *elem, wisp_limits *out)
+{
+    *out = (wisp_limits){.min = l->min, .max = l->max, .has_max = l->has_max, .is64 = l->is64, .elem = elem};
+}
+
+bool wisp_module_memory_type(const wisp_module *module, uint32_t index, wisp_limits *out)
+{
+    if (index >= module->m.nmemories)
+        return false;
+    limits_out(&module->m.memories[index].limits, NULL, out);
+    return true;
+}
+
+bool wisp_module_table_type(const wisp_module *module, uint32_t index, wisp_limits *out)
+{
+    if (index >= module->m.ntables)
+        return false;
+    const struct tabletype *t = &module->m.tables[index];
+    limits_out(&t->limits, valtype_name(t->elem), out);
+    return true;
+}

@@ -166,17 +166,33 @@ static bool read_const_expr(struct decoder *d, struct expr *out)
 
 /* ---- Types ---- */
 
+/* 2.0: a 1-bit LEB128 flag (has a maximum) and u32 bounds. memory64 (as
+ * Wasm 3.0 reads limits): a flags byte, bit 0 a maximum, bit 2 the i64
+ * address type (bit 1, shared, belongs to threads: malformed here, as is
+ * any other), and u64 bounds whatever the address type, which the
+ * validator then bounds ("memory size", "table size"). */
 static bool read_limits(struct decoder *d, struct limits *out)
 {
     uint8_t flag;
+    const uint8_t *at = d->r.p;
+    if (d->r.memory64) {
+        uint64_t min, max = 0;
+        if (!rd_byte(&d->r, &flag, d->err))
+            return false;
+        if (flag & ~5u)
+            return FAIL_AT(d, at, "malformed limits flags");
+        if (!rd_uleb_slow(&d->r, 64, &min, d->err) ||
+            ((flag & 1) && !rd_uleb_slow(&d->r, 64, &max, d->err)))
+            return false;
+        *out = (struct limits){.min = min, .max = max, .has_max = flag & 1, .is64 = (flag & 4) != 0};
+        return true;
+    }
     uint32_t min, max = 0;
     if (!rd_u1(&d->r, &flag, d->err) || !rd_u32(&d->r, &min, d->err))
         return false;
     if (flag && !rd_u32(&d->r, &max, d->err))
         return false;
-    out->min = min;
-    out->max = max;
-    out->has_max = flag;
+    *out = (struct limits){.min = min, .max = max, .has_max = flag};
     return true;
 }
 
@@ -819,7 +835,8 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
         .m = m,
         .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len,
               .no_relaxed_simd = !(features & FEAT_RELAXED_SIMD),
-              .multi_memory = (features & FEAT_MULTI_MEMORY) != 0},
+              .multi_memory = (features & FEAT_MULTI_MEMORY) != 0,
+              .memory64 = (features & FEAT_MEMORY64) != 0},
         .err = err,
     };
     bool ok = read_module(&d);

@@ -89,7 +89,8 @@ static inline bool read_memory_index(struct reader *r, uint32_t *out, struct wis
 static inline bool read_memarg(struct reader *r, struct instr *in, struct wisp_error *err)
 {
     const uint8_t *at = r->p;
-    uint32_t align, offset, memory = 0;
+    uint32_t align, memory = 0;
+    uint64_t offset;
     if (!rd_u32(r, &align, err))
         return false;
     /* 2.0: alignments from 32 up cannot be a shift count; the suite calls
@@ -106,8 +107,15 @@ static inline bool read_memarg(struct reader *r, struct instr *in, struct wisp_e
     } else if (UNLIKELY(align >= 32)) {
         return rd_fail(r, at, err, "malformed memop flags");
     }
-    if (!rd_u32(r, &offset, err))
-        return false;
+    if (r->memory64) {
+        if (!rd_uleb_slow(r, 64, &offset, err))
+            return false;
+    } else {
+        uint32_t o32;
+        if (!rd_u32(r, &o32, err))
+            return false;
+        offset = o32;
+    }
     in->memarg.align = align;
     in->memarg.memory = memory;
     in->memarg.offset = offset;

@@ -86,6 +86,8 @@ struct reader {
                              illegal, as in 2.0 (the other readers see only decoded code) */
     bool multi_memory;    /* memory indices in memargs and on memory.*
                              (FEAT_MULTI_MEMORY); else 2.0's reserved bytes */
+    bool memory64;        /* memarg offsets are u64 (FEAT_MEMORY64); the validator
+                             bounds them by the memory's address type */
 };
 
 /* A reader over the body of one function of m. */
@@ -93,7 +95,8 @@ static inline struct reader body_reader(const struct module *m, const struct cod
 {
     return (struct reader){.start = m->bytes, .p = m->bytes + code->body_offset,
                            .end = m->bytes + code->body_offset + code->body_len,
-                           .multi_memory = (m->features & FEAT_MULTI_MEMORY) != 0};
+                           .multi_memory = (m->features & FEAT_MULTI_MEMORY) != 0,
+                           .memory64 = (m->features & FEAT_MEMORY64) != 0};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false

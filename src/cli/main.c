@@ -234,6 +234,14 @@ static void print_name(const char *s, size_t n)
     putchar('"');
 }
 
+static void print_limits(const char *kind, uint32_t index, const wisp_limits *l)
+{
+    printf("%s %u: %s %llu..", kind, index, l->is64 ? "i64" : "i32", (unsigned long long)l->min);
+    if (l->has_max)
+        printf("%llu", (unsigned long long)l->max);
+    printf("%s%s\n", l->elem ? " " : "", l->elem ? l->elem : "");
+}
+
 int cmd_info(int argc, char **argv)
 {
     if (argc != 1 || (argv[0][0] == '-' && argv[0][1]))
@@ -259,6 +267,13 @@ int cmd_info(int argc, char **argv)
         print_name(x.name, x.name_len);
         putchar('\n');
     }
+    /* Memories and tables with their limits, as the text format writes
+     * them: "memory 0: i64 1..3", "table 1: i32 2.. funcref". */
+    wisp_limits l;
+    for (uint32_t i = 0; wisp_module_memory_type(m, i, &l); i++)
+        print_limits("memory", i, &l);
+    for (uint32_t i = 0; wisp_module_table_type(m, i, &l); i++)
+        print_limits("table", i, &l);
     wisp_module_free(m);
     wisp_engine_free(engine);
     return 0;

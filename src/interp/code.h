@@ -95,6 +95,19 @@ enum xop {
     XOP_memory_use,  /* k: the instruction that follows accesses memory k (not 0) */
     XOP_memory_use0, /* memory 0 is the one accessed again (follows that instruction) */
     XOP_memory_copy_between, /* d s n dstmem srcmem: memory.copy between two memories */
+    /* memory64 (lower.c, compile_instr_64): */
+    XOP_ea64,        /* a off_lo off_hi n: an access of n bytes at i64 address a +
+                        u64 offset on the current memory, checked here (a sum past
+                        2^64 is out of bounds); it then rebases the registers so
+                        that the access that follows, lowered with offset 0, reads
+                        its address's low 32 bits and finds exactly those n bytes */
+    XOP_clamp64,     /* dst src: an i64 table index or count as u32, UINT32_MAX if
+                        larger (tables never reach that size: still out of bounds) */
+    XOP_fail64,      /* x: an i32 grow result 0xFFFFFFFF (failure) becomes i64 -1 */
+    XOP_memory_fill64, /* d v n mem: memory.fill on an i64 memory */
+    XOP_memory_copy64, /* d s n dstmem srcmem wide: memory.copy where some memory is
+                          i64; wide bits 0-2 say d, s, n are i64 */
+    XOP_memory_init64, /* d s n data mem: memory.init into an i64 memory */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */

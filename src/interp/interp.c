@@ -146,6 +146,8 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
     X(OP_memory_init) X(OP_data_drop) X(OP_ref_is_null)                                       \
     X(XOP_memory_use) X(XOP_memory_use0) X(XOP_memory_copy_between)                           \
+    X(XOP_ea64) X(XOP_clamp64) X(XOP_fail64) X(XOP_memory_fill64) X(XOP_memory_copy64)         \
+    X(XOP_memory_init64)                                                                      \
     X(OP_i32_div_s) X(OP_i32_div_u) X(OP_i32_rem_s) X(OP_i32_rem_u)                           \
     X(OP_i64_div_s) X(OP_i64_div_u) X(OP_i64_rem_s) X(OP_i64_rem_u)                           \
     X(OP_f32_copysign) X(OP_f64_copysign)                                                     \
@@ -679,6 +681,43 @@ dispatch:
         mem = memobj->data;
         mem_size = memobj->size;
         NEXT(1);
+    }
+    /* memory64: see code.h. After XOP_ea64 the registers describe n bytes
+     * at the effective address as if they sat at the address's low 32 bits
+     * in a memory of that size; the XOP_memory_use0 that follows the access
+     * puts memory 0 back. */
+    CASE(XOP_ea64) {
+        uint64_t a = S(1).i64, off = (uint64_t)ip[2] | (uint64_t)ip[3] << 32, ea;
+        if (UNLIKELY(__builtin_add_overflow(a, off, &ea) || ea > mem_size || mem_size - ea < ip[4]))
+            TRAP(TRAP_OOB_MEMORY);
+        uint32_t lo = (uint32_t)a;
+        mem = (uint8_t *)((uintptr_t)memobj->data + (uintptr_t)ea - lo);
+        mem_size = (uint64_t)lo + ip[4];
+        NEXT(5);
+    }
+    CASE(XOP_clamp64) {
+        uint64_t x = S(2).i64;
+        S(1).i64 = x > UINT32_MAX ? UINT32_MAX : x;
+        NEXT(3);
+    }
+    CASE(XOP_fail64) {
+        if (S(1).i64 == UINT32_MAX)
+            S(1).i64 = UINT64_MAX;
+        NEXT(2);
+    }
+    CASE(XOP_memory_fill64) {
+        BULK(rt_memory_fill(s, inst->memories[ip[4]], S(1).i64, (uint8_t)S(2).i32, S(3).i64));
+        NEXT(5);
+    }
+    CASE(XOP_memory_copy64) {
+        uint32_t w = ip[6];
+        BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], w & 1 ? S(1).i64 : S(1).i32,
+                            w & 2 ? S(2).i64 : S(2).i32, w & 4 ? S(3).i64 : S(3).i32));
+        NEXT(7);
+    }
+    CASE(XOP_memory_init64) {
+        BULK(rt_memory_init(s, inst->memories[ip[5]], &inst->datas[ip[4]], S(1).i64, S(2).i32, S(3).i32));
+        NEXT(6);
     }
     CASE(XOP_memory_copy_between) {
         BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], S(1).i32, S(2).i32, S(3).i32));

@@ -1009,9 +1009,173 @@ static uint32_t other_memory(const struct instr *in)
 /* An instruction on memory k != 0 is lowered as on memory 0, between
  * XOP_memory_use k and XOP_memory_use0 (multi-memory): memory 0's
  * handlers stay as they are, and the access fuses with nothing. */
-static bool compile_instr_on_memory(struct compiler *c, const struct instr *in)
+/* ---- memory64 ----
+ * Instructions on an i64 memory or table are lowered to the i32 forms
+ * around a few xops of their own (code.h), so the i32 handlers, memory 0's
+ * above all, are unchanged: an access is XOP_ea64 (the whole check) then
+ * the ordinary load or store with offset 0, then XOP_memory_use0; an i64
+ * table index or count is clamped to u32 first (XOP_clamp64), a grow's
+ * failure widened after (XOP_fail64); memory.fill/copy/init have 64-bit
+ * xops. */
+
+static bool mem_is64(const struct compiler *c, uint32_t k) { return c->m->memories[k].limits.is64; }
+static bool table_is64(const struct compiler *c, uint32_t k) { return c->m->tables[k].limits.is64; }
+
+/* Clamp the operand `depth` entries below the top into its own slot. */
+static void clamp_operand(struct compiler *c, uint32_t depth)
 {
-    uint32_t k = other_memory(in);
+    struct ent *e = &c->ents[c->nents - 1 - depth];
+    uint32_t src = operand_slot(c, e);
+    emit_op(c, XOP_clamp64);
+    emit_word(c, e->slot);
+    emit_word(c, src);
+    e->kind = E_SLOT;
+}
+
+static void widen_top(struct compiler *c) { c->ents[c->nents - 1].type = VT_I64; }
+
+static void widen_grow_result(struct compiler *c)
+{
+    emit_op(c, XOP_fail64);
+    emit_word(c, c->ents[c->nents - 1].slot);
+    widen_top(c);
+}
+
+/* The number of operands a signature-typed instruction takes. */
+static uint32_t sig_params(unsigned op)
+{
+    const char *sig = opcode_table[op].sig;
+    uint32_t n = 0;
+    while (sig[n] && sig[n] != ':')
+        n++;
+    return n;
+}
+
+/* A load or store on i64 memory k. */
+static bool compile_access64(struct compiler *c, const struct instr *in, uint32_t k)
+{
+    if (k != 0) {
+        emit_op(c, XOP_memory_use);
+        emit_word(c, k);
+    }
+    struct ent *a = &c->ents[c->nents - sig_params(in->op)];
+    uint32_t src = operand_slot(c, a);
+    emit_op(c, XOP_ea64);
+    emit_word(c, src);
+    emit_word(c, (code_t)in->memarg.offset);
+    emit_word(c, (code_t)(in->memarg.offset >> 32));
+    emit_word(c, 1u << opcode_table[in->op].x);
+    struct instr at0 = *in;
+    at0.memarg.offset = 0;
+    if (!compile_instr(c, &at0))
+        return false;
+    uint32_t dst = c->last_dst;
+    emit_op(c, XOP_memory_use0);
+    c->last_dst = dst;
+    return true;
+}
+
+/* Operand words of a bulk instruction: pop n entries, then the xop. */
+static void emit_bulk64(struct compiler *c, unsigned xop, const code_t *imms, uint32_t nimms)
+{
+    uint32_t slots[3];
+    for (uint32_t i = 0; i < 3; i++)
+        slots[i] = operand_slot(c, &c->ents[c->nents - 3 + i]);
+    c->nents -= 3;
+    emit_op(c, xop);
+    for (uint32_t i = 0; i < 3; i++)
+        emit_word(c, slots[i]);
+    for (uint32_t i = 0; i < nimms; i++)
+        emit_word(c, imms[i]);
+}
+
+static bool compile_bracketed(struct compiler *c, const struct instr *in, uint32_t k);
+
+/* Instructions on i64 memories and tables; *done is false for the rest. */
+static bool compile_instr_64(struct compiler *c, const struct instr *in, bool *done)
+{
+    *done = true;
+    switch (opcode_table[in->op].imm) {
+    case IMM_MEMARG: case IMM_MEMARG_LANE:
+        if (mem_is64(c, in->memarg.memory))
+            return compile_access64(c, in, in->memarg.memory);
+        break;
+    case IMM_MEM:
+        if (!mem_is64(c, in->a))
+            break;
+        if (in->op == OP_memory_fill) {
+            code_t k = in->a;
+            emit_bulk64(c, XOP_memory_fill64, &k, 1);
+            return true;
+        }
+        if (in->op == OP_memory_grow)
+            clamp_operand(c, 0);
+        if (!compile_bracketed(c, in, in->a))
+            return false;
+        if (in->op == OP_memory_grow)
+            widen_grow_result(c);
+        else
+            widen_top(c);
+        return true;
+    case IMM_MEMORY_COPY: {
+        bool d64 = mem_is64(c, in->a), s64 = mem_is64(c, in->b);
+        if (!d64 && !s64)
+            break;
+        code_t imms[3] = {in->a, in->b, (code_t)(d64 | s64 << 1 | (d64 && s64) << 2)};
+        emit_bulk64(c, XOP_memory_copy64, imms, 3);
+        return true;
+    }
+    case IMM_MEMORY_INIT:
+        if (mem_is64(c, in->b)) {
+            code_t imms[2] = {in->a, in->b};
+            emit_bulk64(c, XOP_memory_init64, imms, 2);
+            return true;
+        }
+        break;
+    case IMM_TABLE:
+        if (!table_is64(c, in->a))
+            break;
+        switch (in->op) {
+        case OP_table_get: clamp_operand(c, 0); break;
+        case OP_table_set: clamp_operand(c, 1); break;
+        case OP_table_grow: clamp_operand(c, 0); break;
+        case OP_table_fill: clamp_operand(c, 0); clamp_operand(c, 2); break;
+        default: break;
+        }
+        if (!compile_instr(c, in))
+            return false;
+        if (in->op == OP_table_size)
+            widen_top(c);
+        else if (in->op == OP_table_grow)
+            widen_grow_result(c);
+        return true;
+    case IMM_TABLE_COPY: {
+        bool d64 = table_is64(c, in->a), s64 = table_is64(c, in->b);
+        if (d64 && s64)
+            clamp_operand(c, 0);
+        if (s64)
+            clamp_operand(c, 1);
+        if (d64)
+            clamp_operand(c, 2);
+        break;
+    }
+    case IMM_TABLE_INIT:
+        if (table_is64(c, in->b))
+            clamp_operand(c, 2);
+        break;
+    case IMM_CALL_INDIRECT:
+        if (table_is64(c, in->b))
+            clamp_operand(c, 0);
+        break;
+    }
+    *done = false;
+    return true;
+}
+
+/* An instruction on memory k, between XOP_memory_use k and
+ * XOP_memory_use0 unless k is 0. */
+static bool compile_bracketed(struct compiler *c, const struct instr *in, uint32_t k)
+{
     if (LIKELY(k == 0))
         return compile_instr(c, in);
     emit_op(c, XOP_memory_use);
@@ -1023,6 +1187,18 @@ static bool compile_instr_on_memory(struct compiler *c, const struct instr *in)
     emit_op(c, XOP_memory_use0);
     c->last_dst = dst;
     return true;
+}
+
+static bool compile_instr_on_memory(struct compiler *c, const struct instr *in)
+{
+    if (UNLIKELY(c->m->features & FEAT_MEMORY64)) {
+        bool done;
+        if (!compile_instr_64(c, in, &done))
+            return false;
+        if (done)
+            return true;
+    }
+    return compile_bracketed(c, in, other_memory(in));
 }
 
 static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "binary/instr.h"
+#include "llvm/address64.h"
 #include "llvm/relaxed_simd.h"
 #include "llvm/translate.h"
 
@@ -719,7 +720,7 @@ static void do_return_call(struct tr *t, uint32_t fidx)
 /* The callee of call_indirect / return_call_indirect, checked. */
 static LLVMValueRef indirect_callee(struct tr *t, uint32_t type, uint32_t table)
 {
-    LLVMValueRef i = pop(t);
+    LLVMValueRef i = addr64_narrow(t->b, pop(t));
     LLVMValueRef tab = inst_elem(t, OFF(struct rt_instance, tables), table);
     LLVMValueRef size = load_at(t, t->i32, tab, OFF(struct rt_table, size));
     trap_if(t, LLVMBuildICmp(t->b, LLVMIntUGE, i, size, ""), TRAP_UNDEFINED_ELEM);
@@ -749,11 +750,15 @@ static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
 static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint64_t offset, uint32_t n)
 {
     LLVMValueRef mo = inst_elem(t, OFF(struct rt_instance, memories), mem);
-    LLVMValueRef ea = LLVMBuildAdd(t->b, LLVMBuildZExt(t->b, addr, t->i64, ""), c64(t, offset), "");
-    if (!t->opt->guarded) {
+    /* memory64: an i64 address is never guarded (address64.c). */
+    bool wide = t->m->memories[mem].limits.is64;
+    LLVMValueRef ea = LLVMBuildAdd(t->b, addr64_widen(t->b, addr), c64(t, offset), "");
+    if (!t->opt->guarded || wide) {
         LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
         LLVMValueRef end = LLVMBuildAdd(t->b, ea, c64(t, n), "");
-        trap_if(t, LLVMBuildICmp(t->b, LLVMIntUGT, end, size, ""), TRAP_OOB_MEMORY);
+        LLVMValueRef oob = wide ? addr64_out_of_bounds(t->b, addr, offset, n, size)
+                                : LLVMBuildICmp(t->b, LLVMIntUGT, end, size, "");
+        trap_if(t, oob, TRAP_OOB_MEMORY);
     }
     LLVMValueRef base = load_at(t, t->ptr, mo, OFF(struct rt_memory, data));
     return gep8(t, base, ea);
@@ -1364,7 +1369,7 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     }
     case OP_table_get: case OP_table_set: {
         LLVMValueRef v = in->op == OP_table_set ? pop(t) : NULL;
-        LLVMValueRef i = pop(t);
+        LLVMValueRef i = addr64_narrow(t->b, pop(t));
         LLVMValueRef tab = inst_elem(t, OFF(struct rt_instance, tables), in->a);
         LLVMValueRef size = load_at(t, t->i32, tab, OFF(struct rt_table, size));
         trap_if(t, LLVMBuildICmp(t->b, LLVMIntUGE, i, size, ""), TRAP_OOB_TABLE);
@@ -1381,29 +1386,38 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     }
     case OP_table_size: {
         LLVMValueRef tab = inst_elem(t, OFF(struct rt_instance, tables), in->a);
-        push(t, load_at(t, t->i32, tab, OFF(struct rt_table, size)), VT_I32);
+        LLVMValueRef size = load_at(t, t->i32, tab, OFF(struct rt_table, size));
+        if (m->tables[in->a].limits.is64)
+            push(t, addr64_widen(t->b, size), VT_I64);
+        else
+            push(t, size, VT_I32);
         return true;
     }
     case OP_table_grow: {
-        LLVMValueRef delta = pop(t), init = pop(t);
+        LLVMValueRef delta = addr64_narrow(t->b, pop(t)), init = pop(t);
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), init, delta};
-        push(t, helper(t, H_TABLE_GROW, args, 4), VT_I32);
+        LLVMValueRef r = helper(t, H_TABLE_GROW, args, 4);
+        if (m->tables[in->a].limits.is64)
+            push(t, addr64_grow_result(t->b, r), VT_I64);
+        else
+            push(t, r, VT_I32);
         return true;
     }
     case OP_table_fill: {
-        LLVMValueRef n = pop(t), v = pop(t), i = pop(t);
+        LLVMValueRef n = addr64_narrow(t->b, pop(t)), v = pop(t), i = addr64_narrow(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), i, v, n};
         helper_checked(t, H_TABLE_FILL, args, 5);
         return true;
     }
     case OP_table_copy: {
-        LLVMValueRef n = pop(t), s = pop(t), d = pop(t);
+        LLVMValueRef n = addr64_narrow(t->b, pop(t)), s = addr64_narrow(t->b, pop(t));
+        LLVMValueRef d = addr64_narrow(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), c32(t, in->b), d, s, n};
         helper_checked(t, H_TABLE_COPY, args, 6);
         return true;
     }
     case OP_table_init: {
-        LLVMValueRef n = pop(t), s = pop(t), d = pop(t);
+        LLVMValueRef n = pop(t), s = pop(t), d = addr64_narrow(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), c32(t, in->b), d, s, n};
         helper_checked(t, H_TABLE_INIT, args, 6);
         return true;
@@ -1416,28 +1430,37 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     case OP_memory_size: {
         LLVMValueRef mo = inst_elem(t, OFF(struct rt_instance, memories), in->a);
         LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
-        push(t, LLVMBuildTrunc(t->b, LLVMBuildLShr(t->b, size, c64(t, 16), ""), t->i32, ""), VT_I32);
+        LLVMValueRef pages = LLVMBuildLShr(t->b, size, c64(t, 16), "");
+        if (m->memories[in->a].limits.is64)
+            push(t, pages, VT_I64);
+        else
+            push(t, LLVMBuildTrunc(t->b, pages, t->i32, ""), VT_I32);
         return true;
     }
     case OP_memory_grow: {
-        LLVMValueRef args[] = {t->inst_v, c32(t, in->a), pop(t)};
-        push(t, helper(t, H_MEMORY_GROW, args, 3), VT_I32);
+        LLVMValueRef args[] = {t->inst_v, c32(t, in->a), addr64_narrow(t->b, pop(t))};
+        LLVMValueRef r = helper(t, H_MEMORY_GROW, args, 3);
+        if (m->memories[in->a].limits.is64)
+            push(t, addr64_grow_result(t->b, r), VT_I64);
+        else
+            push(t, r, VT_I32);
         return true;
     }
     case OP_memory_fill: {
-        LLVMValueRef n = pop(t), v = pop(t), d = pop(t);
+        LLVMValueRef n = addr64_widen(t->b, pop(t)), v = pop(t), d = addr64_widen(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), d, v, n};
         helper_checked(t, H_MEMORY_FILL, args, 5);
         return true;
     }
     case OP_memory_copy: {
-        LLVMValueRef n = pop(t), s = pop(t), d = pop(t);
+        LLVMValueRef n = addr64_widen(t->b, pop(t)), s = addr64_widen(t->b, pop(t));
+        LLVMValueRef d = addr64_widen(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->a), c32(t, in->b), d, s, n};
         helper_checked(t, H_MEMORY_COPY, args, 6);
         return true;
     }
     case OP_memory_init: {
-        LLVMValueRef n = pop(t), s = pop(t), d = pop(t);
+        LLVMValueRef n = pop(t), s = pop(t), d = addr64_widen(t->b, pop(t));
         LLVMValueRef args[] = {t->inst_v, c32(t, in->b), c32(t, in->a), d, s, n};
         helper_checked(t, H_MEMORY_INIT, args, 6);
         return true;
@@ -1793,15 +1816,16 @@ static LLVMValueRef build_stub(struct tr *t, const struct functype *ft, const ch
 
 static void declare_helpers(struct tr *t)
 {
-    LLVMTypeRef p = t->ptr, i = t->i32, v = t->vd;
+    LLVMTypeRef p = t->ptr, i = t->i32, l = t->i64, v = t->vd;
     struct { const char *name; LLVMTypeRef ret; LLVMTypeRef params[6]; unsigned n; } const hs[H_COUNT] = {
         [H_TRAP] = {"wisp_rt_trap", v, {p, i, i, i, p}, 5},
         [H_CHECK] = {"wisp_rt_check", v, {p, i, i, i, p}, 5},
         [H_CALL_SLOTS] = {"wisp_rt_call_slots", v, {p, p, p, p}, 4},
         [H_MEMORY_GROW] = {"wisp_rt_memory_grow", i, {p, i, i}, 3},
-        [H_MEMORY_FILL] = {"wisp_rt_memory_fill", i, {p, i, i, i, i}, 5},
-        [H_MEMORY_COPY] = {"wisp_rt_memory_copy", i, {p, i, i, i, i, i}, 6},
-        [H_MEMORY_INIT] = {"wisp_rt_memory_init", i, {p, i, i, i, i, i}, 6},
+        /* Memory addresses and lengths are i64 (memory64; i32 ones zero-extended). */
+        [H_MEMORY_FILL] = {"wisp_rt_memory_fill", i, {p, i, l, i, l}, 5},
+        [H_MEMORY_COPY] = {"wisp_rt_memory_copy", i, {p, i, i, l, l, l}, 6},
+        [H_MEMORY_INIT] = {"wisp_rt_memory_init", i, {p, i, i, l, i, i}, 6},
         [H_DATA_DROP] = {"wisp_rt_data_drop", v, {p, i}, 2},
         [H_ELEM_DROP] = {"wisp_rt_elem_drop", v, {p, i}, 2},
         [H_TABLE_GROW] = {"wisp_rt_table_grow", i, {p, i, p, i}, 4},

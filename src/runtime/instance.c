@@ -141,12 +141,13 @@ static bool import_matches(const uint32_t *type_ids, const struct import *im,
         return ext->u.func->type_id == type_ids[im->desc.func_type];
     case EXT_TABLE: {
         const struct rt_table *t = ext->u.table;
-        return t->type == im->desc.table.elem &&
+        return t->type == im->desc.table.elem && t->is64 == im->desc.table.limits.is64 &&
                limits_match(t->size, t->has_max, t->max, &im->desc.table.limits);
     }
     case EXT_MEMORY: {
         const struct rt_memory *mem = ext->u.memory;
-        return limits_match(mem->size / PAGE_SIZE, mem->has_max, mem->max_pages, &im->desc.memory.limits);
+        return mem->is64 == im->desc.memory.limits.is64 &&
+               limits_match(mem->size / PAGE_SIZE, mem->has_max, mem->max_pages, &im->desc.memory.limits);
     }
     case EXT_GLOBAL:
         return ext->u.global->type == im->desc.global.type &&
@@ -347,10 +348,11 @@ static bool apply_segments(struct rt_store *s, struct rt_instance *inst, struct 
             if (!eval_const(inst, &el->offset, off, err))
                 return false;
             struct rt_table *t = inst->tables[el->table];
-            if ((uint64_t)off[0].i32 + re->count > t->size)
+            uint64_t at = t->is64 ? off[0].i64 : off[0].i32;
+            if (at > t->size || re->count > t->size - at)
                 return trap(s, TRAP_OOB_TABLE, el->byte_offset, err);
             if (re->count)
-                memcpy(t->elems + off[0].i32, re->items, re->count * sizeof *re->items);
+                memcpy(t->elems + at, re->items, re->count * sizeof *re->items);
         }
         re->count = 0;
     }
@@ -363,10 +365,11 @@ static bool apply_segments(struct rt_store *s, struct rt_instance *inst, struct 
         if (!eval_const(inst, &d->offset, off, err))
             return false;
         struct rt_memory *mem = inst->memories[d->memory];
-        if ((uint64_t)off[0].i32 + rd->len > mem->size)
+        uint64_t at = mem->is64 ? off[0].i64 : off[0].i32;
+        if (at > mem->size || rd->len > mem->size - at)
             return trap(s, TRAP_OOB_MEMORY, d->byte_offset, err);
         if (rd->len)
-            memcpy(mem->data + off[0].i32, rd->bytes, rd->len);
+            memcpy(mem->data + at, rd->bytes, rd->len);
         rd->len = 0;
     }
     return true;

@@ -346,17 +346,19 @@ static uint32_t helper_memory_grow(struct rt_instance *inst, uint32_t mem, uint3
     return (uint32_t)rt_memory_grow(inst->memories[mem], delta);
 }
 
-static uint32_t helper_memory_fill(struct rt_instance *inst, uint32_t mem, uint32_t d, uint32_t val, uint32_t n)
+static uint32_t helper_memory_fill(struct rt_instance *inst, uint32_t mem, uint64_t d, uint32_t val, uint64_t n)
 {
     return rt_memory_fill(inst->store, inst->memories[mem], d, (uint8_t)val, n);
 }
 
-static uint32_t helper_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_memory_copy(struct rt_instance *inst, uint32_t dm, uint32_t sm, uint64_t d, uint64_t s,
+                                   uint64_t n)
 {
     return rt_memory_copy(inst->store, inst->memories[dm], inst->memories[sm], d, s, n);
 }
 
-static uint32_t helper_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)
+static uint32_t helper_memory_init(struct rt_instance *inst, uint32_t mem, uint32_t seg, uint64_t d, uint32_t s,
+                                   uint32_t n)
 {
     return rt_memory_init(inst->store, inst->memories[mem], &inst->datas[seg], d, s, n);
 }

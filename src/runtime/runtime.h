@@ -95,8 +95,9 @@ struct rt_func {
 struct rt_table {
     valtype_t type;     /* VT_FUNCREF or VT_EXTERNREF */
     uint32_t size;
-    uint32_t max;       /* UINT32_MAX when the type has no maximum */
+    uint64_t max;       /* the type's maximum; without one UINT32_MAX (UINT64_MAX if is64) */
     bool has_max;       /* the type declares a maximum (import matching) */
+    bool is64;          /* memory64: indexed by i64 (import matching, the API) */
     uint32_t limit;     /* table.grow stops here: max, or the store's limit if lower */
     uint32_t cap;       /* entries allocated at elems (grows geometrically) */
     void **elems;
@@ -107,8 +108,9 @@ struct rt_table {
 struct rt_memory {
     uint8_t *data;
     uint64_t size;      /* bytes, a multiple of 65536 */
-    uint64_t max_pages; /* the type's maximum, or 65536 */
+    uint64_t max_pages; /* the type's maximum, or 65536 (2^48 for an i64 memory) */
     bool has_max;       /* the type declares a maximum (import matching) */
+    bool is64;          /* memory64: addressed by i64; never guarded (see store.c) */
     uint64_t limit_pages; /* memory.grow stops here: max_pages, or the store's limit if lower */
     size_t reserved;    /* bytes reserved at data */
     bool guarded;       /* reserved >= RT_GUARDED_RESERVE: every 32-bit address

@@ -10,6 +10,11 @@
 
 #define PAGE_SIZE 65536u
 #define MAX_PAGES 65536u
+#define MAX_PAGES64 ((uint64_t)1 << 48)
+/* What an i64 memory (memory64) reserves: 16 GiB, or its minimum up to
+ * 64 GiB. Address space, not memory: pages are committed as it grows. */
+#define MEM64_RESERVE ((uint64_t)16 << 30)
+#define MEM64_RESERVE_MAX ((uint64_t)64 << 30)
 /* Tables past this many entries are refused rather than allowed to exhaust
  * the host: no real program needs 80 MB of references. */
 #define TABLE_ENTRY_LIMIT 10000000u
@@ -261,9 +266,11 @@ struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, 
     t->type = type->elem;
     t->size = (uint32_t)type->limits.min;
     t->has_max = type->limits.has_max;
-    t->max = type->limits.has_max && type->limits.max < UINT32_MAX ? (uint32_t)type->limits.max
-                                                                   : UINT32_MAX;
-    t->limit = t->max < limit ? t->max : (uint32_t)limit;
+    t->is64 = type->limits.is64;
+    t->max = type->limits.has_max ? type->limits.max : t->is64 ? UINT64_MAX : UINT32_MAX;
+    /* limit is below 2^32-1 (TABLE_ENTRY_LIMIT), which lets the interpreter
+     * clamp an i64 index to UINT32_MAX: still out of bounds. */
+    t->limit = t->max < limit ? (uint32_t)t->max : (uint32_t)limit;
     t->cap = t->size ? t->size : 1;
     t->elems = xcalloc(t->cap, sizeof *t->elems);
     for (uint32_t i = 0; i < t->size; i++)
@@ -301,10 +308,13 @@ static void *reserve(uint64_t len64, bool huge)
 
 struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, struct wisp_error *err)
 {
+    bool is64 = type->limits.is64;
+    uint64_t range = is64 ? MAX_PAGES64 : MAX_PAGES;
     uint64_t min = type->limits.min;
-    uint64_t max = type->limits.has_max ? type->limits.max : MAX_PAGES;
-    if (min > MAX_PAGES || (type->limits.has_max && type->limits.max > MAX_PAGES)) {
-        err_set(err, WISP_ERR_INVALID, -1, "memory size must be at most 65536 pages (4GiB)");
+    uint64_t max = type->limits.has_max ? type->limits.max : range;
+    if (min > range || (type->limits.has_max && type->limits.max > range)) {
+        err_set(err, WISP_ERR_INVALID, -1, is64 ? "memory size must be at most 2^48 pages"
+                                                : "memory size must be at most 65536 pages (4GiB)");
         return NULL;
     }
     if (min > max) {
@@ -318,10 +328,23 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
                 (unsigned long long)(s->max_memory_pages * PAGE_SIZE));
         return NULL;
     }
+    if (is64 && min > MEM64_RESERVE_MAX / PAGE_SIZE) {
+        err_set(err, WISP_ERR_LINK, -1,
+                "memory too large: its minimum of %llu pages is past the %llu bytes wisp reserves "
+                "at most for a memory", (unsigned long long)min, (unsigned long long)MEM64_RESERVE_MAX);
+        return NULL;
+    }
     struct rt_memory *mem = xcalloc(1, sizeof *mem);
     mem->max_pages = max;
     mem->has_max = type->limits.has_max;
+    mem->is64 = is64;
     mem->limit_pages = max < s->max_memory_pages ? max : s->max_memory_pages;
+    /* An i64 memory reserves at most MEM64_RESERVE (the declared minimum if
+     * larger, up to MEM64_RESERVE_MAX): memory.grow past what was reserved
+     * returns -1 whatever the maximum says. It is never guarded: no
+     * reservation covers every i64 address, so compiled code checks it. */
+    if (is64 && mem->limit_pages > MEM64_RESERVE / PAGE_SIZE)
+        mem->limit_pages = min > MEM64_RESERVE / PAGE_SIZE ? min : MEM64_RESERVE / PAGE_SIZE;
     /* Reserve the whole range the memory may grow to once, so data never
      * moves. For compiled code, reserve the guarded size instead, so every
      * access past the end faults (native.c turns the fault into the trap).
@@ -332,7 +355,7 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
     size_t floor = (size_t)(min * PAGE_SIZE);
     bool huge = !s->no_huge_pages;
     void *p = MAP_FAILED;
-    if (s->guard_pages && sizeof(void *) == 8) {
+    if (s->guard_pages && sizeof(void *) == 8 && !is64) {
         p = reserve(RT_GUARDED_RESERVE, huge);
         if (p != MAP_FAILED) {
             want = (size_t)RT_GUARDED_RESERVE;
@@ -383,7 +406,7 @@ struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *typ
 int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta)
 {
     uint64_t old = m->size / PAGE_SIZE;
-    if (delta > MAX_PAGES)
+    if (delta > m->limit_pages) /* also keeps old + delta from wrapping */
         return -1;
     uint64_t pages = old + delta;
     if (pages > m->limit_pages)

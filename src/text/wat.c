@@ -729,23 +729,55 @@ static void note_param_names(struct emit *e, const struct typeuse *tu)
         note_local_name(e, i, &tu->param_ids[i]);
 }
 
-static bool parse_limits(struct wat *w, struct buf *out)
+static bool parse_u64(struct wat *w, uint64_t *out)
 {
-    uint32_t min, max;
-    bool has_max;
-    if (!wat_parse_u32(w, &min))
-        return false;
     struct token t;
+    if (!wat_next(w, &t))
+        return false;
+    if (t.kind != TOK_NAT)
+        return wat_unexpected(w, &t);
+    if (!tok_u64(&t, out))
+        return wat_fail(w, &t, "i64 constant out of range");
+    return true;
+}
+
+/* An address type keyword before limits (memory64): i64 sets *is64. */
+static bool parse_addrtype(struct wat *w, bool *is64)
+{
+    struct token t;
+    *is64 = false;
     if (!wat_peek(w, 0, &t))
         return false;
-    has_max = t.kind == TOK_NAT;
-    if (has_max && !wat_parse_u32(w, &max))
-        return false;
-    buf_byte(out, has_max ? 1 : 0);
-    buf_u32(out, min);
-    if (has_max)
-        buf_u32(out, max);
+    if (tok_keyword_is(&t, "i64") || tok_keyword_is(&t, "i32")) {
+        *is64 = tok_keyword_is(&t, "i64");
+        wat_next(w, &t);
+    }
     return true;
+}
+
+/* Limits after the address type: an i64 one sets the limits flag 0x04.
+ * Bounds are u64 for either type, as in Wasm 3.0: the validator bounds
+ * them (in 2.0 a bound past u32 is malformed when decoded). */
+static bool parse_limits_of(struct wat *w, bool is64, struct buf *out)
+{
+    uint64_t min, max = 0;
+    struct token t;
+    if (!parse_u64(w, &min) || !wat_peek(w, 0, &t))
+        return false;
+    bool has_max = t.kind == TOK_NAT;
+    if (has_max && !parse_u64(w, &max))
+        return false;
+    buf_byte(out, (has_max ? 1 : 0) | (is64 ? 4 : 0));
+    buf_u64(out, min);
+    if (has_max)
+        buf_u64(out, max);
+    return true;
+}
+
+static bool parse_limits(struct wat *w, struct buf *out)
+{
+    bool is64;
+    return parse_addrtype(w, &is64) && parse_limits_of(w, is64, out);
 }
 
 static bool parse_tabletype(struct wat *w, struct buf *out)
@@ -1074,12 +1106,27 @@ static bool field_table(struct emit *e)
         return false;
     if (imported)
         return parse_tabletype(w, &e->s.imports) && wat_expect_rparen(w);
-    valtype_t rt;
+    valtype_t rt = 0;
+    bool is64;
     if (!wat_peek(w, 0, &t))
         return false;
-    if (!wat_is_reftype_tok(&t, &rt)) {
+    if (!wat_is_reftype_tok(&t, &rt) && !tok_keyword_is(&t, "i64") && !tok_keyword_is(&t, "i32")) {
         e->s.ntables++;
         return parse_tabletype(w, &e->s.tables) && wat_expect_rparen(w);
+    }
+    /* An address type, then limits or a reference type and (elem ...). */
+    if (!parse_addrtype(w, &is64) || !wat_peek(w, 0, &t))
+        return false;
+    if (!wat_is_reftype_tok(&t, &rt)) {
+        struct buf lim = {0};
+        bool ok = parse_limits_of(w, is64, &lim) && parse_reftype(w, &rt) && wat_expect_rparen(w);
+        if (ok) {
+            buf_byte(&e->s.tables, rt);
+            buf_bytes(&e->s.tables, lim.data, lim.len);
+            e->s.ntables++;
+        }
+        buf_free(&lim);
+        return ok;
     }
     /* reftype (elem ...): a table exactly as large as its segment. */
     wat_next(w, &t);
@@ -1090,12 +1137,12 @@ static bool field_table(struct emit *e)
     ok = ok && wat_expect_rparen(w) && wat_expect_rparen(w);
     if (ok) {
         buf_byte(&e->s.tables, rt);
-        buf_byte(&e->s.tables, 1);
+        buf_byte(&e->s.tables, is64 ? 5 : 1);
         buf_u32(&e->s.tables, it.count);
         buf_u32(&e->s.tables, it.count);
         e->s.ntables++;
         struct buf offset = {0};
-        buf_byte(&offset, 0x41);
+        buf_byte(&offset, is64 ? 0x42 : 0x41);
         buf_byte(&offset, 0);
         buf_byte(&offset, 0x0B);
         emit_elem(e, SEG_ACTIVE, index, &offset, rt, &it);
@@ -1151,22 +1198,23 @@ static bool field_memory(struct emit *e)
         return false;
     if (imported)
         return parse_limits(w, &e->s.imports) && wat_expect_rparen(w);
-    if (!wat_peek_sexpr(w, "data", &yes))
+    bool is64;
+    if (!parse_addrtype(w, &is64) || !wat_peek_sexpr(w, "data", &yes))
         return false;
     if (!yes) {
         e->s.nmems++;
-        return parse_limits(w, &e->s.mems) && wat_expect_rparen(w);
+        return parse_limits_of(w, is64, &e->s.mems) && wat_expect_rparen(w);
     }
     struct buf bytes = {0};
     bool ok = open_sexpr(w, "data") && parse_data_strings(w, &bytes) && wat_expect_rparen(w) && wat_expect_rparen(w);
     if (ok) {
         uint64_t pages = ((uint64_t)bytes.len + 65535) / 65536;
-        buf_byte(&e->s.mems, 1);
+        buf_byte(&e->s.mems, is64 ? 5 : 1);
         buf_u32(&e->s.mems, (uint32_t)pages);
         buf_u32(&e->s.mems, (uint32_t)pages);
         e->s.nmems++;
         struct buf offset = {0};
-        buf_byte(&offset, 0x41);
+        buf_byte(&offset, is64 ? 0x42 : 0x41);
         buf_byte(&offset, 0);
         buf_byte(&offset, 0x0B);
         emit_data(e, true, index, &offset, &bytes);

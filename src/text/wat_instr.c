@@ -205,7 +205,7 @@ static bool one_or_two_indices(struct wat *w, enum index_space first, enum index
     return wat_parse_index(w, second, b);
 }
 
-static bool memarg_number(struct wat *w, const struct token *t, uint32_t skip, uint32_t *out)
+static bool memarg_number(struct wat *w, const struct token *t, uint32_t skip, uint64_t *out)
 {
     struct token num = *t;
     num.text += skip;
@@ -213,8 +213,8 @@ static bool memarg_number(struct wat *w, const struct token *t, uint32_t skip, u
     num.kind = lex_classify(num.text, num.len);
     if (num.kind != TOK_NAT)
         return wat_unexpected(w, t);
-    if (!tok_u32(&num, out))
-        return wat_fail(w, t, "i32 constant out of range");
+    if (!tok_u64(&num, out))
+        return wat_fail(w, t, "i64 constant out of range");
     return true;
 }
 
@@ -236,7 +236,8 @@ static bool memarg_keyword(const struct token *t)
 static bool parse_memarg(struct wat *w, int op, struct buf *out)
 {
     struct token t, t1;
-    uint32_t offset = 0, align_log2 = opcode_table[op].x, memory = 0;
+    uint64_t offset = 0;
+    uint32_t align_log2 = opcode_table[op].x, memory = 0;
     if (!wat_peek(w, 0, &t) || !wat_peek(w, 1, &t1))
         return false;
     bool lane = opcode_table[op].imm == IMM_MEMARG_LANE;
@@ -250,13 +251,13 @@ static bool parse_memarg(struct wat *w, int op, struct buf *out)
             return false;
     }
     if (keyword_prefix(&t, "align=")) {
-        uint32_t align;
+        uint64_t align;
         wat_next(w, &t);
         if (!memarg_number(w, &t, 6, &align))
             return false;
         if (align == 0 || (align & (align - 1)))
             return wat_fail(w, &t, "alignment must be a power of two");
-        align_log2 = (uint32_t)__builtin_ctz(align);
+        align_log2 = (uint32_t)__builtin_ctzll(align);
     }
     if (memory != 0) {
         buf_u32(out, align_log2 | 0x40);
@@ -264,7 +265,9 @@ static bool parse_memarg(struct wat *w, int op, struct buf *out)
     } else {
         buf_u32(out, align_log2);
     }
-    buf_u32(out, offset);
+    /* Past 2^32-1 only a memory of i64 addresses (memory64) takes it; the
+     * decoder or the validator refuses it on any other. */
+    buf_u64(out, offset);
     return true;
 }
 

@@ -277,8 +277,23 @@ static bool check_memarg(struct validator *v, const struct instr *in, uint32_t n
     if (in->memarg.align > natural_align)
         return fail(v, "alignment must not be larger than natural: 2^%u > %u bytes in %s",
                     in->memarg.align, 1u << natural_align, opcode_table[v->op].name);
+    if (in->memarg.offset > UINT32_MAX && !v->m->memories[in->memarg.memory].limits.is64)
+        return fail(v, "offset out of range: %llu on a memory of i32 addresses in %s",
+                    (unsigned long long)in->memarg.offset, opcode_table[v->op].name);
     return true;
 }
+
+/* The address types (memory64) of memory and table k, once checked. */
+static valtype_t mem_at(const struct validator *v, uint32_t k)
+{
+    return limits_addrtype(&v->m->memories[k].limits);
+}
+static valtype_t table_at(const struct validator *v, uint32_t k)
+{
+    return limits_addrtype(&v->m->tables[k].limits);
+}
+/* A copy's length: i64 only when both sides are. */
+static valtype_t min_at(valtype_t a, valtype_t b) { return a == VT_I64 && b == VT_I64 ? VT_I64 : VT_I32; }
 
 static bool check_lane(struct validator *v, uint32_t lane, uint32_t nlanes)
 {
@@ -424,7 +439,7 @@ static const struct functype *indirect_type(struct validator *v, const struct in
     if (m->tables[in->b].elem != VT_FUNCREF)
         return fail(v, "type mismatch: %s through table %u of %s", opcode_table[in->op].name, in->b,
                     valtype_name(m->tables[in->b].elem)), NULL;
-    return pop_expect(v, VT_I32) ? &m->types[in->a] : NULL;
+    return pop_expect(v, table_at(v, in->b)) ? &m->types[in->a] : NULL;
 }
 
 /* return_call and return_call_indirect (tail calls): a call whose results
@@ -565,32 +580,32 @@ static bool check_instr(struct validator *v, const struct instr *in)
         return pop_expect(v, m->globals[in->a].type.type);
 
     case OP_table_get:
-        if (!check_table(v, in->a) || !pop_expect(v, VT_I32))
+        if (!check_table(v, in->a) || !pop_expect(v, table_at(v, in->a)))
             return false;
         push_val(v, m->tables[in->a].elem);
         return true;
     case OP_table_set:
         return check_table(v, in->a) && pop_expect(v, m->tables[in->a].elem) &&
-               pop_expect(v, VT_I32);
+               pop_expect(v, table_at(v, in->a));
     case OP_table_grow:
-        if (!check_table(v, in->a) || !pop_expect(v, VT_I32) ||
+        if (!check_table(v, in->a) || !pop_expect(v, table_at(v, in->a)) ||
             !pop_expect(v, m->tables[in->a].elem))
             return false;
-        push_val(v, VT_I32);
+        push_val(v, table_at(v, in->a));
         return true;
     case OP_table_fill:
-        return check_table(v, in->a) && pop_expect(v, VT_I32) &&
-               pop_expect(v, m->tables[in->a].elem) && pop_expect(v, VT_I32);
+        return check_table(v, in->a) && pop_expect(v, table_at(v, in->a)) &&
+               pop_expect(v, m->tables[in->a].elem) && pop_expect(v, table_at(v, in->a));
 
     case OP_memory_size:
         if (!check_memory(v, in->a))
             return false;
-        push_val(v, VT_I32);
+        push_val(v, mem_at(v, in->a));
         return true;
     case OP_memory_grow:
-        if (!check_memory(v, in->a) || !pop_expect(v, VT_I32))
+        if (!check_memory(v, in->a) || !pop_expect(v, mem_at(v, in->a)))
             return false;
-        push_val(v, VT_I32);
+        push_val(v, mem_at(v, in->a));
         return true;
 
     case OP_ref_null:
@@ -616,16 +631,21 @@ static bool check_instr(struct validator *v, const struct instr *in)
         break;
     }
 
-    /* The rest are typed by their signature once their immediates check out. */
+    /* The rest are typed by their signature once their immediates check out,
+     * with the address types of the memories and tables they name (memory64)
+     * in place of the signature's i32s. */
     const struct opcode_info *info = &opcode_table[in->op];
+    struct op_sig sig = v->sigs[in->op];
     switch (info->imm) {
     case IMM_MEMARG:
         if (!check_memarg(v, in, info->x))
             return false;
+        sig.types[0] = mem_at(v, in->memarg.memory);
         break;
     case IMM_MEMARG_LANE:
         if (!check_memarg(v, in, info->x) || !check_lane(v, in->lane, 16u >> info->x))
             return false;
+        sig.types[0] = mem_at(v, in->memarg.memory);
         break;
     case IMM_LANE:
         if (!check_lane(v, in->lane, info->x))
@@ -636,35 +656,46 @@ static bool check_instr(struct validator *v, const struct instr *in)
             if (!check_lane(v, in->imm.v128[i], 32))
                 return false;
         break;
-    case IMM_MEM:
+    case IMM_MEM: /* memory.fill: d, val, n */
         if (!check_memory(v, in->a))
             return false;
+        sig.types[0] = sig.types[2] = mem_at(v, in->a);
         break;
     case IMM_MEMORY_COPY:
         if (!check_memory(v, in->a) || !check_memory(v, in->b))
             return false;
+        sig.types[0] = mem_at(v, in->a);
+        sig.types[1] = mem_at(v, in->b);
+        sig.types[2] = min_at(sig.types[0], sig.types[1]);
         break;
     case IMM_MEMORY_INIT:
         if (!check_memory(v, in->b) || !check_data(v, in->a))
             return false;
+        sig.types[0] = mem_at(v, in->b);
         break;
     case IMM_DATA:
         if (!check_data(v, in->a))
             return false;
         break;
-    case IMM_TABLE:
+    case IMM_TABLE: /* table.size */
         if (!check_table(v, in->a))
             return false;
+        if (in->op == OP_table_size)
+            sig.types[sig.nparams] = table_at(v, in->a);
         break;
     case IMM_TABLE_COPY:
         if (!check_table(v, in->a) || !check_table(v, in->b) ||
             !check_table_types(v, m->tables[in->a].elem, m->tables[in->b].elem))
             return false;
+        sig.types[0] = table_at(v, in->a);
+        sig.types[1] = table_at(v, in->b);
+        sig.types[2] = min_at(sig.types[0], sig.types[1]);
         break;
     case IMM_TABLE_INIT:
         if (!check_table(v, in->b) || !check_elem(v, in->a) ||
             !check_table_types(v, m->tables[in->b].elem, m->elems[in->a].type))
             return false;
+        sig.types[0] = table_at(v, in->b);
         break;
     case IMM_ELEM:
         if (!check_elem(v, in->a))
@@ -673,7 +704,7 @@ static bool check_instr(struct validator *v, const struct instr *in)
     default:
         break;
     }
-    return check_sig(v, &v->sigs[in->op]);
+    return check_sig(v, &sig);
 }
 
 /* ---- Function bodies ---------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #define MAX_MEMORY_PAGES 65536u
+#define MAX_MEMORY64_PAGES ((uint64_t)1 << 48)
 #define MAX_TABLE_SIZE 0xFFFFFFFFu
 
 static bool invalid(struct validator *v, int64_t offset, const char *message, uint32_t index)
@@ -60,14 +61,21 @@ static bool check_limits(struct validator *v, const struct limits *limits, uint6
     return true;
 }
 
+/* memory64: an i64 table's bounds are any u64; an i64 memory's are at
+ * most 2^48 pages (2^64 bytes). */
 static bool check_table_type(struct validator *v, const struct tabletype *t, int64_t offset)
 {
+    if (t->limits.is64)
+        return check_limits(v, &t->limits, UINT64_MAX, "table size", offset);
     return check_limits(v, &t->limits, MAX_TABLE_SIZE, "table size must be at most 2^32-1",
                         offset);
 }
 
 static bool check_memory_type(struct validator *v, const struct memtype *t, int64_t offset)
 {
+    if (t->limits.is64)
+        return check_limits(v, &t->limits, MAX_MEMORY64_PAGES,
+                            "memory size must be at most 2^48 pages (2^64 bytes)", offset);
     return check_limits(v, &t->limits, MAX_MEMORY_PAGES,
                         "memory size must be at most 65536 pages (4GiB)", offset);
 }
@@ -178,7 +186,8 @@ static bool check_elems(struct validator *v)
                            "type mismatch: element segment %u of %s for table %u of %s", e,
                            valtype_name(el->type), el->table,
                            valtype_name(m->tables[el->table].elem));
-        if (!validate_const_expr(v, &el->offset, VT_I32, CONST_EXPR_ELEM_OFFSET, e))
+        if (!validate_const_expr(v, &el->offset, limits_addrtype(&m->tables[el->table].limits),
+                                 CONST_EXPR_ELEM_OFFSET, e))
             return false;
     }
     return true;
@@ -194,7 +203,8 @@ static bool check_datas(struct validator *v)
         if (data->memory >= m->nmemories)
             return err_set(v->err, WISP_ERR_INVALID, data->byte_offset,
                            "unknown memory %u in data segment %u", data->memory, d);
-        if (!validate_const_expr(v, &data->offset, VT_I32, CONST_EXPR_DATA_OFFSET, d))
+        if (!validate_const_expr(v, &data->offset, limits_addrtype(&m->memories[data->memory].limits),
+                                 CONST_EXPR_DATA_OFFSET, d))
             return false;
     }
     return true;

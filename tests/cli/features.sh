@@ -120,3 +120,60 @@ cat > "$T/wasi.wat" <<'WAT'
 WAT
 run "$WISP" run "$T/wasi.wat"
 check "WASI uses the memory exported as \"memory\" (memory 1)" test "$rc" = 0 -a "$out" = multi
+
+# memory64: an i64 memory runs by default; with -W memory64=n its limits
+# flag is malformed, as in 2.0 (a 1-bit LEB128: "integer too large").
+cat > "$T/m64.wat" <<'WAT'
+(module
+  (memory i64 1)
+  (table i64 2 0x1_0000_0000 funcref)
+  (func (export "f") (result i64) (i64.store (i64.const 8) (i64.const 42)) (i64.load (i64.const 8))))
+WAT
+run "$WISP" run --invoke f "$T/m64.wat"
+check "memory64 is on by default" test "$rc" = 0 -a "$out" = 42
+run "$WISP" run -W memory64=n --invoke f "$T/m64.wat"
+check "-W memory64=n: an i64 memory is malformed as in 2.0, exit 1" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'integer too large')"
+run "$WISP" info "$T/m64.wat"
+check "wisp info prints an i64 memory's and table's limits" test "$rc" = 0 -a -n "$(echo "$out" | grep -Fx 'memory 0: i64 1..')" \
+  -a -n "$(echo "$out" | grep -Fx 'table 0: i64 2..4294967296 funcref')"
+
+# A memory past 4 GiB, touched sparsely: 65,540 pages (4 GiB + 256 KiB)
+# declared, grown by one page; stores and loads at 4 GiB + 12, at the last
+# bytes, past the end, and an offset that carries the address past 4 GiB.
+# A host that cannot reserve that much address space skips it.
+cat > "$T/big.wat" <<'WAT'
+(module
+  (memory (export "mem") i64 65540)
+  (func (export "f") (result i64)
+    (local $end i64)
+    (i64.store (i64.const 0x1_0000_000c) (i64.const 0x1122334455667788))
+    (i32.store8 (i64.const 12) (i32.const 0x5a))
+    (if (i64.ne (memory.grow (i64.const 1)) (i64.const 65540)) (then (return (i64.const -1))))
+    (local.set $end (i64.mul (memory.size) (i64.const 65536)))
+    (i32.store offset=0xffff_fffc (i64.sub (local.get $end) (i64.const 0x1_0000_0000)) (i32.const 0xabcdef01))
+    (i64.add
+      (i64.add (i64.load (i64.const 0x1_0000_000c))
+               (i64.load32_u (i64.sub (local.get $end) (i64.const 4))))
+      (i64.extend_i32_u (i32.load8_u (i64.const 12)))))
+  (func (export "past") (result i32)
+    (i32.load (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 3))))
+  (func (export "carry") (result i32)
+    (i32.store (i64.const 0x1_0000_000c) (i32.const 77))
+    (i32.load offset=0xffff_fff0 (i64.const 0x1c))))
+WAT
+# 0x1122334455667788 + 0xabcdef01 + 0x5a
+want=$(printf '%d' $((0x1122334455667788 + 0xabcdef01 + 0x5a)))
+for tier in interp compiled; do
+  run "$WISP" run -C tier=$tier --invoke f "$T/big.wat"
+  if [ "$rc" != 0 ] && echo "$err" | grep -qE 'cannot map|memory too large'; then
+    echo "SKIP a memory past 4 GiB ($tier): the host cannot reserve it: $(echo "$err" | head -n 1)"
+    continue
+  fi
+  check "a memory past 4 GiB ($tier): stores and loads at 4 GiB + 12 and at its end" test "$rc" = 0 -a "$out" = "$want"
+  run "$WISP" run -C tier=$tier --invoke past "$T/big.wat"
+  check "a memory past 4 GiB ($tier): an access crossing its end traps" \
+    test "$rc" != 0 -a -n "$(echo "$err" | grep -F 'out of bounds memory access')"
+  run "$WISP" run -C tier=$tier --invoke carry "$T/big.wat"
+  check "a memory past 4 GiB ($tier): an offset carrying past 4 GiB reads there" test "$rc" = 0 -a "$out" = 77
+done

@@ -1,0 +1,44 @@
+/* memory64 in the compiled tier: see address64.h. The translator uses
+ * these on the operands and results whose type is an address type; on
+ * i32 ones they build nothing, so code for i32 memories and tables is
+ * the same as before. */
+#include "llvm/address64.h"
+
+static LLVMTypeRef type_of(LLVMValueRef v) { return LLVMTypeOf(v); }
+
+static LLVMTypeRef int_type(LLVMValueRef v, unsigned bits)
+{
+    return LLVMIntTypeInContext(LLVMGetTypeContext(type_of(v)), bits);
+}
+
+static int width(LLVMValueRef v) { return (int)LLVMGetIntTypeWidth(type_of(v)); }
+
+LLVMValueRef addr64_narrow(LLVMBuilderRef b, LLVMValueRef v)
+{
+    if (width(v) != 64)
+        return v;
+    LLVMTypeRef i32 = int_type(v, 32);
+    LLVMValueRef big = LLVMBuildICmp(b, LLVMIntUGT, v, LLVMConstInt(type_of(v), UINT32_MAX, 0), "");
+    return LLVMBuildSelect(b, big, LLVMConstInt(i32, UINT32_MAX, 0), LLVMBuildTrunc(b, v, i32, ""), "");
+}
+
+LLVMValueRef addr64_widen(LLVMBuilderRef b, LLVMValueRef v)
+{
+    return width(v) == 64 ? v : LLVMBuildZExt(b, v, int_type(v, 64), "");
+}
+
+LLVMValueRef addr64_grow_result(LLVMBuilderRef b, LLVMValueRef r)
+{
+    LLVMTypeRef i64 = int_type(r, 64);
+    LLVMValueRef failed = LLVMBuildICmp(b, LLVMIntEQ, r, LLVMConstInt(type_of(r), UINT32_MAX, 0), "");
+    return LLVMBuildSelect(b, failed, LLVMConstInt(i64, UINT64_MAX, 0), LLVMBuildZExt(b, r, i64, ""), "");
+}
+
+LLVMValueRef addr64_out_of_bounds(LLVMBuilderRef b, LLVMValueRef addr, uint64_t offset, uint32_t n,
+                                  LLVMValueRef size)
+{
+    LLVMTypeRef i128 = int_type(addr, 128);
+    LLVMValueRef end = LLVMBuildAdd(b, LLVMBuildZExt(b, addr, i128, ""), LLVMConstInt(i128, offset, 0), "");
+    end = LLVMBuildAdd(b, end, LLVMConstInt(i128, n, 0), "");
+    return LLVMBuildICmp(b, LLVMIntUGT, end, LLVMBuildZExt(b, size, i128, ""), "");
+}
