@@ -145,6 +145,7 @@ struct module {
     uint8_t *bytes; /* owned copy of the binary */
     uint32_t len;
     uint32_t features; /* enum wasm_feature bits it was decoded and validated with */
+    bool any64;        /* some memory or table is addressed by i64 (memory64) */
 
     uint32_t ntypes;
     struct functype *types;

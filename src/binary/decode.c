@@ -185,6 +185,7 @@ static bool read_limits(struct decoder *d, struct limits *out)
             ((flag & 1) && !rd_uleb_slow(&d->r, 64, &max, d->err)))
             return false;
         *out = (struct limits){.min = min, .max = max, .has_max = flag & 1, .is64 = (flag & 4) != 0};
+        d->m->any64 |= out->is64;
         return true;
     }
     uint32_t min, max = 0;

@@ -27,6 +27,9 @@ bool help_command(const char *cmd, FILE *out);
  * (advancing *i past a separate one), NULL when arg is not this option, and
  * sets *missing when it is but no value follows. */
 const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing);
+/* A yes/no option value: y/yes/true/1 or n/no/false/0 into *out; an absent
+ * value (NULL) means yes. false for anything else. */
+bool parse_yes_no(const char *v, bool *out);
 
 /* `wisp run` arguments and results (values.c). */
 const char *arg_type_name(wisp_valtype t);

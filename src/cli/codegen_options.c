@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/codegen_options.h"
 
 static bool parse_tier(const char *v, wisp_tier *out)
@@ -13,17 +14,6 @@ static bool parse_tier(const char *v, wisp_tier *out)
         *out = WISP_TIER_INTERP;
     else if (strcmp(v, "compiled") == 0)
         *out = WISP_TIER_COMPILED;
-    else
-        return false;
-    return true;
-}
-
-static bool parse_bool(const char *v, bool *out)
-{
-    if (!strcmp(v, "y") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-        *out = true;
-    else if (!strcmp(v, "n") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-        *out = false;
     else
         return false;
     return true;
@@ -53,7 +43,7 @@ bool codegen_options_parse_opt(struct codegen_options *o, const char *list, char
         char value[64];
         bool on;
         snprintf(value, sizeof value, "%.*s", eq ? (int)(len - klen - 1) : 0, eq ? eq + 1 : "");
-        if (!eq || !parse_bool(value, &on)) {
+        if (!eq || !parse_yes_no(value, &on)) {
             snprintf(why, size, "-O %.*s: expected %.*s=y or n", (int)len, p, (int)klen, p);
             return false;
         }
@@ -90,7 +80,7 @@ bool codegen_options_parse(struct codegen_options *o, const char *list, char *wh
             o->has_tier = true;
         } else if (klen == 5 && memcmp(p, "cache", 5) == 0) {
             bool on;
-            if (!parse_bool(value, &on)) {
+            if (!parse_yes_no(value, &on)) {
                 snprintf(why, size, "-C cache=%s: expected y or n", value);
                 return false;
             }

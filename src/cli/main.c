@@ -47,6 +47,15 @@ const char *option_value(int argc, char **argv, int *i, const char *name, bool *
     return argv[++*i];
 }
 
+bool parse_yes_no(const char *v, bool *out)
+{
+    if (!v || !strcmp(v, "y") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        return *out = true, true;
+    if (!strcmp(v, "n") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+        return *out = false, true;
+    return false;
+}
+
 int cmd_validate(int argc, char **argv)
 {
     int nfiles = 0;
@@ -130,6 +139,21 @@ int cmd_wat2wasm(int argc, char **argv)
     return 0;
 }
 
+/* The value of option -X, also spelled --long: "-Xvalue", "-X value",
+ * "--long value" or "--long=value"; "" when none follows, NULL when arg i
+ * is another option. */
+static const char *short_or_long(int argc, char **argv, int *i, const char *x, const char *lng)
+{
+    const char *a = argv[*i];
+    bool missing = false;
+    if (strncmp(a, x, 2) == 0 && a[2])
+        return a + 2;
+    const char *v = option_value(argc, argv, i, x, &missing);
+    if (!v && !missing)
+        v = option_value(argc, argv, i, lng, &missing);
+    return v ? v : missing ? "" : NULL;
+}
+
 int cmd_wast(int argc, char **argv)
 {
     wisp_wast_options opt = {.log = stdout, .verbose = false};
@@ -139,55 +163,34 @@ int cmd_wast(int argc, char **argv)
     char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
+        const char *a = argv[i], *v;
         if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             opt.verbose = true;
-            continue;
-        }
-        if (strncmp(a, "-O", 2) == 0 || strcmp(a, "--optimize") == 0 || strncmp(a, "--optimize=", 11) == 0) {
-            const char *ov = a[1] == 'O' ? (a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : ""))
-                                         : (a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : ""));
-            if (!codegen_options_parse_opt(&codegen, ov, why, sizeof why)) {
-                free(files);
-                return usage_error("wast", "%s", why);
-            }
-            continue;
-        }
-        if (strncmp(a, "-W", 2) == 0 || strcmp(a, "--wasm") == 0 || strncmp(a, "--wasm=", 7) == 0) {
-            const char *wv = a[1] == 'W' ? (a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : ""))
-                                         : (a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : ""));
-            if (!wasm_options_parse(&wasm, wv, why, sizeof why)) {
-                free(files);
-                return usage_error("wast", "%s", why);
-            }
+        } else if ((v = short_or_long(argc, argv, &i, "-O", "--optimize"))) {
+            if (!codegen_options_parse_opt(&codegen, v, why, sizeof why))
+                goto usage;
+        } else if ((v = short_or_long(argc, argv, &i, "-W", "--wasm"))) {
+            if (!wasm_options_parse(&wasm, v, why, sizeof why))
+                goto usage;
             if (wasm.has_fuel || wasm.timeout_ns || wasm.has_max_memory || wasm.has_max_table ||
                 wasm.has_max_stack) {
-                free(files);
-                return usage_error("wast", "-W %s: wast takes only the Wasm features from -W", wv);
+                snprintf(why, sizeof why, "-W %s: wast takes only the Wasm features from -W", v);
+                goto usage;
             }
-            continue;
-        }
-        if (strncmp(a, "-C", 2) == 0 && a[2])
-            v = a + 2;
-        else if (strncmp(a, "--codegen=", 10) == 0)
-            v = a + 10;
-        else if (strcmp(a, "-C") == 0 || strcmp(a, "--codegen") == 0)
-            v = i + 1 < argc ? argv[++i] : "";
-        if (v) {
-            if (!codegen_options_parse(&codegen, v, why, sizeof why)) {
-                free(files);
-                return usage_error("wast", "%s", why);
-            }
+        } else if ((v = short_or_long(argc, argv, &i, "-C", "--codegen"))) {
+            if (!codegen_options_parse(&codegen, v, why, sizeof why))
+                goto usage;
         } else if (a[0] == '-' && a[1]) {
-            free(files);
-            return usage_error("wast", "unknown option '%s'", a);
+            snprintf(why, sizeof why, "unknown option '%s'", a);
+            goto usage;
         } else {
             files[nfiles++] = argv[i];
         }
     }
     if (!nfiles || !codegen_options_from_env(&codegen, why, sizeof why)) {
-        free(files);
-        return usage_error("wast", "%s", nfiles ? why : "no input files");
+        if (!nfiles)
+            snprintf(why, sizeof why, "no input files");
+        goto usage;
     }
     wisp_config *config = wisp_config_new();
     codegen_options_configure(&codegen, config);
@@ -219,6 +222,9 @@ int cmd_wast(int argc, char **argv)
     printf("%llu passed, %llu failed, %llu skipped\n", (unsigned long long)passed,
            (unsigned long long)failed, (unsigned long long)skipped);
     return status;
+usage:
+    free(files);
+    return usage_error("wast", "%s", why);
 }
 
 static void print_name(const char *s, size_t n)

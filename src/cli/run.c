@@ -288,16 +288,6 @@ static bool add_tcplisten(wisp_wasi_config *cfg, const char *spec)
     return ok;
 }
 
-/* y/yes/true/1 or n/no/false/0; an absent value means yes. */
-static bool parse_bool(const char *v, bool *out)
-{
-    if (!v || !strcmp(v, "y") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-        return *out = true, true;
-    if (!strcmp(v, "n") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-        return *out = false, true;
-    return false;
-}
-
 /* What the options say, gathered before anything is loaded. */
 struct run_options {
     const char *invoke, *argv0;
@@ -368,19 +358,19 @@ static bool wasi_option(struct run_options *o, wisp_wasi_config *cfg, char *item
     static const char *const stdio_keys[3] = {"inherit-stdin", "inherit-stdout", "inherit-stderr"};
     for (int k = 0; k < 3; k++) {
         if (strcmp(item, stdio_keys[k]) == 0) {
-            if (!parse_bool(value, &o->inherit_stdio[k]))
+            if (!parse_yes_no(value, &o->inherit_stdio[k]))
                 return snprintf(why, size, "-S %s=%s: expected y or n", item, value), false;
             return true;
         }
     }
     if (strcmp(item, "inherit-env") == 0) {
-        if (!parse_bool(value, &o->inherit_env))
+        if (!parse_yes_no(value, &o->inherit_env))
             return snprintf(why, size, "-S inherit-env=%s: expected y or n", value), false;
         return true;
     }
     if (strcmp(item, "cli") == 0) {
         bool on;
-        if (!parse_bool(value, &on) || !on)
+        if (!parse_yes_no(value, &on) || !on)
             return snprintf(why, size, "-S cli=%s: the WASI command-line interface is always on",
                             value ? value : ""), false;
         return true;

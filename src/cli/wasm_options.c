@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/wasm_options.h"
 
 /* An unsigned integer with an optional binary size suffix: K, M, G (also
@@ -107,8 +108,8 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
         o->max_stack = v;
         o->has_max_stack = true;
     } else if (wisp_feature_by_name(key, &feature)) {
-        bool on = !strcmp(value, "y") || !strcmp(value, "yes") || !strcmp(value, "true");
-        if (!on && strcmp(value, "n") && strcmp(value, "no") && strcmp(value, "false"))
+        bool on;
+        if (!parse_yes_no(value, &on))
             return fail(why, size, key, value, "expected y or n");
         o->features_on = on ? o->features_on | feature : o->features_on & ~(uint32_t)feature;
         o->features_off = on ? o->features_off & ~(uint32_t)feature : o->features_off | feature;

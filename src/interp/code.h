@@ -94,7 +94,8 @@ enum xop {
                       code: call that instead, with this frame */
     XOP_memory_use,  /* k: the instruction that follows accesses memory k (not 0) */
     XOP_memory_use0, /* memory 0 is the one accessed again (follows that instruction) */
-    XOP_memory_copy_between, /* d s n dstmem srcmem: memory.copy between two memories */
+    XOP_memory_copy_between, /* d s n dstmem srcmem wide: memory.copy between two memories,
+                                or on an i64 one; wide bits 0-2 say d, s, n are i64 */
     /* memory64 (lower.c, compile_instr_64): */
     XOP_ea64,        /* a off_lo off_hi n: an access of n bytes at i64 address a +
                         u64 offset on the current memory, checked here (a sum past
@@ -105,8 +106,6 @@ enum xop {
                         larger (tables never reach that size: still out of bounds) */
     XOP_fail64,      /* x: an i32 grow result 0xFFFFFFFF (failure) becomes i64 -1 */
     XOP_memory_fill64, /* d v n mem: memory.fill on an i64 memory */
-    XOP_memory_copy64, /* d s n dstmem srcmem wide: memory.copy where some memory is
-                          i64; wide bits 0-2 say d, s, n are i64 */
     XOP_memory_init64, /* d s n data mem: memory.init into an i64 memory */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */

@@ -146,7 +146,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
     X(OP_memory_init) X(OP_data_drop) X(OP_ref_is_null)                                       \
     X(XOP_memory_use) X(XOP_memory_use0) X(XOP_memory_copy_between)                           \
-    X(XOP_ea64) X(XOP_clamp64) X(XOP_fail64) X(XOP_memory_fill64) X(XOP_memory_copy64)         \
+    X(XOP_ea64) X(XOP_clamp64) X(XOP_fail64) X(XOP_memory_fill64)                               \
     X(XOP_memory_init64)                                                                      \
     X(OP_i32_div_s) X(OP_i32_div_u) X(OP_i32_rem_s) X(OP_i32_rem_u)                           \
     X(OP_i64_div_s) X(OP_i64_div_u) X(OP_i64_rem_s) X(OP_i64_rem_u)                           \
@@ -709,19 +709,15 @@ dispatch:
         BULK(rt_memory_fill(s, inst->memories[ip[4]], S(1).i64, (uint8_t)S(2).i32, S(3).i64));
         NEXT(5);
     }
-    CASE(XOP_memory_copy64) {
-        uint32_t w = ip[6];
-        BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], w & 1 ? S(1).i64 : S(1).i32,
-                            w & 2 ? S(2).i64 : S(2).i32, w & 4 ? S(3).i64 : S(3).i32));
-        NEXT(7);
-    }
     CASE(XOP_memory_init64) {
         BULK(rt_memory_init(s, inst->memories[ip[5]], &inst->datas[ip[4]], S(1).i64, S(2).i32, S(3).i32));
         NEXT(6);
     }
     CASE(XOP_memory_copy_between) {
-        BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], S(1).i32, S(2).i32, S(3).i32));
-        NEXT(6);
+        uint32_t w = ip[6];
+        BULK(rt_memory_copy(s, inst->memories[ip[4]], inst->memories[ip[5]], w & 1 ? S(1).i64 : S(1).i32,
+                            w & 2 ? S(2).i64 : S(2).i32, w & 4 ? S(3).i64 : S(3).i32));
+        NEXT(7);
     }
 
     CASE(OP_unreachable) { TRAP(TRAP_UNREACHABLE); }

@@ -584,12 +584,20 @@ static unsigned fused_with_last(struct compiler *c, unsigned op)
     return 0;
 }
 
+/* The number of operands a signature-typed instruction takes. */
+static uint32_t sig_params(unsigned op)
+{
+    const char *sig = opcode_table[op].sig;
+    uint32_t n = 0;
+    while (sig[n] && sig[n] != ':')
+        n++;
+    return n;
+}
+
 static void emit_sig(struct compiler *c, const struct instr *in)
 {
     const char *sig = opcode_table[in->op].sig;
-    uint32_t nparams = 0;
-    while (sig[nparams] && sig[nparams] != ':')
-        nparams++;
+    uint32_t nparams = sig_params(in->op);
     valtype_t result = sig[nparams] == ':' ? sig_type(sig[nparams + 1]) : 0;
 
     unsigned imm, fused;
@@ -775,6 +783,9 @@ static void open_check(struct compiler *c, uint32_t carry)
     set_barrier(c);
 }
 
+static bool mem_is64(const struct compiler *c, uint32_t k);
+static void emit_copy_between(struct compiler *c, const struct instr *in);
+
 static bool compile_instr(struct compiler *c, const struct instr *in)
 {
     struct ctl *k = &c->ctls[c->nctls - 1];
@@ -948,13 +959,10 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         emit_plain(c, in, OP_memory_grow, 1, VT_I32);
         return true;
     case OP_memory_copy:
-        if (in->a == in->b) {
+        if (in->a == in->b && !mem_is64(c, in->a))
             emit_plain(c, in, OP_memory_copy, 3, 0);
-            return true;
-        }
-        emit_plain(c, in, XOP_memory_copy_between, 3, 0);
-        emit_word(c, in->a);
-        emit_word(c, in->b);
+        else
+            emit_copy_between(c, in);
         return true;
     case OP_ref_is_null:
         emit_plain(c, in, OP_ref_is_null, 1, VT_I32);
@@ -1006,9 +1014,6 @@ static uint32_t other_memory(const struct instr *in)
     return 0;
 }
 
-/* An instruction on memory k != 0 is lowered as on memory 0, between
- * XOP_memory_use k and XOP_memory_use0 (multi-memory): memory 0's
- * handlers stay as they are, and the access fuses with nothing. */
 /* ---- memory64 ----
  * Instructions on an i64 memory or table are lowered to the i32 forms
  * around a few xops of their own (code.h), so the i32 handlers, memory 0's
@@ -1041,23 +1046,42 @@ static void widen_grow_result(struct compiler *c)
     widen_top(c);
 }
 
-/* The number of operands a signature-typed instruction takes. */
-static uint32_t sig_params(unsigned op)
+/* Select memory k (not 0) for the instructions that follow. */
+static void emit_memory_use(struct compiler *c, uint32_t k)
 {
-    const char *sig = opcode_table[op].sig;
-    uint32_t n = 0;
-    while (sig[n] && sig[n] != ':')
-        n++;
-    return n;
+    emit_op(c, XOP_memory_use);
+    emit_word(c, k);
 }
 
-/* A load or store on i64 memory k. */
+/* in, then memory 0 selected again; a local.set may still take in's result
+ * directly. */
+static bool compile_then_memory0(struct compiler *c, const struct instr *in)
+{
+    if (!compile_instr(c, in))
+        return false;
+    uint32_t dst = c->last_dst;
+    emit_op(c, XOP_memory_use0);
+    c->last_dst = dst;
+    return true;
+}
+
+/* An instruction on memory k, between XOP_memory_use k and
+ * XOP_memory_use0 unless k is 0 (multi-memory): memory 0's handlers stay
+ * as they are, and the access fuses with nothing. */
+static bool compile_bracketed(struct compiler *c, const struct instr *in, uint32_t k)
+{
+    if (LIKELY(k == 0))
+        return compile_instr(c, in);
+    emit_memory_use(c, k);
+    return compile_then_memory0(c, in);
+}
+
+/* A load or store on i64 memory k: XOP_ea64 rebases the registers, which
+ * XOP_memory_use0 puts back after the access. */
 static bool compile_access64(struct compiler *c, const struct instr *in, uint32_t k)
 {
-    if (k != 0) {
-        emit_op(c, XOP_memory_use);
-        emit_word(c, k);
-    }
+    if (k != 0)
+        emit_memory_use(c, k);
     struct ent *a = &c->ents[c->nents - sig_params(in->op)];
     uint32_t src = operand_slot(c, a);
     emit_op(c, XOP_ea64);
@@ -1067,12 +1091,7 @@ static bool compile_access64(struct compiler *c, const struct instr *in, uint32_
     emit_word(c, 1u << opcode_table[in->op].x);
     struct instr at0 = *in;
     at0.memarg.offset = 0;
-    if (!compile_instr(c, &at0))
-        return false;
-    uint32_t dst = c->last_dst;
-    emit_op(c, XOP_memory_use0);
-    c->last_dst = dst;
-    return true;
+    return compile_then_memory0(c, &at0);
 }
 
 /* Operand words of a bulk instruction: pop n entries, then the xop. */
@@ -1089,7 +1108,14 @@ static void emit_bulk64(struct compiler *c, unsigned xop, const code_t *imms, ui
         emit_word(c, imms[i]);
 }
 
-static bool compile_bracketed(struct compiler *c, const struct instr *in, uint32_t k);
+/* memory.copy between two memories, or on an i64 one: the memories and
+ * which operands are i64 follow the operands. */
+static void emit_copy_between(struct compiler *c, const struct instr *in)
+{
+    bool d64 = mem_is64(c, in->a), s64 = mem_is64(c, in->b);
+    code_t imms[3] = {in->a, in->b, (code_t)(d64 | s64 << 1 | (d64 && s64) << 2)};
+    emit_bulk64(c, XOP_memory_copy_between, imms, 3);
+}
 
 /* Instructions on i64 memories and tables; *done is false for the rest. */
 static bool compile_instr_64(struct compiler *c, const struct instr *in, bool *done)
@@ -1117,14 +1143,11 @@ static bool compile_instr_64(struct compiler *c, const struct instr *in, bool *d
         else
             widen_top(c);
         return true;
-    case IMM_MEMORY_COPY: {
-        bool d64 = mem_is64(c, in->a), s64 = mem_is64(c, in->b);
-        if (!d64 && !s64)
+    case IMM_MEMORY_COPY:
+        if (!mem_is64(c, in->a) && !mem_is64(c, in->b))
             break;
-        code_t imms[3] = {in->a, in->b, (code_t)(d64 | s64 << 1 | (d64 && s64) << 2)};
-        emit_bulk64(c, XOP_memory_copy64, imms, 3);
+        emit_copy_between(c, in);
         return true;
-    }
     case IMM_MEMORY_INIT:
         if (mem_is64(c, in->b)) {
             code_t imms[2] = {in->a, in->b};
@@ -1172,33 +1195,16 @@ static bool compile_instr_64(struct compiler *c, const struct instr *in, bool *d
     return true;
 }
 
-/* An instruction on memory k, between XOP_memory_use k and
- * XOP_memory_use0 unless k is 0. */
-static bool compile_bracketed(struct compiler *c, const struct instr *in, uint32_t k)
-{
-    if (LIKELY(k == 0))
-        return compile_instr(c, in);
-    emit_op(c, XOP_memory_use);
-    emit_word(c, k);
-    if (!compile_instr(c, in))
-        return false;
-    /* A local.set may still take the access's result directly. */
-    uint32_t dst = c->last_dst;
-    emit_op(c, XOP_memory_use0);
-    c->last_dst = dst;
-    return true;
-}
-
 static bool compile_instr_on_memory(struct compiler *c, const struct instr *in)
 {
-    if (UNLIKELY(c->m->features & FEAT_MEMORY64)) {
+    if (UNLIKELY(c->m->any64)) {
         bool done;
         if (!compile_instr_64(c, in, &done))
             return false;
         if (done)
             return true;
     }
-    return compile_bracketed(c, in, other_memory(in));
+    return compile_bracketed(c, in, c->m->nmemories > 1 ? other_memory(in) : 0);
 }
 
 static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)

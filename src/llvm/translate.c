@@ -689,29 +689,33 @@ static void call_func_value(struct tr *t, LLVMValueRef f, uint32_t type)
     }
 }
 
+/* Function fidx's native code when this module defines it here (itself
+ * included), else NULL: called through its rt_func then. */
+static LLVMValueRef direct_callee(struct tr *t, uint32_t fidx)
+{
+    if (fidx == t->func && t->self)
+        return t->self;
+    return fidx >= t->m->nfunc_imports ? t->funcs[fidx] : NULL;
+}
+
 static void do_call(struct tr *t, uint32_t fidx)
 {
     const struct module *m = t->m;
     uint32_t type = m->func_types[fidx];
-    if (fidx == t->func && t->self) {
-        emit_native_call(t, t->fn_types[type], t->self, &t->inst_v, 1, &m->types[type]);
-        return;
-    }
-    if (fidx >= m->nfunc_imports && t->funcs[fidx]) {
-        emit_native_call(t, t->fn_types[type], t->funcs[fidx], &t->inst_v, 1, &m->types[type]);
-        return;
-    }
-    call_func_value(t, inst_elem(t, OFF(struct rt_instance, funcs), fidx), type);
+    LLVMValueRef fn = direct_callee(t, fidx);
+    if (fn)
+        emit_native_call(t, t->fn_types[type], fn, &t->inst_v, 1, &m->types[type]);
+    else
+        call_func_value(t, inst_elem(t, OFF(struct rt_instance, funcs), fidx), type);
 }
 
 static void do_return_call(struct tr *t, uint32_t fidx)
 {
     const struct module *m = t->m;
     uint32_t type = m->func_types[fidx];
-    if (fidx == t->func && t->self)
-        emit_tail_call(t, t->fn_types[type], t->self, &t->inst_v, 1, &m->types[type]);
-    else if (fidx >= m->nfunc_imports && t->funcs[fidx])
-        emit_tail_call(t, t->fn_types[type], t->funcs[fidx], &t->inst_v, 1, &m->types[type]);
+    LLVMValueRef fn = direct_callee(t, fidx);
+    if (fn)
+        emit_tail_call(t, t->fn_types[type], fn, &t->inst_v, 1, &m->types[type]);
     else
         tail_call_func_value(t, inst_elem(t, OFF(struct rt_instance, funcs), fidx), type);
     mark_unreachable(t);
@@ -755,9 +759,8 @@ static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint
     LLVMValueRef ea = LLVMBuildAdd(t->b, addr64_widen(t->b, addr), c64(t, offset), "");
     if (!t->opt->guarded || wide) {
         LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
-        LLVMValueRef end = LLVMBuildAdd(t->b, ea, c64(t, n), "");
         LLVMValueRef oob = wide ? addr64_out_of_bounds(t->b, addr, offset, n, size)
-                                : LLVMBuildICmp(t->b, LLVMIntUGT, end, size, "");
+                                : LLVMBuildICmp(t->b, LLVMIntUGT, LLVMBuildAdd(t->b, ea, c64(t, n), ""), size, "");
         trap_if(t, oob, TRAP_OOB_MEMORY);
     }
     LLVMValueRef base = load_at(t, t->ptr, mo, OFF(struct rt_memory, data));

@@ -207,6 +207,19 @@ static bool illegal_char(const struct lexer *lx, const char *p, struct wisp_erro
     return lex_error_at(lx, p, err, "illegal character");
 }
 
+/* What the string token str (its quotes included) names, as an id must
+ * be: NAME_OK, or NAME_EMPTY or NAME_BAD_UTF8. */
+enum string_name { NAME_OK, NAME_EMPTY, NAME_BAD_UTF8 };
+static enum string_name string_name(const char *text, uint32_t len)
+{
+    struct buf name = {0};
+    struct token str = {.kind = TOK_STRING, .text = text, .len = len};
+    tok_string(&str, &name);
+    enum string_name r = name.len == 0 ? NAME_EMPTY : utf8_valid(name.data, name.len) ? NAME_OK : NAME_BAD_UTF8;
+    buf_free(&name);
+    return r;
+}
+
 /* The id of an annotation, just after "(@": a run of idchars or a string
  * naming a non-empty, valid UTF-8 name (the text format's rule for ids). */
 static bool scan_annotation_id(struct lexer *lx, struct wisp_error *err)
@@ -214,17 +227,12 @@ static bool scan_annotation_id(struct lexer *lx, struct wisp_error *err)
     const char *start = lx->p;
     if (lx->p < lx->end && *lx->p == '"') {
         struct wisp_error ignored;
-        struct buf name = {0};
-        struct token t = {.kind = TOK_STRING, .text = start};
         if (!scan_string(lx, &ignored)) /* "(@" and no string: no id at all */
             return lex_error_at(lx, start - 2, err, "empty annotation id");
-        t.len = (uint32_t)(lx->p - start);
-        tok_string(&t, &name);
-        bool empty = name.len == 0, utf8 = utf8_valid(name.data, name.len);
-        buf_free(&name);
-        if (empty)
+        enum string_name r = string_name(start, (uint32_t)(lx->p - start));
+        if (r == NAME_EMPTY)
             return lex_error_at(lx, start - 2, err, "empty annotation id");
-        return utf8 || lex_error_at(lx, start, err, "malformed UTF-8 encoding");
+        return r == NAME_OK || lex_error_at(lx, start, err, "malformed UTF-8 encoding");
     }
     while (lx->p < lx->end && is_idchar((unsigned char)*lx->p))
         lx->p++;
@@ -295,14 +303,10 @@ static bool skip_space(struct lexer *lx, struct wisp_error *err, bool annotation
  * UTF-8 name. */
 static bool quoted_id(const struct lexer *lx, struct token *t, struct wisp_error *err)
 {
-    struct buf name = {0};
-    struct token str = {.kind = TOK_STRING, .text = t->text + 1, .len = t->len - 1};
-    tok_string(&str, &name);
-    bool empty = name.len == 0, utf8 = utf8_valid(name.data, name.len);
-    buf_free(&name);
-    if (empty)
+    enum string_name r = string_name(t->text + 1, t->len - 1);
+    if (r == NAME_EMPTY)
         return lex_error_at(lx, t->text, err, "empty identifier");
-    if (!utf8)
+    if (r == NAME_BAD_UTF8)
         return lex_error_at(lx, t->text, err, "malformed UTF-8 encoding");
     t->kind = TOK_ID;
     return true;
