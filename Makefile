@@ -64,7 +64,7 @@ $(BUILD)/obj/%.o: %.c
 # (src/runtime/tier_plugin.h says why), with its own copies of the few
 # library files it reads modules with. Its objects are PIC, with hidden
 # visibility: it exports only wisp_tier_plugin.
-PLUGIN_SRC := $(sort $(wildcard src/llvm/*.c)) src/base/common.c src/binary/instr.c
+PLUGIN_SRC := $(sort $(wildcard src/llvm/*.c)) src/base/common.c src/binary/instr.c src/binary/types.c
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/plugin/%.o)
 PLUGIN := $(BUILD)/libwisp-llvm.so
 ifneq ($(LLVM_FOUND),)

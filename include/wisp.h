@@ -143,6 +143,10 @@ typedef enum wisp_feature {
                                               each instruction naming the one it uses */
     WISP_FEATURE_MEMORY64 = 1u << 4,       /* "memory64": memories and tables addressed by
                                               i64 */
+    WISP_FEATURE_FUNCTION_REFERENCES = 1u << 6, /* "function-references": typed function
+                                              references (ref null? $t), call_ref, br_on_null,
+                                              br_on_non_null, ref.as_non_null, recursive
+                                              type groups and subtypes, table initializers */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

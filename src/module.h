@@ -7,7 +7,11 @@
 
 #include "base/common.h"
 
-/* Value types, by their binary encoding. */
+/* Value types. A number or vector type is its one-byte binary encoding. A
+ * reference type (ref null? ht) holds its heap type's code in the low byte,
+ * VT_NONNULL when null is not a value of it, and, for a concrete heap type,
+ * the type index from bit VT_INDEX_SHIFT up. So a nullable abstract
+ * reference type is its one-byte shorthand: funcref is 0x70 as in 2.0. */
 enum valtype {
     VT_I32 = 0x7F,
     VT_I64 = 0x7E,
@@ -17,9 +21,59 @@ enum valtype {
     VT_FUNCREF = 0x70,
     VT_EXTERNREF = 0x6F,
 };
-typedef uint8_t valtype_t;
-static inline bool valtype_is_ref(valtype_t t) { return t == VT_FUNCREF || t == VT_EXTERNREF; }
-const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
+typedef uint32_t valtype_t;
+
+/* Heap types: the abstract ones by their binary encoding (0x69-0x74), and
+ * HT_INDEX for a type index. */
+enum heaptype {
+    HT_INDEX = 0x01,
+    HT_EXN = 0x69,
+    HT_ARRAY = 0x6A,
+    HT_STRUCT = 0x6B,
+    HT_I31 = 0x6C,
+    HT_EQ = 0x6D,
+    HT_ANY = 0x6E,
+    HT_EXTERN = 0x6F,
+    HT_FUNC = 0x70,
+    HT_NONE = 0x71,
+    HT_NOEXTERN = 0x72,
+    HT_NOFUNC = 0x73,
+    HT_NOEXN = 0x74,
+};
+#define VT_NONNULL 0x100u
+#define VT_INDEX_SHIFT 9
+/* The largest type index a reference type can hold (above LIMIT_TYPES). */
+#define VT_INDEX_MAX ((UINT32_MAX >> VT_INDEX_SHIFT) - 1)
+
+static inline uint32_t vt_heap(valtype_t t) { return t & 0xFF; }
+static inline bool vt_nullable(valtype_t t) { return !(t & VT_NONNULL); }
+static inline bool vt_is_index(valtype_t t) { return vt_heap(t) == HT_INDEX; }
+static inline uint32_t vt_index(valtype_t t) { return t >> VT_INDEX_SHIFT; }
+static inline valtype_t vt_ref(uint32_t heap, bool nullable) { return heap | (nullable ? 0 : VT_NONNULL); }
+static inline valtype_t vt_ref_index(uint32_t index, bool nullable)
+{
+    return HT_INDEX | (nullable ? 0 : VT_NONNULL) | index << VT_INDEX_SHIFT;
+}
+static inline bool valtype_is_ref(valtype_t t)
+{
+    uint32_t h = vt_heap(t);
+    return (h >= HT_EXN && h <= HT_NOEXN) || h == HT_INDEX;
+}
+/* The top of a reference type's hierarchy (HT_FUNC, HT_EXTERN, HT_ANY or
+ * HT_EXN); a type index is in func's (function types are the only defined
+ * types until GC). */
+static inline uint32_t vt_top(valtype_t t)
+{
+    switch (vt_heap(t)) {
+    case HT_INDEX: case HT_FUNC: case HT_NOFUNC: return HT_FUNC;
+    case HT_EXTERN: case HT_NOEXTERN: return HT_EXTERN;
+    case HT_EXN: case HT_NOEXN: return HT_EXN;
+    default: return HT_ANY;
+    }
+}
+/* "i32", "funcref", "(ref $3)", ...: a static string, or one of a few
+ * per-thread buffers for types that hold an index. */
+const char *valtype_name(valtype_t t);
 
 /* The Wasm 3.0 proposals a module may use, as bits of module.features
  * (the same values as include/wisp.h's wisp_feature). A module decoded
@@ -32,8 +86,13 @@ enum wasm_feature {
     FEAT_MULTI_MEMORY = 1u << 3,   /* several memories; memory indices on memory
                                       instructions and in memargs */
     FEAT_MEMORY64 = 1u << 4,       /* memories and tables addressed by i64 (limits flag 0x04) */
+    /* bit 5: exceptions */
+    FEAT_FUNCTION_REFERENCES = 1u << 6, /* typed references (ref null? ht), call_ref,
+                                           br_on_null/non_null, ref.as_non_null, rec
+                                           groups and subtypes, table initializers */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | FEAT_MEMORY64)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | \
+                      FEAT_MEMORY64 | FEAT_FUNCTION_REFERENCES)
 
 /* External kinds, by their binary encoding. */
 enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
@@ -49,28 +108,39 @@ static inline bool name_equals(const struct name *n, const char *s)
     return strlen(s) == n->len && memcmp(s, n->str, n->len) == 0;
 }
 
+/* A function type, with what the 3.0 type section says about it: its
+ * declared supertype, whether it may have subtypes, and its recursion group
+ * (a plain 2.0 type is a final type alone in its group). */
 struct functype {
     uint32_t nparams, nresults;
     valtype_t *types; /* nparams params followed by nresults results */
+    uint32_t super;   /* the declared supertype's index + 1, 0 for none */
+    bool open;        /* declared `sub` without `final`: may have subtypes */
+    uint32_t rec, rec_len; /* the group: its first type's index, its size */
+    uint32_t offset;       /* byte offset of the entry, for errors */
 };
 static inline const valtype_t *functype_params(const struct functype *t) { return t->types; }
 static inline const valtype_t *functype_results(const struct functype *t) { return t->types + t->nparams; }
 bool functype_equal(const struct functype *a, const struct functype *b);
+
+/* A constant expression: bytes [offset, offset+len) of the module, ending with
+ * the `end` opcode. Validated by the validator, evaluated at instantiation. */
+struct expr { uint32_t offset, len; };
 
 struct limits {
     uint64_t min, max;
     bool has_max;
     bool is64; /* memory64: the memory or table is addressed by i64 */
 };
-struct tabletype { valtype_t elem; struct limits limits; };
+/* A table defined by the module may give its elements' initial value (3.0;
+ * required when null is not a value of the element type); init.len == 0
+ * means null. */
+struct tabletype { valtype_t elem; struct limits limits; struct expr init; };
 struct memtype { struct limits limits; }; /* in 64 KiB pages */
 /* The address type of a memory or table: i32, or i64 with memory64. */
 static inline valtype_t limits_addrtype(const struct limits *l) { return l->is64 ? VT_I64 : VT_I32; }
 struct globaltype { valtype_t type; bool mutable_; };
 
-/* A constant expression: bytes [offset, offset+len) of the module, ending with
- * the `end` opcode. Validated by the validator, evaluated at instantiation. */
-struct expr { uint32_t offset, len; };
 
 struct import {
     struct name module, field;
@@ -149,6 +219,11 @@ struct module {
 
     uint32_t ntypes;
     struct functype *types;
+    /* Filled by the validator: per type, the first index of a type
+     * equivalent to it (the spec's iso-recursive equivalence), so two
+     * indices name equivalent types exactly when their canon are equal. */
+    uint32_t *canon;
+    valtype_t *singles; /* valtype_single's lists for types with an index (2 per type) */
 
     uint32_t nimports;
     struct import *imports;
@@ -218,6 +293,36 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
 /* Validate a decoded module (kind WISP_ERR_INVALID on failure). */
 bool module_validate(struct module *m, struct wisp_error *err);
 void module_free(struct module *m);
+
+/* Types (types.c). Whether function type a is b or a declared subtype of
+ * it, and value type a a subtype of b, in module m (validated types). */
+bool module_type_sub(const struct module *m, uint32_t a, uint32_t b);
+bool module_valtype_sub(const struct module *m, valtype_t a, valtype_t b);
+/* The same for any index space: index_sub(ctx, a, b) says whether defined
+ * type a is a subtype of b. */
+bool valtype_sub_with(valtype_t a, valtype_t b, bool (*index_sub)(const void *ctx, uint32_t a, uint32_t b),
+                      const void *ctx);
+/* A recursion group seen from some index space: types[start, start+len),
+ * whose references to types outside the group are mapped through map (an
+ * index of the space -> an id of the common space), or kept when map is
+ * NULL. Two groups are the same type group (iso-recursive equivalence) when
+ * their types are the same with internal references taken relative to the
+ * group and external ones mapped. */
+struct rec_view {
+    const struct functype *types;
+    uint32_t start, len;
+    const uint32_t *map;
+};
+uint32_t rec_group_hash(const struct rec_view *g);
+bool rec_group_equal(const struct rec_view *a, const struct rec_view *b);
+/* Whether every type index the type section holds is one module_validate
+ * would accept (a module loaded without validation is checked so). */
+bool module_types_in_range(const struct module *m);
+/* Fill m->canon and m->singles (validated type section). */
+void module_canonicalize_types(struct module *m);
+/* A one-element list holding t, at an address that lasts as long as m: a
+ * block type [] -> [t] points at its results like any other. */
+const valtype_t *valtype_single(const struct module *m, valtype_t t);
 
 /* The function's name from the name section, or NULL. */
 const struct name *module_func_name(const struct module *m, uint32_t func);

@@ -36,6 +36,9 @@ static bool valtype_from_wisp(wisp_valtype t, valtype_t *out)
     return false;
 }
 
+/* A reference type is the kind of its hierarchy: a typed function
+ * reference (ref null? $t) is a WISP_FUNCREF, with what else its type
+ * demands checked by val_fits. */
 static wisp_valtype valtype_to_wisp(valtype_t t)
 {
     switch (t) {
@@ -43,10 +46,24 @@ static wisp_valtype valtype_to_wisp(valtype_t t)
     case VT_F32: return WISP_F32;
     case VT_F64: return WISP_F64;
     case VT_V128: return WISP_V128;
-    case VT_FUNCREF: return WISP_FUNCREF;
-    case VT_EXTERNREF: return WISP_EXTERNREF;
-    default: return WISP_I32;
     }
+    if (valtype_is_ref(t))
+        return vt_top(t) == HT_EXTERN ? WISP_EXTERNREF : WISP_FUNCREF;
+    return WISP_I32;
+}
+
+/* Whether v, from the host, is a value of type t (in store terms): its
+ * kind, and for a reference, null only where allowed and a function of
+ * the type (or a subtype) a typed reference names. */
+static bool val_fits(const struct rt_store *s, valtype_t t, const wisp_val *v)
+{
+    if (v->type != valtype_to_wisp(t))
+        return false;
+    if (v->type == WISP_FUNCREF)
+        return vt_top(t) == HT_FUNC && rt_ref_fits(s, t, api_func(v->of.funcref));
+    if (v->type == WISP_EXTERNREF)
+        return rt_ref_fits(s, t, v->of.externref);
+    return true;
 }
 
 static const char *wisp_valtype_name(wisp_valtype t)
@@ -76,14 +93,14 @@ static uint32_t slots_to_val(valtype_t t, const union slot *s, wisp_val *v)
 {
     memset(v, 0, sizeof *v);
     v->type = valtype_to_wisp(t);
-    switch (t) {
-    case VT_I32: v->of.i32 = (int32_t)s[0].i32; return 1;
-    case VT_I64: v->of.i64 = (int64_t)s[0].i64; return 1;
-    case VT_F32: v->of.f32 = s[0].f32; return 1;
-    case VT_F64: v->of.f64 = s[0].f64; return 1;
-    case VT_V128: memcpy(v->of.v128, s, 16); return 2;
-    case VT_FUNCREF: v->of.funcref = (wisp_func *)s[0].ref; return 1;
-    case VT_EXTERNREF: v->of.externref = s[0].ref; return 1;
+    switch (v->type) {
+    case WISP_I32: v->of.i32 = (int32_t)s[0].i32; return 1;
+    case WISP_I64: v->of.i64 = (int64_t)s[0].i64; return 1;
+    case WISP_F32: v->of.f32 = s[0].f32; return 1;
+    case WISP_F64: v->of.f64 = s[0].f64; return 1;
+    case WISP_V128: memcpy(v->of.v128, s, 16); return 2;
+    case WISP_FUNCREF: v->of.funcref = (wisp_func *)s[0].ref; return 1;
+    case WISP_EXTERNREF: v->of.externref = s[0].ref; return 1;
     }
     return 1;
 }
@@ -148,7 +165,7 @@ static bool host_adapter(struct rt_caller *rc, void *env, union slot *args_resul
     bool ok = h->fn(&caller, h->env, args, results) && !caller.trapped;
     if (ok) {
         for (uint32_t i = 0; i < t->nresults; i++) {
-            if (results[i].type != valtype_to_wisp(rtypes[i])) {
+            if (!val_fits(rc->store, rtypes[i], &results[i])) {
                 char msg[256];
                 snprintf(msg, sizeof msg, "host function %s returned %s as result %u, expected %s",
                          h->name, wisp_valtype_name(results[i].type), i, valtype_name(rtypes[i]));
@@ -212,7 +229,7 @@ bool wisp_store_define_func(wisp_store *store, const char *module, const char *n
         return err_set(err, WISP_ERR_LINK, -1, "define function %s.%s: too many parameters or results",
                        module, name);
     struct functype ft = {.nparams = (uint32_t)nparams, .nresults = (uint32_t)nresults};
-    ft.types = xmalloc(nparams + nresults + 1);
+    ft.types = xmalloc((nparams + nresults + 1) * sizeof *ft.types);
     for (size_t i = 0; i < nparams + nresults; i++) {
         wisp_valtype w = i < nparams ? params[i] : results[i - nparams];
         if (!valtype_from_wisp(w, &ft.types[i])) {
@@ -333,7 +350,7 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
                        nresults);
     const valtype_t *params = functype_params(t);
     for (size_t i = 0; i < nargs; i++) {
-        if (args[i].type != valtype_to_wisp(params[i]))
+        if (!val_fits(store->rt, params[i], &args[i]))
             return err_set(err, WISP_ERR_LINK, -1, "type mismatch: argument %zu of %s is %s, expected %s", i,
                            rt_func_describe(f, fname, sizeof fname), wisp_valtype_name(args[i].type),
                            valtype_name(params[i]));

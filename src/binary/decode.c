@@ -197,21 +197,14 @@ static bool read_limits(struct decoder *d, struct limits *out)
     return true;
 }
 
-/* Only the initial size is limited (see LIMIT_TABLE_MIN). A minimum above
- * the maximum is left to the validator, which words it as the spec suite
+/* Sizes are not limited here: a table's elements are allocated when it is
+ * instantiated, which refuses one past the limit (runtime/store.c); a
+ * module may declare one, as 3.0's table.wast does. A minimum above the
+ * maximum is left to the validator, which words it as the spec suite
  * expects ("size minimum must not be greater than maximum"). */
 static bool read_tabletype(struct decoder *d, struct tabletype *out)
 {
-    if (!rd_reftype(&d->r, &out->elem, d->err))
-        return false;
-    const uint8_t *at = d->r.p;
-    if (!read_limits(d, &out->limits))
-        return false;
-    const struct limits *l = &out->limits;
-    if (UNLIKELY(l->min > LIMIT_TABLE_MIN) && !(l->has_max && l->min > l->max))
-        return LIMIT_AT(d, at, "table too large: initial size %llu elements, the limit is %u",
-                        (unsigned long long)l->min, LIMIT_TABLE_MIN);
-    return true;
+    return rd_reftype(&d->r, &out->elem, d->err) && read_limits(d, &out->limits);
 }
 
 static bool read_globaltype(struct decoder *d, struct globaltype *out)
@@ -225,23 +218,86 @@ static bool read_globaltype(struct decoder *d, struct globaltype *out)
     return true;
 }
 
-/* A vector of value types; they are one byte each, so the caller can copy
- * them from *first once they are all known to be good. */
-static bool read_valtypes(struct decoder *d, uint32_t *count, const uint8_t **first,
-                          uint32_t limit, const char *what)
+/* A vector of value types into a new array of count entries. */
+static bool read_valtypes(struct decoder *d, uint32_t *count, valtype_t **out, uint32_t limit,
+                          const char *what)
 {
     const uint8_t *at = d->r.p;
     if (!rd_len(&d->r, count, d->err) || !check_count(d, at, *count, limit, what))
         return false;
-    *first = d->r.p;
-    for (uint32_t i = 0; i < *count; i++) {
-        valtype_t t;
-        if (!rd_valtype(&d->r, &t, d->err))
+    /* Each takes a byte at least: the count is bounded by what is left. */
+    if (*count > (size_t)(d->r.end - d->r.p))
+        return rd_eof(&d->r, d->err);
+    *out = xmalloc((*count ? *count : 1) * sizeof **out);
+    for (uint32_t i = 0; i < *count; i++)
+        if (!rd_valtype(&d->r, &(*out)[i], d->err)) {
+            free(*out);
+            *out = NULL;
             return false;
-    }
+        }
     return true;
 }
 
+/* func params results, after its 0x60. */
+static bool read_functype(struct decoder *d, struct functype *t)
+{
+    uint32_t np, nr;
+    valtype_t *params, *results;
+    if (!read_valtypes(d, &np, &params, LIMIT_PARAMS, "parameters"))
+        return false;
+    if (!read_valtypes(d, &nr, &results, LIMIT_RESULTS, "results")) {
+        free(params);
+        return false;
+    }
+    t->nparams = np;
+    t->nresults = nr;
+    t->types = xrealloc(params, ((size_t)np + nr ? (size_t)np + nr : 1) * sizeof *t->types);
+    memcpy(t->types + np, results, nr * sizeof *results);
+    free(results);
+    return true;
+}
+
+/* One subtype: `func`, or 3.0's `sub`/`sub final` with at most one
+ * supertype (several are for a later GC version and invalid). Struct and
+ * array types are GC, which wisp does not have yet. */
+static bool read_subtype(struct decoder *d, struct functype *t)
+{
+    const uint8_t *at = d->r.p;
+    uint8_t tag;
+    if (!rd_byte(&d->r, &tag, d->err))
+        return false;
+    if (d->r.typed_refs && (tag == 0x50 || tag == 0x4F)) {
+        uint32_t nsupers;
+        const uint8_t *at_count = d->r.p;
+        if (!rd_len(&d->r, &nsupers, d->err))
+            return false;
+        if (nsupers > 1)
+            return FAIL_AT(d, at_count, "malformed sub type: %u supertypes, at most 1", nsupers);
+        if (nsupers == 1) {
+            uint32_t super;
+            if (!rd_u32(&d->r, &super, d->err))
+                return false;
+            t->super = super < UINT32_MAX ? super + 1 : UINT32_MAX;
+        }
+        t->open = tag == 0x50;
+        at = d->r.p;
+        if (!rd_byte(&d->r, &tag, d->err))
+            return false;
+    }
+    if (tag == 0x60)
+        return read_functype(d, t);
+    if (tag & 0x80)
+        return FAIL_AT(d, d->r.p, "integer representation too long");
+    if (d->r.typed_refs && (tag == 0x5F || tag == 0x5E))
+        return RD_ERR(d->err, WISP_ERR_UNSUPPORTED, rd_offset(&d->r, at),
+                      "%s types need garbage collection (Wasm 3.0 GC), which wisp does not support",
+                      tag == 0x5F ? "struct" : "array");
+    return FAIL_AT(d, at, "malformed function type: 0x%02x", tag);
+}
+
+/* The type section: recursion groups (`rec`, 3.0) of subtypes; a type
+ * outside any `rec` is a group of one. Its count is of groups; the types
+ * of all of them are bounded together. */
 static bool read_type_section(struct decoder *d)
 {
     struct module *m = d->m;
@@ -251,27 +307,24 @@ static bool read_type_section(struct decoder *d)
         return false;
     m->types = alloc_items(&cap, initial_cap(d, count, 3), sizeof *m->types);
     for (uint32_t i = 0; i < count; i++) {
-        const uint8_t *at = d->r.p;
-        uint8_t tag;
-        if (!rd_byte(&d->r, &tag, d->err))
-            return false;
-        if (tag != 0x60) {
-            if (tag & 0x80)
-                return FAIL_AT(d, d->r.p, "integer representation too long");
-            return FAIL_AT(d, at, "malformed function type: 0x%02x", tag);
+        uint32_t n = 1;
+        if (d->r.typed_refs && d->r.p < d->r.end && *d->r.p == 0x4E) {
+            d->r.p++;
+            const uint8_t *at = d->r.p;
+            if (!rd_len(&d->r, &n, d->err))
+                return false;
+            if (!check_count(d, at, (uint64_t)m->ntypes + n, LIMIT_TYPES, "types"))
+                return false;
         }
-        uint32_t np, nr;
-        const uint8_t *params, *results;
-        if (!read_valtypes(d, &np, &params, LIMIT_PARAMS, "parameters") ||
-            !read_valtypes(d, &nr, &results, LIMIT_RESULTS, "results"))
-            return false;
-        GROW(m->types, cap, i);
-        struct functype *t = &m->types[m->ntypes++];
-        t->nparams = np;
-        t->nresults = nr;
-        t->types = xmalloc((size_t)np + nr);
-        memcpy(t->types, params, np);
-        memcpy(t->types + np, results, nr);
+        uint32_t rec = m->ntypes;
+        for (uint32_t k = 0; k < n; k++) {
+            GROW(m->types, cap, m->ntypes);
+            struct functype *t = &m->types[m->ntypes];
+            *t = (struct functype){.rec = rec, .rec_len = n, .offset = here(d)};
+            if (!read_subtype(d, t))
+                return false;
+            m->ntypes++;
+        }
     }
     return true;
 }
@@ -398,9 +451,19 @@ static bool read_table_section(struct decoder *d)
                      "tables (imported and defined)"))
         return false;
     for (uint32_t i = 0; i < count; i++) {
-        struct tabletype t;
+        struct tabletype t = {0};
         uint32_t offset = here(d);
-        if (!read_tabletype(d, &t))
+        /* 3.0: 0x40 0x00, then the table type and its elements' initial value. */
+        bool has_init = d->r.typed_refs && d->r.p < d->r.end && *d->r.p == 0x40;
+        if (has_init) {
+            uint8_t zero;
+            d->r.p++;
+            if (!rd_byte(&d->r, &zero, d->err))
+                return false;
+            if (zero != 0)
+                return FAIL_AT(d, d->r.p - 1, "malformed table: 0x40 0x%02x", zero);
+        }
+        if (!read_tabletype(d, &t) || (has_init && !read_const_expr(d, &t.init)))
             return false;
         add_table(d, &t, offset);
     }
@@ -480,7 +543,8 @@ static bool read_elemkind(struct decoder *d, valtype_t *out)
         return false;
     if (b != 0x00)
         return FAIL_AT(d, d->r.p - 1, "malformed element kind: 0x%02x", b);
-    *out = VT_FUNCREF;
+    /* 3.0 types a segment of function indices (ref func): none is null. */
+    *out = d->r.typed_refs ? vt_ref(HT_FUNC, false) : VT_FUNCREF;
     return true;
 }
 
@@ -498,7 +562,7 @@ static bool read_elem(struct decoder *d, struct elem *e)
     if (flags > 7)
         return FAIL_AT(d, at, "malformed elements segment kind: %u", flags);
     bool passive_or_declarative = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
-    e->type = VT_FUNCREF;
+    e->type = !exprs && d->r.typed_refs ? vt_ref(HT_FUNC, false) : VT_FUNCREF;
     e->table = 0;
     if (passive_or_declarative) {
         e->mode = explicit_table ? SEG_DECLARATIVE : SEG_PASSIVE;
@@ -837,7 +901,8 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
         .r = {.start = m->bytes, .p = m->bytes, .end = m->bytes + len,
               .no_relaxed_simd = !(features & FEAT_RELAXED_SIMD),
               .multi_memory = (features & FEAT_MULTI_MEMORY) != 0,
-              .memory64 = (features & FEAT_MEMORY64) != 0},
+              .memory64 = (features & FEAT_MEMORY64) != 0,
+              .typed_refs = (features & FEAT_FUNCTION_REFERENCES) != 0},
         .err = err,
     };
     bool ok = read_module(&d);

@@ -228,7 +228,9 @@ static __attribute__((noinline)) bool read_rare_immediates(struct reader *r, str
     case IMM_SELECT_T:
         return read_select_types(r, in, err);
     case IMM_HEAPTYPE:
-        return rd_reftype(r, &in->valtype, err);
+        return r->typed_refs ? rd_heaptype(r, &in->valtype, err) : rd_reftype(r, &in->valtype, err);
+    case IMM_TYPE:
+        return rd_u32(r, &in->a, err);
     case IMM_MEMORY_INIT:
         return rd_u32(r, &in->a, err) && read_memory_index(r, &in->b, err);
     case IMM_MEMORY_COPY:

@@ -38,6 +38,7 @@ enum imm_kind {
     IMM_TABLE_INIT,    /* a = element index, b = table index */
     IMM_ELEM,          /* a = element index */
     IMM_TABLE_COPY,    /* a = destination table, b = source table */
+    IMM_TYPE,          /* a = type index */
 };
 
 /* The strings are held inline: a table of pointers would be relocated, its
@@ -88,6 +89,7 @@ struct reader {
                              (FEAT_MULTI_MEMORY); else 2.0's reserved bytes */
     bool memory64;        /* memarg offsets are u64 (FEAT_MEMORY64); the validator
                              bounds them by the memory's address type */
+    bool typed_refs;      /* (ref null? ht) value types (FEAT_FUNCTION_REFERENCES) */
 };
 
 /* A reader over the body of one function of m. */
@@ -96,7 +98,15 @@ static inline struct reader body_reader(const struct module *m, const struct cod
     return (struct reader){.start = m->bytes, .p = m->bytes + code->body_offset,
                            .end = m->bytes + code->body_offset + code->body_len,
                            .multi_memory = (m->features & FEAT_MULTI_MEMORY) != 0,
-                           .memory64 = (m->features & FEAT_MEMORY64) != 0};
+                           .memory64 = (m->features & FEAT_MEMORY64) != 0,
+                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0};
+}
+
+/* A reader over a constant expression of m. */
+static inline struct reader expr_reader(const struct module *m, const struct expr *e)
+{
+    return (struct reader){.start = m->bytes, .p = m->bytes + e->offset, .end = m->bytes + e->offset + e->len,
+                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false

@@ -61,9 +61,11 @@
  * is 10,000,000." Bounds the items of one element segment. */
 #define LIMIT_ELEM_ITEMS 10000000u
 
-/* JS API: "The maximum size of a table is 10,000,000." Only a table's
- * minimum (initial size) is checked: a larger maximum is valid (the spec
- * suite declares `(table 0 0xffff_ffff funcref)`) and only caps growth. */
+/* JS API: "The maximum size of a table is 10,000,000." Checked when a table
+ * is made (instantiation, runtime/store.c), not when a module declares
+ * one: the core spec's suite defines modules with tables of 2^32-1
+ * elements, valid though never instantiated. A larger maximum only caps
+ * growth. */
 #define LIMIT_TABLE_MIN 10000000u
 
 /* JS API: "The maximum size of a function body, including locals

@@ -12,6 +12,8 @@ void module_free(struct module *m)
     for (uint32_t i = 0; i < m->ntypes; i++)
         free(m->types[i].types);
     free(m->types);
+    free(m->canon);
+    free(m->singles);
     for (uint32_t i = 0; i < m->nimports; i++) {
         free(m->imports[i].module.str);
         free(m->imports[i].field.str);
@@ -72,22 +74,3 @@ const struct name *module_func_name(const struct module *m, uint32_t func)
     return NULL;
 }
 
-const char *valtype_name(valtype_t t)
-{
-    switch (t) {
-    case VT_I32: return "i32";
-    case VT_I64: return "i64";
-    case VT_F32: return "f32";
-    case VT_F64: return "f64";
-    case VT_V128: return "v128";
-    case VT_FUNCREF: return "funcref";
-    case VT_EXTERNREF: return "externref";
-    }
-    return "<unknown type>";
-}
-
-bool functype_equal(const struct functype *a, const struct functype *b)
-{
-    return a->nparams == b->nparams && a->nresults == b->nresults &&
-           memcmp(a->types, b->types, (size_t)a->nparams + a->nresults) == 0;
-}

@@ -279,9 +279,44 @@ static inline bool rd_name_bytes(struct reader *r, const uint8_t **bytes, uint32
     return true;
 }
 
+/* A heap type: an abstract type's one-byte code, or a type index as a
+ * non-negative s33. Gives the nullable reference type. An index past any
+ * module's types is kept as VT_INDEX_MAX, for the validator to call
+ * unknown. */
+static inline bool rd_heaptype(struct reader *r, valtype_t *out, struct wisp_error *err)
+{
+    const uint8_t *at = r->p;
+    if (UNLIKELY(r->p >= r->end))
+        return rd_eof(r, err);
+    uint8_t b = *r->p;
+    if (b >= HT_EXN && b <= HT_NOEXN) {
+        r->p++;
+        *out = b;
+        return true;
+    }
+    int64_t index;
+    if (!rd_s33(r, &index, err))
+        return false;
+    if (index < 0)
+        return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "malformed heap type: 0x%02x", b);
+    *out = vt_ref_index(index > VT_INDEX_MAX ? VT_INDEX_MAX : (uint32_t)index, true);
+    return true;
+}
+
+/* (ref null? ht), after its 0x63 or 0x64. */
+static inline bool rd_ref_heaptype(struct reader *r, uint8_t b, valtype_t *out, struct wisp_error *err)
+{
+    if (!rd_heaptype(r, out, err))
+        return false;
+    if (b == 0x64)
+        *out |= VT_NONNULL;
+    return true;
+}
+
 /* Value and reference types are one byte in 2.0. The reference interpreter
  * reads them as a 7-bit signed LEB128, so a continuation bit is a too-long
- * integer; other bad bytes get its wording for the type class they fall in. */
+ * integer; other bad bytes get its wording for the type class they fall in.
+ * With typed references, (ref null? ht) and the other abstract shorthands. */
 static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_error *err)
 {
     const uint8_t *at = r->p;
@@ -293,6 +328,14 @@ static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_erro
     case VT_FUNCREF: case VT_EXTERNREF:
         *out = b;
         return true;
+    }
+    if (r->typed_refs) {
+        if (b >= HT_EXN && b <= HT_NOEXN) {
+            *out = b;
+            return true;
+        }
+        if (b == 0x63 || b == 0x64)
+            return rd_ref_heaptype(r, b, out, err);
     }
     if (b & 0x80)
         return rd_fail(r, r->p, err, "integer representation too long");
@@ -310,6 +353,14 @@ static inline bool rd_reftype(struct reader *r, valtype_t *out, struct wisp_erro
     if (b == VT_FUNCREF || b == VT_EXTERNREF) {
         *out = b;
         return true;
+    }
+    if (r->typed_refs) {
+        if (b >= HT_EXN && b <= HT_NOEXN) {
+            *out = b;
+            return true;
+        }
+        if (b == 0x63 || b == 0x64)
+            return rd_ref_heaptype(r, b, out, err);
     }
     if (b & 0x80)
         return rd_fail(r, r->p, err, "integer representation too long");

@@ -111,9 +111,9 @@ bool capi_functype_to_rt(const wasm_functype_t *t, struct functype *out)
     /* The binary format's own bound on a type's length. */
     if (t->params.size > 1000 || t->results.size > 1000)
         return false;
-    out->nparams = (uint32_t)t->params.size;
-    out->nresults = (uint32_t)t->results.size;
-    out->types = xmalloc(n + 1);
+    /* A host function's type is final and alone in its group. */
+    *out = (struct functype){.nparams = (uint32_t)t->params.size, .nresults = (uint32_t)t->results.size};
+    out->types = xmalloc((n + 1) * sizeof *out->types);
     for (size_t i = 0; i < n; i++) {
         const wasm_valtype_t *v = i < t->params.size ? t->params.data[i] : t->results.data[i - t->params.size];
         if (!v || !capi_valtype(v->kind, &out->types[i])) {

@@ -5,6 +5,8 @@
  * as a handle to the same object. */
 #include "capi/capi.h"
 
+/* A typed function reference is a WASM_FUNCREF: this version of the API
+ * has no kinds for them (capi_ref_to_raw checks the rest). */
 wasm_valkind_t capi_valkind(valtype_t t)
 {
     switch (t) {
@@ -12,10 +14,9 @@ wasm_valkind_t capi_valkind(valtype_t t)
     case VT_I64: return WASM_I64;
     case VT_F32: return WASM_F32;
     case VT_F64: return WASM_F64;
-    case VT_FUNCREF: return WASM_FUNCREF;
-    case VT_EXTERNREF: return WASM_EXTERNREF;
-    default: return WISP_WASM_V128;
+    case VT_V128: return WISP_WASM_V128;
     }
+    return vt_top(t) == HT_EXTERN ? WASM_EXTERNREF : WASM_FUNCREF;
 }
 
 bool capi_valtype(wasm_valkind_t k, valtype_t *out)
@@ -52,17 +53,22 @@ bool capi_ref_to_raw(wasm_store_t *store, valtype_t t, const wasm_ref_t *ref, vo
     const struct capi_ref *r = (const struct capi_ref *)ref;
     if (!r) {
         *out = NULL;
+        if (!vt_nullable(t))
+            return capi_failf(store, WISP_ERR_LINK, "type mismatch: null where %s is expected", valtype_name(t));
         return true;
     }
-    if (t == VT_FUNCREF) {
+    if (vt_top(t) == HT_FUNC) {
         if (r->kind != CAPI_FUNC)
             return capi_failf(store, WISP_ERR_LINK, "type mismatch: a funcref must be a function");
         if (r->store != store)
             return capi_failf(store, WISP_ERR_LINK, "type mismatch: the function belongs to another store");
+        if (!rt_ref_fits(store->store->rt, t, r->obj))
+            return capi_failf(store, WISP_ERR_LINK, "type mismatch: the function is not of type %s",
+                              valtype_name(t));
         *out = r->obj;
         return true;
     }
-    if (t == VT_EXTERNREF) {
+    if (vt_top(t) == HT_EXTERN && rt_ref_fits(store->store->rt, t, r)) {
         *out = capi_store_anchor(store, r);
         return true;
     }
@@ -73,7 +79,7 @@ wasm_ref_t *capi_raw_to_ref(wasm_store_t *store, valtype_t t, void *raw)
 {
     if (!raw)
         return NULL;
-    if (t == VT_FUNCREF)
+    if (vt_top(t) == HT_FUNC)
         return (wasm_ref_t *)capi_ref_new(CAPI_FUNC, store, raw);
     const struct capi_anchor *a = raw;
     struct capi_ref r = {.kind = a->kind, .store = a->kind == CAPI_MODULE ? NULL : store, .obj = a->obj};
@@ -106,8 +112,9 @@ void capi_slot_to_val(wasm_store_t *store, valtype_t t, const union slot *s, was
     case VT_I64: out->of.i64 = (int64_t)s->i64; break;
     case VT_F32: out->of.f32 = s->f32; break;
     case VT_F64: out->of.f64 = s->f64; break;
-    case VT_FUNCREF:
-    case VT_EXTERNREF: out->of.ref = capi_raw_to_ref(store, t, s->ref); break;
-    default: break;
+    default:
+        if (valtype_is_ref(t))
+            out->of.ref = capi_raw_to_ref(store, t, s->ref);
+        break;
     }
 }

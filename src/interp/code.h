@@ -69,6 +69,8 @@ enum xop {
     XOP_br,        /* rel */
     XOP_br_nz,     /* cond rel: branch when the i32 is not zero */
     XOP_br_z,      /* cond rel: branch when it is zero */
+    XOP_br_null,   /* ref rel: branch when the reference is null */
+    XOP_br_nonnull, /* ref rel: branch when it is not */
     XOP_br_table,  /* idx n rel0 .. rel(n-1) reldefault */
 #define X(c, ...) XOP_br_i32_##c, XOP_br_i32_##c##_imm, XOP_br_i64_##c,
     INT_CMPS(X)    /* a b rel / a imm rel / a b rel */
@@ -84,6 +86,8 @@ enum xop {
     XOP_return_call,   /* func base: a tail call; a host or native callee is
                           called and returns to the return sequence after it */
     XOP_return_call_indirect, /* typeid table idx base: likewise */
+    XOP_call_ref,        /* ref base: call the function the reference is (null traps) */
+    XOP_return_call_ref, /* ref base: likewise, a tail call */
     XOP_halt,      /* leave the interpreter loop (the entry frame's return) */
     XOP_check,     /* cost: charge fuel, look for an interrupt (function entries
                       and loop headers, only in code compiled with checks) */

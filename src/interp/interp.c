@@ -140,7 +140,8 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
 #define MISC_OPS(X)                                                                            \
     X(OP_unreachable) X(XOP_copy) X(XOP_copies) X(XOP_copy2) X(XOP_const32) X(XOP_const64) X(XOP_const128)  \
     X(XOP_br) X(XOP_br_nz) X(XOP_br_z) X(XOP_br_table) X(XOP_ret) X(XOP_ret1) X(XOP_call)     \
-    X(XOP_call_indirect) X(XOP_return_call) X(XOP_return_call_indirect) X(XOP_halt) X(XOP_check) X(XOP_hot) X(XOP_native) X(OP_select) X(XOP_select2) X(OP_global_get)             \
+    X(XOP_call_indirect) X(XOP_return_call) X(XOP_return_call_indirect) X(XOP_call_ref)       \
+    X(XOP_return_call_ref) X(XOP_br_null) X(XOP_br_nonnull) X(OP_ref_as_non_null) X(XOP_halt) X(XOP_check) X(XOP_hot) X(XOP_native) X(OP_select) X(XOP_select2) X(OP_global_get)             \
     X(OP_global_set) X(XOP_global_get2) X(XOP_global_set2) X(OP_table_get) X(OP_table_set)    \
     X(OP_table_size) X(OP_table_grow) X(OP_table_fill) X(OP_table_copy) X(OP_table_init)      \
     X(OP_elem_drop) X(OP_memory_size) X(OP_memory_grow) X(OP_memory_fill) X(OP_memory_copy)   \
@@ -545,11 +546,18 @@ dispatch:
         NEXT(3);
     }
     CASE(OP_ref_is_null) { SET_i32(S(1), S(2).ref == NULL); NEXT(3); }
+    CASE(OP_ref_as_non_null) {
+        if (UNLIKELY(!S(2).ref)) TRAP(TRAP_NULL_REF);
+        S(1) = S(2);
+        NEXT(3);
+    }
 
     /* Branches. */
     CASE(XOP_br) { ip += (int32_t)ip[1]; DISPATCH(); }
     CASE(XOP_br_nz) { if (S(1).i32) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
     CASE(XOP_br_z) { if (!S(1).i32) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
+    CASE(XOP_br_null) { if (!S(1).ref) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
+    CASE(XOP_br_nonnull) { if (S(1).ref) { ip += (int32_t)ip[2]; DISPATCH(); } NEXT(3); }
     CASE(XOP_br_table) {
         uint32_t i = S(1).i32, n = ip[2];
         ip += (int32_t)ip[3 + (i < n ? i : n)];
@@ -571,7 +579,9 @@ dispatch:
         if (UNLIKELY(i_ >= t_->size)) TRAP(TRAP_UNDEFINED_ELEM);                   \
         callee = t_->elems[i_];                                                    \
         if (UNLIKELY(!callee)) TRAP(TRAP_UNINIT_ELEM);                             \
-        if (UNLIKELY(callee->type_id != ip[1])) TRAP(TRAP_INDIRECT_MISMATCH);      \
+        if (UNLIKELY(callee->type_id != ip[1]) &&                                  \
+            !rt_store_type_sub(s, callee->type_id, ip[1]))                         \
+            TRAP(TRAP_INDIRECT_MISMATCH);                                          \
         nfp = fp + ip[4];                                                          \
         ret_ip = ip + 5;                                                           \
     } while (0)
@@ -590,6 +600,23 @@ dispatch:
         goto do_tail_call;
     }
 #undef INDIRECT_CALLEE
+    /* ref base: the function the reference is (null traps). */
+#define REF_CALLEE()                                                               \
+    do {                                                                           \
+        callee = S(1).ref;                                                         \
+        if (UNLIKELY(!callee)) TRAP(TRAP_NULL_FUNC);                               \
+        nfp = fp + ip[2];                                                          \
+        ret_ip = ip + 3;                                                           \
+    } while (0)
+    CASE(XOP_call_ref) {
+        REF_CALLEE();
+        goto do_call;
+    }
+    CASE(XOP_return_call_ref) {
+        REF_CALLEE();
+        goto do_tail_call;
+    }
+#undef REF_CALLEE
     CASE(XOP_ret1) { fp[0] = S(1); goto do_return; }
     CASE(XOP_ret) {
     do_return: {

@@ -731,6 +731,35 @@ static void do_br_if(struct compiler *c, uint32_t depth)
     set_barrier(c);
 }
 
+/* br_on_null and br_on_non_null: a branch on whether the reference on
+ * top is null. br_on_null's is taken with the values below it and leaves
+ * it (not null) on the way through; br_on_non_null's is taken with them
+ * and it, and drops it on the way through. */
+static void do_br_on_null(struct compiler *c, uint32_t depth, bool on_null)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1 - depth];
+    uint32_t ref = operand_slot(c, &c->ents[c->nents - 1]);
+    if (on_null)
+        c->nents--; /* the label's values are the ones below */
+    bool copies = k->kind == OP_COUNT || carry_needed(c, k);
+    uint32_t at = emit_op(c, copies == on_null ? XOP_br_nonnull : XOP_br_null);
+    emit_word(c, ref);
+    emit_word(c, 0);
+    if (copies) {
+        emit_br(c, depth);
+        patch_here(c, at, at + 2);
+        set_barrier(c);
+    } else {
+        target_label(c, k, at, at + 2);
+    }
+    if (on_null) {
+        c->nents++;
+        c->ents[c->nents - 1].type |= VT_NONNULL;
+    } else {
+        c->nents--;
+    }
+}
+
 static void do_br_table(struct compiler *c, const struct instr *in)
 {
     struct ent idx = c->ents[--c->nents];
@@ -874,6 +903,27 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         uint32_t idx = in->a;
         emit_call(c, c->inst->funcs[idx], XOP_return_call, &idx, 1);
         emit_tail_return(c);
+        return true;
+    }
+    case OP_call_ref:
+    case OP_return_call_ref: {
+        const struct functype *t = &c->m->types[in->a];
+        uint32_t ref = pop_slot(c);
+        struct rt_func shape = {.type = t, .nparam_slots = rt_slot_count(functype_params(t), t->nparams),
+                                .nresult_slots = rt_slot_count(functype_results(t), t->nresults)};
+        bool tail = in->op == OP_return_call_ref;
+        emit_call(c, &shape, tail ? XOP_return_call_ref : XOP_call_ref, &ref, 1);
+        if (tail)
+            emit_tail_return(c);
+        return true;
+    }
+    case OP_br_on_null:
+    case OP_br_on_non_null:
+        do_br_on_null(c, in->a, in->op == OP_br_on_null);
+        return true;
+    case OP_ref_as_non_null: {
+        valtype_t t = c->ents[c->nents - 1].type | VT_NONNULL;
+        emit_plain(c, in, OP_ref_as_non_null, 1, t);
         return true;
     }
     case OP_drop:
@@ -1231,7 +1281,7 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
                        "too many locals: %llu", (unsigned long long)t->nparams + code->nlocals);
     c->nlocals = t->nparams + code->nlocals;
     c->local_slot = xmalloc((c->nlocals + 1) * sizeof *c->local_slot);
-    c->local_type = xmalloc(c->nlocals + 1);
+    c->local_type = xmalloc(((size_t)c->nlocals + 1) * sizeof *c->local_type);
     uint32_t slot = 0, n = 0;
     for (uint32_t i = 0; i < t->nparams; i++, n++) {
         c->local_type[n] = functype_params(t)[i];

@@ -36,7 +36,7 @@ struct ctl {
 /* The runtime helpers, by their names in native.c. */
 enum helper {
     H_TRAP, H_CHECK, H_CALL_SLOTS, H_MEMORY_GROW, H_MEMORY_FILL, H_MEMORY_COPY, H_MEMORY_INIT,
-    H_DATA_DROP, H_ELEM_DROP, H_TABLE_GROW, H_TABLE_FILL, H_TABLE_COPY, H_TABLE_INIT, H_COUNT
+    H_DATA_DROP, H_ELEM_DROP, H_TABLE_GROW, H_TABLE_FILL, H_TABLE_COPY, H_TABLE_INIT, H_TYPE_SUB, H_COUNT
 };
 
 struct tr {
@@ -277,6 +277,11 @@ static LLVMValueRef top(struct tr *t, uint32_t i) /* i = 0 is the top */
     return t->stack[t->nstack - 1 - i].v;
 }
 
+static LLVMValueRef helper(struct tr *t, enum helper h, LLVMValueRef *args, unsigned n)
+{
+    return LLVMBuildCall2(t->b, t->helper_types[h], t->helpers[h], args, n, "");
+}
+
 /* ---- traps ---- */
 
 static void trap_here(struct tr *t, enum rt_trap kind)
@@ -401,17 +406,11 @@ static void mark_unreachable(struct tr *t)
     t->nstack = k->height + 0;
 }
 
-/* Each value type as a one-element list, for single-result blocks. */
-static const valtype_t one_type[256] = {
-    [VT_I32] = VT_I32, [VT_I64] = VT_I64, [VT_F32] = VT_F32, [VT_F64] = VT_F64,
-    [VT_V128] = VT_V128, [VT_FUNCREF] = VT_FUNCREF, [VT_EXTERNREF] = VT_EXTERNREF,
-};
-
 static void block_type(struct tr *t, const struct instr *in, struct ctl *k)
 {
     k->nparams = k->nresults = 0;
     if (in->block.kind == BT_VALTYPE) {
-        k->results = &one_type[in->block.valtype];
+        k->results = valtype_single(t->m, in->block.valtype);
         k->nresults = 1;
     } else if (in->block.kind == BT_TYPEINDEX) {
         const struct functype *ft = &t->m->types[in->block.index];
@@ -736,8 +735,42 @@ static LLVMValueRef indirect_callee(struct tr *t, uint32_t type, uint32_t table)
     LLVMValueRef want = load_at(t, t->i32, load_at(t, t->ptr, t->inst_v, OFF(struct rt_instance, type_ids)),
                                 (uint64_t)type * 4);
     LLVMValueRef have = load_at(t, t->i32, f, OFF(struct rt_func, type_id));
-    trap_if(t, LLVMBuildICmp(t->b, LLVMIntNE, want, have, ""), TRAP_INDIRECT_MISMATCH);
+    /* Another type may still be a declared subtype: the runtime says. */
+    LLVMBasicBlockRef sub = new_bb(t, "indirect.sub"), ok = new_bb(t, "indirect.ok");
+    LLVMBuildCondBr(t->b, LLVMBuildICmp(t->b, LLVMIntNE, want, have, ""), sub, ok);
+    LLVMPositionBuilderAtEnd(t->b, sub);
+    LLVMValueRef args[] = {t->inst_v, have, want};
+    trap_if(t, LLVMBuildICmp(t->b, LLVMIntEQ, helper(t, H_TYPE_SUB, args, 3), c32(t, 0), ""),
+            TRAP_INDIRECT_MISMATCH);
+    LLVMBuildBr(t->b, ok);
+    LLVMPositionBuilderAtEnd(t->b, ok);
     return f;
+}
+
+/* The callee of call_ref / return_call_ref: the reference, not null. */
+static LLVMValueRef ref_callee(struct tr *t)
+{
+    LLVMValueRef f = pop(t);
+    trap_if(t, LLVMBuildICmp(t->b, LLVMIntEQ, f, LLVMConstNull(t->ptr), ""), TRAP_NULL_FUNC);
+    return f;
+}
+
+/* br_on_null (on_null) and br_on_non_null: see the validator. */
+static void do_br_on_null(struct tr *t, uint32_t depth, bool on_null)
+{
+    struct val ref = t->stack[t->nstack - 1];
+    LLVMValueRef cond = LLVMBuildICmp(t->b, on_null ? LLVMIntEQ : LLVMIntNE, ref.v, LLVMConstNull(t->ptr), "");
+    LLVMBasicBlockRef taken = new_bb(t, "br_on_null"), next = new_bb(t, "br_on_null.no");
+    if (on_null)
+        t->nstack--; /* taken without it */
+    LLVMBuildCondBr(t->b, cond, taken, next);
+    LLVMPositionBuilderAtEnd(t->b, taken);
+    branch_to(t, depth);
+    LLVMPositionBuilderAtEnd(t->b, next);
+    if (on_null)
+        push(t, ref.v, ref.t | VT_NONNULL);
+    else
+        t->nstack--;
 }
 
 static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
@@ -1292,10 +1325,6 @@ static void helper_checked(struct tr *t, enum helper h, LLVMValueRef *args, unsi
     LLVMPositionBuilderAtEnd(t->b, ok);
 }
 
-static LLVMValueRef helper(struct tr *t, enum helper h, LLVMValueRef *args, unsigned n)
-{
-    return LLVMBuildCall2(t->b, t->helper_types[h], t->helpers[h], args, n, "");
-}
 
 static LLVMValueRef global_ptr(struct tr *t, uint32_t idx)
 {
@@ -1338,6 +1367,17 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     case OP_return_call_indirect:
         tail_call_func_value(t, indirect_callee(t, in->a, in->b), in->a);
         mark_unreachable(t);
+        return true;
+    case OP_call_ref: call_func_value(t, ref_callee(t), in->a); return true;
+    case OP_return_call_ref:
+        tail_call_func_value(t, ref_callee(t), in->a);
+        mark_unreachable(t);
+        return true;
+    case OP_br_on_null: do_br_on_null(t, in->a, true); return true;
+    case OP_br_on_non_null: do_br_on_null(t, in->a, false); return true;
+    case OP_ref_as_non_null:
+        trap_if(t, LLVMBuildICmp(t->b, LLVMIntEQ, top(t, 0), LLVMConstNull(t->ptr), ""), TRAP_NULL_REF);
+        t->stack[t->nstack - 1].t |= VT_NONNULL;
         return true;
     case OP_drop: t->nstack--; return true;
     case OP_select: case OP_select_t: {
@@ -1619,7 +1659,7 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
     t->inst_v = LLVMGetParam(t->fn, 0);
     t->nlocals = ft->nparams + code->nlocals;
     t->locals = xmalloc((t->nlocals + 1) * sizeof *t->locals);
-    t->local_types = xmalloc(t->nlocals + 1);
+    t->local_types = xmalloc(((size_t)t->nlocals + 1) * sizeof *t->local_types);
     uint32_t n = 0;
     bool osr = nosr > 0;
     for (uint32_t i = 0; i < ft->nparams; i++, n++) {
@@ -1835,6 +1875,7 @@ static void declare_helpers(struct tr *t)
         [H_TABLE_FILL] = {"wisp_rt_table_fill", i, {p, i, i, p, i}, 5},
         [H_TABLE_COPY] = {"wisp_rt_table_copy", i, {p, i, i, i, i, i}, 6},
         [H_TABLE_INIT] = {"wisp_rt_table_init", i, {p, i, i, i, i, i}, 6},
+        [H_TYPE_SUB] = {"wisp_rt_type_sub", i, {p, i, i}, 3},
     };
     for (int h = 0; h < H_COUNT; h++) {
         t->helper_types[h] = LLVMFunctionType(hs[h].ret, (LLVMTypeRef *)hs[h].params, hs[h].n, 0);

@@ -131,17 +131,21 @@ static void describe_extern(const struct rt_extern *ext, char *buf, size_t size)
     snprintf(buf, size, "%s", kind_name(ext->kind));
 }
 
-static bool import_matches(const uint32_t *type_ids, const struct import *im,
+/* Functions and immutable globals may be of a subtype of what the import
+ * says; tables and mutable globals, which can be written on either side,
+ * must be of the same type. */
+static bool import_matches(const struct rt_store *s, const uint32_t *type_ids, const struct import *im,
                            const struct rt_extern *ext)
 {
     if (ext->kind != im->kind)
         return false;
     switch (im->kind) {
     case EXT_FUNC:
-        return ext->u.func->type_id == type_ids[im->desc.func_type];
+        return rt_store_type_sub(s, ext->u.func->type_id, type_ids[im->desc.func_type]);
     case EXT_TABLE: {
         const struct rt_table *t = ext->u.table;
-        return t->type == im->desc.table.elem && t->is64 == im->desc.table.limits.is64 &&
+        return t->type == rt_valtype_in_store(type_ids, im->desc.table.elem) &&
+               t->is64 == im->desc.table.limits.is64 &&
                limits_match(t->size, t->has_max, t->max, &im->desc.table.limits);
     }
     case EXT_MEMORY: {
@@ -149,9 +153,11 @@ static bool import_matches(const uint32_t *type_ids, const struct import *im,
         return mem->is64 == im->desc.memory.limits.is64 &&
                limits_match(mem->size / PAGE_SIZE, mem->has_max, mem->max_pages, &im->desc.memory.limits);
     }
-    case EXT_GLOBAL:
-        return ext->u.global->type == im->desc.global.type &&
-               ext->u.global->mutable_ == im->desc.global.mutable_;
+    case EXT_GLOBAL: {
+        valtype_t want = rt_valtype_in_store(type_ids, im->desc.global.type), have = ext->u.global->type;
+        return ext->u.global->mutable_ == im->desc.global.mutable_ &&
+               (im->desc.global.mutable_ ? have == want : rt_store_valtype_sub(s, have, want));
+    }
     }
     return false;
 }
@@ -159,7 +165,7 @@ static bool import_matches(const uint32_t *type_ids, const struct import *im,
 static bool check_import(struct rt_store *s, const uint32_t *type_ids, const struct import *im,
                          const struct rt_extern *ext, struct wisp_error *err)
 {
-    if (import_matches(type_ids, im, ext))
+    if (import_matches(s, type_ids, im, ext))
         return true;
     char want[112] = "", got[112] = "";
     describe_import(s, type_ids, im, want, sizeof want);
@@ -178,7 +184,7 @@ static bool eval_const(const struct rt_instance *inst, const struct expr *e, uni
                        struct wisp_error *err)
 {
     const struct module *m = inst->module;
-    struct reader r = {.start = m->bytes, .p = m->bytes + e->offset, .end = m->bytes + e->offset + e->len};
+    struct reader r = expr_reader(m, e);
     struct instr in;
     struct cval { union slot v[2]; } small[8], *st = e->len <= 8 ? small : xmalloc(e->len * sizeof *st);
     uint32_t n = 0;
@@ -285,7 +291,12 @@ static bool allocate(struct rt_store *s, struct rt_instance *inst, const struct 
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         inst->funcs[i] = func_new(s, inst, i);
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
-        inst->tables[i] = rt_table_new(s, &m->tables[i], NULL, err);
+        struct tabletype type = m->tables[i];
+        union slot init[2] = {{0}};
+        if (type.init.len && !eval_const(inst, &type.init, init, err))
+            return false;
+        type.elem = rt_valtype_in_store(inst->type_ids, type.elem);
+        inst->tables[i] = rt_table_new(s, &type, init[0].ref, err);
         if (!inst->tables[i]) {
             if (err)
                 err->offset = m->table_offsets ? (int64_t)m->table_offsets[i] : -1;
@@ -304,7 +315,9 @@ static bool allocate(struct rt_store *s, struct rt_instance *inst, const struct 
         union slot v[2];
         if (!eval_const(inst, &m->globals[i].init, v, err))
             return false;
-        inst->globals[i] = rt_global_new(s, &m->globals[i].type, v);
+        struct globaltype type = m->globals[i].type;
+        type.type = rt_valtype_in_store(inst->type_ids, type.type);
+        inst->globals[i] = rt_global_new(s, &type, v);
     }
 
     /* Segment contents. The spec evaluates element items before any segment
@@ -380,8 +393,7 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
                                    struct wisp_error *err)
 {
     uint32_t *type_ids = xmalloc((m->ntypes ? m->ntypes : 1) * sizeof *type_ids);
-    for (uint32_t i = 0; i < m->ntypes; i++)
-        type_ids[i] = rt_store_intern_type(s, &m->types[i]);
+    rt_store_intern_module_types(s, m, type_ids);
 
     /* Step 1: the supplied externs must match the import types. */
     for (uint32_t i = 0; i < m->nimports; i++) {

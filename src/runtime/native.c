@@ -372,6 +372,13 @@ static uint32_t helper_table_grow(struct rt_instance *inst, uint32_t table, void
     return (uint32_t)rt_table_grow(inst->tables[table], delta, init);
 }
 
+/* call_indirect's callee of another type than the one wanted: is it a
+ * declared subtype of it? */
+static uint32_t helper_type_sub(struct rt_instance *inst, uint32_t have, uint32_t want)
+{
+    return rt_store_type_sub(inst->store, have, want);
+}
+
 static uint32_t helper_table_fill(struct rt_instance *inst, uint32_t table, uint32_t i, void *v, uint32_t n)
 {
     return rt_table_fill(inst->store, inst->tables[table], i, v, n);
@@ -488,6 +495,7 @@ static const struct rt_tier_symbol symbols[] = {
     {"wisp_rt_table_fill", (void *)helper_table_fill},
     {"wisp_rt_table_copy", (void *)helper_table_copy},
     {"wisp_rt_table_init", (void *)helper_table_init},
+    {"wisp_rt_type_sub", (void *)helper_type_sub},
 #define SIMD_ANY(id) {"wisp_simd_" #id, (void *)simd_h_##id},
 #define SIMD_UN SIMD_ANY
 #define SIMD_BIN SIMD_ANY

@@ -42,6 +42,8 @@ enum rt_trap {
     TRAP_INDIRECT_MISMATCH,  /* "indirect call type mismatch" */
     TRAP_UNINIT_ELEM,        /* "uninitialized element" */
     TRAP_UNDEFINED_ELEM,     /* "undefined element" */
+    TRAP_NULL_FUNC,          /* "null function reference" (call_ref) */
+    TRAP_NULL_REF,           /* "null reference" (ref.as_non_null) */
     TRAP_STACK_EXHAUSTED,    /* "call stack exhausted" */
     TRAP_HOST,               /* a host function trapped: message in the store */
     TRAP_EXIT,               /* a host function asked to end the program (proc_exit) */
@@ -251,6 +253,18 @@ void rt_store_free(struct rt_store *s);
 
 /* Intern a function type; returns its id. */
 uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t);
+/* Intern every type of m (validated), type_ids[i] its store id. */
+void rt_store_intern_module_types(struct rt_store *s, const struct module *m, uint32_t *type_ids);
+/* Whether store type a is b or declared below it; the same for value types
+ * in store terms. */
+bool rt_store_type_sub(const struct rt_store *s, uint32_t a, uint32_t b);
+bool rt_store_valtype_sub(const struct rt_store *s, valtype_t a, valtype_t b);
+/* Whether a reference from the host (an rt_func for the func hierarchy)
+ * is a value of reference type t (in store terms): what the embedding
+ * APIs check before a host value reaches wasm. */
+bool rt_ref_fits(const struct rt_store *s, valtype_t t, const void *ref);
+/* A module's value type in store terms (type indices as store ids). */
+valtype_t rt_valtype_in_store(const uint32_t *type_ids, valtype_t t);
 
 /* Objects created outside an instance (host functions, the spectest module's
  * table, memory and globals). Owned by the store. */

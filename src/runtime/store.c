@@ -61,14 +61,6 @@ static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
     return h;
 }
 
-static uint32_t hash_functype(const struct functype *t)
-{
-    uint32_t h = 2166136261u;
-    h = hash_bytes(h, &t->nparams, sizeof t->nparams);
-    h = hash_bytes(h, &t->nresults, sizeof t->nresults);
-    return hash_bytes(h, t->types, (size_t)t->nparams + t->nresults);
-}
-
 static uint32_t hash_def(const char *module, uint32_t module_len, const char *name, uint32_t name_len)
 {
     uint32_t h = 2166136261u;
@@ -177,14 +169,27 @@ void rt_store_free(struct rt_store *s)
     free(si);
 }
 
-/* ---- Type interning ---- */
+/* ---- Type interning ----
+ *
+ * Types are interned a recursion group at a time (binary/types.c says
+ * when two groups are the same): a store type id stands for one class of
+ * equivalent types, across all modules of the store, so that a function's
+ * type is checked by comparing ids, and by walking declared supertypes
+ * when they differ. A store type's references to other types hold store
+ * ids. */
+
+static struct rec_view store_group(const struct rt_store *s, uint32_t base)
+{
+    return (struct rec_view){s->types, base, s->types[base].rec_len, NULL};
+}
 
 static void rehash_types(struct store_impl *si)
 {
     uint32_t cap = si->type_slots_cap ? si->type_slots_cap * 2 : 64;
     uint32_t *slots = xcalloc(cap, sizeof *slots);
-    for (uint32_t id = 0; id < si->pub.ntypes; id++) {
-        uint32_t j = hash_functype(&si->pub.types[id]) & (cap - 1);
+    for (uint32_t id = 0; id < si->pub.ntypes; id += si->pub.types[id].rec_len) {
+        struct rec_view g = store_group(&si->pub, id);
+        uint32_t j = rec_group_hash(&g) & (cap - 1);
         while (slots[j])
             j = (j + 1) & (cap - 1);
         slots[j] = id + 1;
@@ -194,35 +199,106 @@ static void rehash_types(struct store_impl *si)
     si->type_slots_cap = cap;
 }
 
-uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t)
+/* A value type of group g in store terms: type indices mapped to store
+ * ids, those inside the group to base + their place in it. */
+static valtype_t store_valtype(const struct rec_view *g, uint32_t base, valtype_t t)
+{
+    if (!vt_is_index(t))
+        return t;
+    uint32_t x = vt_index(t);
+    uint32_t id = x - g->start < g->len ? base + (x - g->start) : g->map ? g->map[x] : x;
+    return vt_ref_index(id, vt_nullable(t));
+}
+
+/* The store id of g's first type, g added when the store has no such
+ * group; its other types follow it. */
+static uint32_t intern_group(struct rt_store *s, const struct rec_view *g)
 {
     struct store_impl *si = impl(s);
-    if ((uint64_t)(s->ntypes + 1) * 2 > si->type_slots_cap)
+    while ((uint64_t)(s->ntypes + g->len + 1) * 2 > si->type_slots_cap)
         rehash_types(si);
     uint32_t mask = si->type_slots_cap - 1;
-    uint32_t j = hash_functype(t) & mask;
+    uint32_t j = rec_group_hash(g) & mask;
     for (; si->type_slots[j]; j = (j + 1) & mask) {
-        uint32_t id = si->type_slots[j] - 1;
-        if (functype_equal(&s->types[id], t))
-            return id;
+        struct rec_view other = store_group(s, si->type_slots[j] - 1);
+        if (rec_group_equal(g, &other))
+            return si->type_slots[j] - 1;
     }
-    uint32_t id = s->ntypes;
-    VEC_GROW(s->types, s->ntypes, s->types_cap);
-    struct functype *copy = &s->types[s->ntypes++];
-    size_t n = (size_t)t->nparams + t->nresults;
-    copy->nparams = t->nparams;
-    copy->nresults = t->nresults;
-    copy->types = xmalloc(n);
-    if (n)
-        memcpy(copy->types, t->types, n);
-    si->type_slots[j] = id + 1;
-    if (s->types_cap > si->stable_cap) {
-        si->stable = xrealloc(si->stable, s->types_cap * sizeof *si->stable);
-        si->stable_cap = s->types_cap;
+    uint32_t base = s->ntypes;
+    for (uint32_t i = 0; i < g->len; i++) {
+        const struct functype *t = &g->types[g->start + i];
+        VEC_GROW(s->types, s->ntypes, s->types_cap);
+        struct functype *copy = &s->types[s->ntypes++];
+        size_t n = (size_t)t->nparams + t->nresults;
+        *copy = (struct functype){.nparams = t->nparams, .nresults = t->nresults, .open = t->open,
+                                  .rec = base, .rec_len = g->len, .offset = t->offset};
+        copy->types = xmalloc((n ? n : 1) * sizeof *copy->types);
+        for (size_t k = 0; k < n; k++)
+            copy->types[k] = store_valtype(g, base, t->types[k]);
+        if (t->super)
+            copy->super = vt_index(store_valtype(g, base, vt_ref_index(t->super - 1, true))) + 1;
+        if (s->types_cap > si->stable_cap) {
+            si->stable = xrealloc(si->stable, s->types_cap * sizeof *si->stable);
+            si->stable_cap = s->types_cap;
+        }
+        si->stable[base + i] = xmalloc(sizeof **si->stable);
+        *si->stable[base + i] = *copy;
     }
-    si->stable[id] = xmalloc(sizeof **si->stable);
-    *si->stable[id] = *copy;
-    return id;
+    si->type_slots[j] = base + 1;
+    return base;
+}
+
+uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t)
+{
+    struct rec_view g = {t, 0, 1, NULL};
+    return intern_group(s, &g);
+}
+
+void rt_store_intern_module_types(struct rt_store *s, const struct module *m, uint32_t *type_ids)
+{
+    for (uint32_t r = 0; r < m->ntypes; r += m->types[r].rec_len) {
+        struct rec_view g = {m->types, r, m->types[r].rec_len, type_ids};
+        uint32_t base = intern_group(s, &g);
+        for (uint32_t i = 0; i < g.len; i++)
+            type_ids[r + i] = base + i;
+    }
+}
+
+bool rt_store_type_sub(const struct rt_store *s, uint32_t a, uint32_t b)
+{
+    for (;;) {
+        if (a == b)
+            return true;
+        if (!s->types[a].super)
+            return false;
+        a = s->types[a].super - 1;
+    }
+}
+
+static bool store_index_sub(const void *s, uint32_t a, uint32_t b)
+{
+    return rt_store_type_sub(s, a, b);
+}
+
+bool rt_store_valtype_sub(const struct rt_store *s, valtype_t a, valtype_t b)
+{
+    return a == b || valtype_sub_with(a, b, store_index_sub, s);
+}
+
+bool rt_ref_fits(const struct rt_store *s, valtype_t t, const void *ref)
+{
+    if (!ref)
+        return vt_nullable(t);
+    switch (vt_heap(t)) {
+    case HT_INDEX: return rt_store_type_sub(s, ((const struct rt_func *)ref)->type_id, vt_index(t));
+    case HT_FUNC: case HT_EXTERN: return true;
+    default: return false; /* none of wisp's values are of the others */
+    }
+}
+
+valtype_t rt_valtype_in_store(const uint32_t *type_ids, valtype_t t)
+{
+    return vt_is_index(t) ? vt_ref_index(type_ids[vt_index(t)], vt_nullable(t)) : t;
 }
 
 /* The interned type with this id, at an address that never changes.
@@ -576,6 +652,8 @@ const char *rt_trap_message(enum rt_trap t)
     case TRAP_INDIRECT_MISMATCH: return "indirect call type mismatch";
     case TRAP_UNINIT_ELEM: return "uninitialized element";
     case TRAP_UNDEFINED_ELEM: return "undefined element";
+    case TRAP_NULL_FUNC: return "null function reference";
+    case TRAP_NULL_REF: return "null reference";
     case TRAP_STACK_EXHAUSTED: return "call stack exhausted";
     case TRAP_HOST: return "host trap";
     case TRAP_EXIT: return "exit";

@@ -222,31 +222,103 @@ static bool emit_name(struct wat *w, struct buf *out)
 
 /* ---- types ---- */
 
-bool wat_is_reftype_tok(const struct token *t, valtype_t *out)
+/* The keywords of abstract heap types, and of their nullable reference
+ * types' shorthands, by heap type code. */
+static const char *const heap_keywords[][2] = {
+    {"exn", "exnref"},       {"array", "arrayref"}, {"struct", "structref"},
+    {"i31", "i31ref"},       {"eq", "eqref"},       {"any", "anyref"},
+    {"extern", "externref"}, {"func", "funcref"},   {"none", "nullref"},
+    {"noextern", "nullexternref"}, {"nofunc", "nullfuncref"}, {"noexn", "nullexnref"},
+};
+
+static bool heap_keyword(const struct token *t, int form, valtype_t *out)
 {
-    if (tok_keyword_is(t, "funcref"))
-        *out = VT_FUNCREF;
-    else if (tok_keyword_is(t, "externref"))
-        *out = VT_EXTERNREF;
-    else
+    if (t->kind != TOK_KEYWORD)
         return false;
+    for (uint32_t h = HT_EXN; h <= HT_NOEXN; h++)
+        if (tok_keyword_is(t, heap_keywords[h - HT_EXN][form])) {
+            *out = h;
+            return true;
+        }
+    return false;
+}
+
+bool wat_parse_heaptype(struct wat *w, valtype_t *out)
+{
+    struct token t;
+    if (!wat_peek(w, 0, &t))
+        return false;
+    if (heap_keyword(&t, 0, out))
+        return wat_next(w, &t);
+    uint32_t index;
+    if (t.kind != TOK_ID && t.kind != TOK_NAT)
+        return wat_next(w, &t) && wat_unexpected(w, &t);
+    if (!wat_parse_index(w, IS_TYPE, &index))
+        return false;
+    if (index > VT_INDEX_MAX)
+        return wat_fail(w, &t, "unknown type %u", index);
+    *out = vt_ref_index(index, true);
     return true;
 }
 
-bool wat_is_valtype_tok(const struct token *t, valtype_t *out)
+/* (ref null? heaptype), its "(" read. */
+static int ref_form(struct wat *w, valtype_t *out)
 {
-    if (tok_keyword_is(t, "i32"))
-        *out = VT_I32;
-    else if (tok_keyword_is(t, "i64"))
-        *out = VT_I64;
-    else if (tok_keyword_is(t, "f32"))
-        *out = VT_F32;
-    else if (tok_keyword_is(t, "f64"))
-        *out = VT_F64;
-    else if (tok_keyword_is(t, "v128"))
-        *out = VT_V128;
-    else
-        return wat_is_reftype_tok(t, out);
+    struct token t;
+    if (!wat_peek(w, 0, &t))
+        return -1;
+    if (!tok_keyword_is(&t, "ref"))
+        return 0;
+    wat_next(w, &t);
+    if (!wat_peek(w, 0, &t))
+        return -1;
+    bool null = tok_keyword_is(&t, "null");
+    if (null)
+        wat_next(w, &t);
+    if (!wat_parse_heaptype(w, out) || !wat_expect_rparen(w))
+        return -1;
+    if (!null)
+        *out |= VT_NONNULL;
+    return 1;
+}
+
+int wat_reftype_from(struct wat *w, const struct token *t, valtype_t *out)
+{
+    if (heap_keyword(t, 1, out))
+        return 1;
+    return t->kind == TOK_LPAREN ? ref_form(w, out) : 0;
+}
+
+int wat_valtype_from(struct wat *w, const struct token *t, valtype_t *out)
+{
+    static const struct { const char *kw; valtype_t t; } nums[] = {
+        {"i32", VT_I32}, {"i64", VT_I64}, {"f32", VT_F32}, {"f64", VT_F64}, {"v128", VT_V128},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(nums); i++)
+        if (tok_keyword_is(t, nums[i].kw)) {
+            *out = nums[i].t;
+            return 1;
+        }
+    return wat_reftype_from(w, t, out);
+}
+
+bool wat_peek_reftype(struct wat *w, bool *yes)
+{
+    struct token t, kw;
+    valtype_t vt;
+    if (!wat_peek(w, 0, &t))
+        return false;
+    if (heap_keyword(&t, 1, &vt)) {
+        *yes = true;
+        return true;
+    }
+    if (t.kind != TOK_LPAREN) {
+        *yes = false;
+        return true;
+    }
+    if (!wat_peek(w, 1, &kw))
+        return false;
+    *yes = tok_keyword_is(&kw, "ref");
     return true;
 }
 
@@ -255,9 +327,8 @@ bool wat_parse_valtype(struct wat *w, valtype_t *out)
     struct token t;
     if (!wat_next(w, &t))
         return false;
-    if (!wat_is_valtype_tok(&t, out))
-        return wat_unexpected(w, &t);
-    return true;
+    int r = wat_valtype_from(w, &t, out);
+    return r > 0 || (r == 0 && wat_unexpected(w, &t));
 }
 
 static bool parse_reftype(struct wat *w, valtype_t *out)
@@ -265,9 +336,26 @@ static bool parse_reftype(struct wat *w, valtype_t *out)
     struct token t;
     if (!wat_next(w, &t))
         return false;
-    if (!wat_is_reftype_tok(&t, out))
-        return wat_unexpected(w, &t);
-    return true;
+    int r = wat_reftype_from(w, &t, out);
+    return r > 0 || (r == 0 && wat_unexpected(w, &t));
+}
+
+void wat_emit_heaptype(struct buf *out, valtype_t t)
+{
+    if (vt_is_index(t))
+        buf_s64(out, vt_index(t));
+    else
+        buf_byte(out, (uint8_t)vt_heap(t));
+}
+
+void wat_emit_valtype(struct buf *out, valtype_t t)
+{
+    if (!valtype_is_ref(t) || (vt_nullable(t) && !vt_is_index(t))) {
+        buf_byte(out, (uint8_t)t);
+        return;
+    }
+    buf_byte(out, vt_nullable(t) ? 0x63 : 0x64);
+    wat_emit_heaptype(out, t);
 }
 
 static void sig_push(struct text_functype *sig, uint32_t *cap, valtype_t t, bool param)
@@ -275,10 +363,10 @@ static void sig_push(struct text_functype *sig, uint32_t *cap, valtype_t t, bool
     uint32_t n = sig->nparams + sig->nresults;
     if (n >= *cap) {
         *cap = *cap ? *cap * 2 : 4;
-        sig->types = xrealloc(sig->types, *cap);
+        sig->types = xrealloc(sig->types, *cap * sizeof *sig->types);
     }
     if (param) {
-        memmove(sig->types + sig->nparams + 1, sig->types + sig->nparams, sig->nresults);
+        memmove(sig->types + sig->nparams + 1, sig->types + sig->nparams, sig->nresults * sizeof *sig->types);
         sig->types[sig->nparams++] = t;
     } else {
         sig->types[n] = t;
@@ -289,7 +377,7 @@ static void sig_push(struct text_functype *sig, uint32_t *cap, valtype_t t, bool
 static bool sig_equal(const struct text_functype *a, const struct text_functype *b)
 {
     uint32_t n = a->nparams + a->nresults;
-    return a->nparams == b->nparams && a->nresults == b->nresults && (n == 0 || memcmp(a->types, b->types, n) == 0);
+    return a->nparams == b->nparams && a->nresults == b->nresults && (n == 0 || memcmp(a->types, b->types, n * sizeof *a->types) == 0);
 }
 
 /* (param ...)* (result ...)*: param ids are recorded when ids is non-NULL
@@ -327,8 +415,9 @@ static bool parse_params_results(struct wat *w, struct text_functype *sig, struc
             if (t.kind == TOK_RPAREN)
                 break;
             valtype_t vt;
-            if (!wat_is_valtype_tok(&t, &vt))
-                return wat_unexpected(w, &t);
+            int r = wat_valtype_from(w, &t, &vt);
+            if (r <= 0)
+                return r == 0 && wat_unexpected(w, &t);
             sig_push(sig, &cap, vt, true);
             if (ids) {
                 VEC_GROW(ids->param_ids, ids->nparam_ids, cap_ids);
@@ -350,8 +439,9 @@ static bool parse_params_results(struct wat *w, struct text_functype *sig, struc
             if (t.kind == TOK_RPAREN)
                 break;
             valtype_t vt;
-            if (!wat_is_valtype_tok(&t, &vt))
-                return wat_unexpected(w, &t);
+            int r = wat_valtype_from(w, &t, &vt);
+            if (r <= 0)
+                return r == 0 && wat_unexpected(w, &t);
             sig_push(sig, &cap, vt, false);
         }
     }
@@ -392,18 +482,21 @@ void wat_typeuse_free(struct typeuse *tu)
     memset(tu, 0, sizeof *tu);
 }
 
+/* An implicit type is the first plain type (final, no supertype, alone in
+ * its group) of the signature, or a new one. */
 uint32_t wat_find_or_add_type(struct wat *w, const struct text_functype *sig)
 {
     for (uint32_t i = 0; i < w->ntypes; i++)
-        if (sig_equal(&w->types[i], sig))
+        if (w->types[i].rec_len == 1 && !w->types[i].open && !w->types[i].super && sig_equal(&w->types[i], sig))
             return i;
     VEC_GROW(w->types, w->ntypes, w->cap_types);
     struct text_functype *t = &w->types[w->ntypes];
+    *t = (struct text_functype){.rec_len = 1};
     t->nparams = sig->nparams;
     t->nresults = sig->nresults;
-    t->types = xmalloc(sig->nparams + sig->nresults);
+    t->types = xmalloc(((size_t)sig->nparams + sig->nresults + 1) * sizeof *t->types);
     if (sig->nparams + sig->nresults)
-        memcpy(t->types, sig->types, sig->nparams + sig->nresults);
+        memcpy(t->types, sig->types, ((size_t)sig->nparams + sig->nresults) * sizeof *t->types);
     return w->ntypes++;
 }
 
@@ -460,6 +553,20 @@ bool wat_parse_index(struct wat *w, enum index_space space, uint32_t *out)
     return true;
 }
 
+/* An address type keyword before limits (memory64): i64 sets *is64. */
+static bool parse_addrtype(struct wat *w, bool *is64)
+{
+    struct token t;
+    *is64 = false;
+    if (!wat_peek(w, 0, &t))
+        return false;
+    if (tok_keyword_is(&t, "i64") || tok_keyword_is(&t, "i32")) {
+        *is64 = tok_keyword_is(&t, "i64");
+        wat_next(w, &t);
+    }
+    return true;
+}
+
 /* ---- pass 1: index spaces ---- */
 
 struct scan {
@@ -502,24 +609,137 @@ static bool skip_inline_exports(struct wat *w)
     }
 }
 
-static bool scan_type(struct wat *w)
+/* The next module field's keyword, its "(" read; *done at the end of the
+ * fields instead (the closing ")", or EOF when top_level). */
+static bool next_field(struct wat *w, bool top_level, struct token *kw, bool *done)
+{
+    struct token t;
+    *done = false;
+    if (!wat_peek(w, 0, &t))
+        return false;
+    if (t.kind == (top_level ? TOK_EOF : TOK_RPAREN)) {
+        *done = true;
+        return true;
+    }
+    if (t.kind != TOK_LPAREN)
+        return wat_unexpected(w, &t);
+    return wat_next(w, &t) && wat_next(w, kw);
+}
+
+/* Pass 0 gives type ids their indices, so that a type may name any type
+ * (a later one inside its rec group): (type $id? ...) and (rec (type $id?
+ * ...)*), the rest skipped. */
+static bool name_types(struct wat *w, bool top_level)
+{
+    struct token t, kw, id;
+    uint32_t n = 0;
+    for (;;) {
+        bool done;
+        if (!next_field(w, top_level, &kw, &done))
+            return false;
+        if (done)
+            return true;
+        bool rec = tok_keyword_is(&kw, "rec");
+        for (bool more = tok_keyword_is(&kw, "type") || rec; more;) {
+            if (rec) {
+                bool yes;
+                if (!wat_peek_sexpr(w, "type", &yes))
+                    return false;
+                if (!yes)
+                    break;
+                wat_next(w, &t);
+                wat_next(w, &t);
+            }
+            if (!peek_id(w, &id))
+                return false;
+            if (id.len && !names_add(&w->names[IS_TYPE], id.text, id.len, n))
+                return wat_fail(w, &id, "duplicate type");
+            n++;
+            if (rec && !skip_sexpr_rest(w))
+                return false;
+            more = rec;
+        }
+        if (!skip_sexpr_rest(w))
+            return false;
+    }
+}
+
+/* (func ...), (sub final? x? (func ...)), or GC's struct and array. */
+static bool parse_subtype(struct wat *w, struct text_functype *sig)
+{
+    struct token t;
+    bool sub, yes;
+    if (!wat_peek_sexpr(w, "sub", &sub))
+        return false;
+    if (sub) {
+        wat_next(w, &t);
+        wat_next(w, &t);
+        if (!wat_peek(w, 0, &t))
+            return false;
+        sig->open = !tok_keyword_is(&t, "final");
+        if (!sig->open)
+            wat_next(w, &t);
+        if (!wat_peek_index(w, &yes))
+            return false;
+        if (yes) {
+            uint32_t super;
+            if (!wat_parse_index(w, IS_TYPE, &super))
+                return false;
+            sig->super = super == UINT32_MAX ? UINT32_MAX : super + 1;
+        }
+    }
+    if (!wat_expect(w, TOK_LPAREN, &t) || !wat_next(w, &t))
+        return false;
+    if (tok_keyword_is(&t, "struct") || tok_keyword_is(&t, "array"))
+        return wat_fail(w, &t, "%s types need garbage collection (Wasm 3.0 GC), which wisp does not support",
+                        tok_keyword_is(&t, "struct") ? "struct" : "array");
+    if (!tok_keyword_is(&t, "func"))
+        return wat_unexpected(w, &t);
+    return parse_params_results(w, sig, NULL, true) && wat_expect_rparen(w) &&
+           (!sub || wat_expect_rparen(w));
+}
+
+/* One (type $id? subtype), its "(type" read; rec_len is the group's size
+ * on its first type. */
+static bool scan_type(struct wat *w, uint32_t rec_len)
 {
     struct token id;
-    if (!peek_id(w, &id))
-        return false;
-    if (!open_sexpr(w, "func"))
-        return false;
-    struct text_functype sig = {0};
-    if (!parse_params_results(w, &sig, NULL, true) || !wat_expect_rparen(w) || !wat_expect_rparen(w)) {
+    struct text_functype sig = {.rec_len = rec_len};
+    if (!peek_id(w, &id) || !parse_subtype(w, &sig) || !wat_expect_rparen(w)) {
         free(sig.types);
         return false;
     }
     VEC_GROW(w->types, w->ntypes, w->cap_types);
     w->types[w->ntypes++] = sig;
-    if (id.len && !names_add(&w->names[IS_TYPE], id.text, id.len, w->ntypes - 1))
-        return wat_fail(w, &id, "duplicate type");
     w->counts[IS_TYPE] = w->ntypes;
     return true;
+}
+
+/* (rec (type ...)*), its "(rec" read. */
+static bool scan_rec(struct wat *w)
+{
+    /* How many types: look ahead on a copy of the lexer. */
+    struct lexer save = *w->lx;
+    uint32_t n = 0;
+    bool yes;
+    struct token t;
+    for (;;) {
+        if (!wat_peek_sexpr(w, "type", &yes))
+            return false;
+        if (!yes)
+            break;
+        if (!wat_next(w, &t) || !wat_next(w, &t) || !skip_sexpr_rest(w))
+            return false;
+        n++;
+    }
+    *w->lx = save;
+    if (n == 0)
+        w->empty_recs++;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!wat_next(w, &t) || !wat_next(w, &t) || !scan_type(w, i == 0 ? n : 0))
+            return false;
+    }
+    return wat_expect_rparen(w);
 }
 
 static enum index_space space_of(const struct token *kw)
@@ -561,7 +781,7 @@ static bool scan_import(struct wat *w, struct scan *sc, const struct token *kw)
 
 static bool scan_definition(struct wat *w, struct scan *sc, const struct token *kw, enum index_space space)
 {
-    struct token id, t;
+    struct token id;
     bool yes;
     if (!peek_id(w, &id) || !add_name(w, space, &id) || !skip_inline_exports(w))
         return false;
@@ -573,10 +793,11 @@ static bool scan_definition(struct wat *w, struct scan *sc, const struct token *
         sc->first_def = space == IS_FUNC ? "function" : space_names[space];
     if (space == IS_TABLE) {
         valtype_t rt;
-        if (!wat_peek(w, 0, &t))
+        bool is64;
+        if (!parse_addrtype(w, &is64) || !wat_peek_reftype(w, &yes))
             return false;
-        if (wat_is_reftype_tok(&t, &rt)) {
-            if (!wat_next(w, &t) || !wat_peek_sexpr(w, "elem", &yes))
+        if (yes) {
+            if (!parse_reftype(w, &rt) || !wat_peek_sexpr(w, "elem", &yes))
                 return false;
             if (yes)
                 w->counts[IS_ELEM]++;
@@ -597,18 +818,19 @@ static bool scan_fields(struct wat *w, bool top_level)
     struct scan sc = {0};
     struct token t, kw;
     for (;;) {
-        if (!wat_peek(w, 0, &t))
+        bool done;
+        if (!next_field(w, top_level, &kw, &done))
             return false;
-        if (t.kind == (top_level ? TOK_EOF : TOK_RPAREN))
+        if (done)
             return true;
-        if (t.kind != TOK_LPAREN)
-            return wat_unexpected(w, &t);
-        if (!wat_next(w, &t) || !wat_next(w, &kw))
-            return false;
         enum index_space space = space_of(&kw);
         bool ok;
         if (tok_keyword_is(&kw, "type")) {
-            ok = scan_type(w);
+            ok = scan_type(w, 1);
+            if (ok)
+                continue;
+        } else if (tok_keyword_is(&kw, "rec")) {
+            ok = scan_rec(w);
             if (ok)
                 continue;
         } else if (tok_keyword_is(&kw, "import")) {
@@ -741,20 +963,6 @@ static bool parse_u64(struct wat *w, uint64_t *out)
     return true;
 }
 
-/* An address type keyword before limits (memory64): i64 sets *is64. */
-static bool parse_addrtype(struct wat *w, bool *is64)
-{
-    struct token t;
-    *is64 = false;
-    if (!wat_peek(w, 0, &t))
-        return false;
-    if (tok_keyword_is(&t, "i64") || tok_keyword_is(&t, "i32")) {
-        *is64 = tok_keyword_is(&t, "i64");
-        wat_next(w, &t);
-    }
-    return true;
-}
-
 /* Limits after the address type: an i64 one sets the limits flag 0x04.
  * Bounds are u64 for either type, as in Wasm 3.0: the validator bounds
  * them (in 2.0 a bound past u32 is malformed when decoded). */
@@ -786,7 +994,7 @@ static bool parse_tabletype(struct wat *w, struct buf *out)
     valtype_t rt = 0;
     bool ok = parse_limits(w, &lim) && parse_reftype(w, &rt);
     if (ok) {
-        buf_byte(out, rt);
+        wat_emit_valtype(out, rt);
         buf_bytes(out, lim.data, lim.len);
     }
     buf_free(&lim);
@@ -802,13 +1010,13 @@ static bool parse_globaltype(struct wat *w, struct buf *out)
     if (yes) {
         if (!open_sexpr(w, "mut") || !wat_parse_valtype(w, &vt) || !wat_expect_rparen(w))
             return false;
-        buf_byte(out, vt);
+        wat_emit_valtype(out, vt);
         buf_byte(out, 1);
         return true;
     }
     if (!wat_parse_valtype(w, &vt))
         return false;
-    buf_byte(out, vt);
+    wat_emit_valtype(out, vt);
     buf_byte(out, 0);
     return true;
 }
@@ -915,8 +1123,9 @@ static bool func_body(struct emit *e, struct func_ctx *f, const struct typeuse *
             if (t.kind == TOK_RPAREN)
                 break;
             valtype_t vt;
-            if (!wat_is_valtype_tok(&t, &vt)) {
-                ok = wat_unexpected(w, &t);
+            int r = wat_valtype_from(w, &t, &vt);
+            if (r <= 0) {
+                ok = r == 0 && wat_unexpected(w, &t);
                 break;
             }
             VEC_GROW(f->local_types, f->nlocals, f->cap_local_types);
@@ -935,7 +1144,7 @@ static bool func_body(struct emit *e, struct func_ctx *f, const struct typeuse *
             while (j < f->nlocals && f->local_types[j] == f->local_types[i])
                 j++;
             buf_u32(&body, j - i);
-            buf_byte(&body, f->local_types[i]);
+            wat_emit_valtype(&body, f->local_types[i]);
             i = j;
         }
         ok = wat_parse_instrs(w, f, &body) && wat_expect_rparen(w);
@@ -996,26 +1205,14 @@ static void items_push_func(struct elem_items *it, uint32_t f)
     buf_byte(&it->exprs, 0x0B);
 }
 
-/* Append an expression just emitted into it->exprs at [start, len). */
-static void items_push_expr(struct elem_items *it, size_t start)
+/* Append an expression just emitted into it->exprs. Written as an
+ * expression, an item stays one, even (ref.func f): the segment's type is
+ * the one the text gives (funcref), not (ref func) as a segment of
+ * function indices would be in 3.0. */
+static void items_push_expr(struct elem_items *it)
 {
-    uint32_t f = UINT32_MAX;
-    const uint8_t *p = it->exprs.data + start, *end = it->exprs.data + it->exprs.len;
-    if (end - p >= 3 && p[0] == 0xD2 && end[-1] == 0x0B) {
-        uint64_t v = 0;
-        unsigned shift = 0;
-        const uint8_t *q = p + 1;
-        while (q < end - 1 && shift < 35) {
-            v |= (uint64_t)(*q & 0x7F) << shift;
-            shift += 7;
-            if (!(*q++ & 0x80))
-                break;
-        }
-        if (q == end - 1 && v <= UINT32_MAX)
-            f = (uint32_t)v;
-    }
     VEC_GROW(it->funcs, it->count, it->cap);
-    it->funcs[it->count++] = f;
+    it->funcs[it->count++] = UINT32_MAX;
 }
 
 static void items_free(struct elem_items *it)
@@ -1051,7 +1248,6 @@ static bool parse_elem_exprs(struct wat *w, struct elem_items *it)
         bool item;
         if (!wat_peek_sexpr(w, "item", &item))
             return false;
-        size_t start = it->exprs.len;
         if (item) {
             if (!open_sexpr(w, "item") || !wat_parse_expr(w, &it->exprs) || !wat_expect_rparen(w))
                 return false;
@@ -1063,7 +1259,7 @@ static bool parse_elem_exprs(struct wat *w, struct elem_items *it)
                 return false;
             buf_byte(&it->exprs, 0x0B);
         }
-        items_push_expr(it, start);
+        items_push_expr(it);
     }
 }
 
@@ -1085,8 +1281,12 @@ static void emit_elem(struct emit *e, uint8_t mode, uint32_t table, const struct
         buf_u32(out, table);
     if (mode == SEG_ACTIVE)
         buf_bytes(out, offset->data, offset->len);
-    if (flags & 3)
-        buf_byte(out, indices ? 0x00 : type);
+    if (flags & 3) {
+        if (indices)
+            buf_byte(out, 0x00);
+        else
+            wat_emit_valtype(out, type);
+    }
     buf_u32(out, it->count);
     if (indices)
         for (uint32_t i = 0; i < it->count; i++)
@@ -1107,36 +1307,40 @@ static bool field_table(struct emit *e)
     if (imported)
         return parse_tabletype(w, &e->s.imports) && wat_expect_rparen(w);
     valtype_t rt = 0;
-    bool is64;
-    if (!wat_peek(w, 0, &t))
+    bool is64, yes;
+    /* addrtype? then limits reftype and, 3.0, the elements' initial value
+     * (an expression), or reftype (elem ...). */
+    if (!parse_addrtype(w, &is64) || !wat_peek_reftype(w, &yes))
         return false;
-    if (!wat_is_reftype_tok(&t, &rt) && !tok_keyword_is(&t, "i64") && !tok_keyword_is(&t, "i32")) {
-        e->s.ntables++;
-        return parse_tabletype(w, &e->s.tables) && wat_expect_rparen(w);
-    }
-    /* An address type, then limits or a reference type and (elem ...). */
-    if (!parse_addrtype(w, &is64) || !wat_peek(w, 0, &t))
-        return false;
-    if (!wat_is_reftype_tok(&t, &rt)) {
-        struct buf lim = {0};
-        bool ok = parse_limits_of(w, is64, &lim) && parse_reftype(w, &rt) && wat_expect_rparen(w);
+    if (!yes) {
+        struct buf lim = {0}, init = {0};
+        bool ok = parse_limits_of(w, is64, &lim) && parse_reftype(w, &rt) && wat_peek(w, 0, &t);
+        bool has_init = ok && t.kind != TOK_RPAREN;
+        if (has_init)
+            ok = wat_parse_expr(w, &init);
+        ok = ok && wat_expect_rparen(w);
         if (ok) {
-            buf_byte(&e->s.tables, rt);
+            if (has_init) {
+                buf_byte(&e->s.tables, 0x40);
+                buf_byte(&e->s.tables, 0x00);
+            }
+            wat_emit_valtype(&e->s.tables, rt);
             buf_bytes(&e->s.tables, lim.data, lim.len);
+            buf_bytes(&e->s.tables, init.data, init.len);
             e->s.ntables++;
         }
         buf_free(&lim);
+        buf_free(&init);
         return ok;
     }
     /* reftype (elem ...): a table exactly as large as its segment. */
-    wat_next(w, &t);
     struct elem_items it = {0};
-    bool ok = open_sexpr(w, "elem") && wat_peek(w, 0, &t);
+    bool ok = parse_reftype(w, &rt) && open_sexpr(w, "elem") && wat_peek(w, 0, &t);
     if (ok)
         ok = t.kind == TOK_LPAREN ? parse_elem_exprs(w, &it) : parse_funcidx_list(w, &it);
     ok = ok && wat_expect_rparen(w) && wat_expect_rparen(w);
     if (ok) {
-        buf_byte(&e->s.tables, rt);
+        wat_emit_valtype(&e->s.tables, rt);
         buf_byte(&e->s.tables, is64 ? 5 : 1);
         buf_u32(&e->s.tables, it.count);
         buf_u32(&e->s.tables, it.count);
@@ -1360,9 +1564,10 @@ static bool field_elem(struct emit *e)
             explicit_table = true;
             ok = open_sexpr(w, "table") && wat_parse_index(w, IS_TABLE, &table) && wat_expect_rparen(w);
         }
+        bool reftype = false;
         if (ok)
-            ok = wat_peek(w, 0, &t);
-        if (ok && (t.kind == TOK_LPAREN || explicit_table)) {
+            ok = wat_peek(w, 0, &t) && wat_peek_reftype(w, &reftype);
+        if (ok && ((t.kind == TOK_LPAREN && !reftype) || explicit_table)) {
             mode = SEG_ACTIVE;
             ok = parse_offset(w, &offset);
         }
@@ -1374,9 +1579,8 @@ static bool field_elem(struct emit *e)
         if (tok_keyword_is(&t, "func")) {
             wat_next(w, &t);
             ok = parse_funcidx_list(w, &it);
-        } else if (wat_is_reftype_tok(&t, &type)) {
-            wat_next(w, &t);
-            ok = parse_elem_exprs(w, &it);
+        } else if ((ok = wat_peek_reftype(w, &yes)) && yes) {
+            ok = parse_reftype(w, &type) && parse_elem_exprs(w, &it);
         } else if (mode == SEG_ACTIVE && !explicit_table) {
             ok = parse_funcidx_list(w, &it); /* legacy: (elem (offset) funcidx*) */
         } else {
@@ -1433,7 +1637,7 @@ static bool emit_fields(struct emit *e, bool top_level)
         if (!wat_expect(w, TOK_LPAREN, &t) || !wat_next(w, &kw))
             return false;
         bool ok;
-        if (tok_keyword_is(&kw, "type"))
+        if (tok_keyword_is(&kw, "type") || tok_keyword_is(&kw, "rec"))
             ok = skip_sexpr_rest(w); /* recorded in pass 1 */
         else if (tok_keyword_is(&kw, "import"))
             ok = field_import(e);
@@ -1516,18 +1720,40 @@ static void assemble(struct wat *w, struct sections *s, struct buf *out)
 {
     static const uint8_t header[8] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
     buf_bytes(out, header, sizeof header);
-    if (w->ntypes) {
+    if (w->ntypes || w->empty_recs) {
         struct buf types = {0};
+        uint32_t ngroups = 0;
         for (uint32_t i = 0; i < w->ntypes; i++) {
             const struct text_functype *t = &w->types[i];
+            if (t->rec_len != 1 || w->types[i].open || w->types[i].super) {
+                /* rec and sub only where written: a plain type keeps 2.0's encoding */
+                if (t->rec_len != 1 && t->rec_len) {
+                    buf_byte(&types, 0x4E);
+                    buf_u32(&types, t->rec_len);
+                }
+                if (t->open || t->super) {
+                    buf_byte(&types, t->open ? 0x50 : 0x4F);
+                    buf_u32(&types, t->super ? 1 : 0);
+                    if (t->super)
+                        buf_u32(&types, t->super - 1);
+                }
+            }
+            ngroups += t->rec_len != 0;
             buf_byte(&types, 0x60);
             buf_u32(&types, t->nparams);
-            buf_bytes(&types, t->types, t->nparams);
-            buf_u32(&types, t->nresults);
-            if (t->nresults)
-                buf_bytes(&types, t->types + t->nparams, t->nresults);
+            for (uint32_t k = 0; k < t->nparams + t->nresults; k++) {
+                if (k == t->nparams)
+                    buf_u32(&types, t->nresults);
+                wat_emit_valtype(&types, t->types[k]);
+            }
+            if (t->nresults == 0)
+                buf_u32(&types, 0);
         }
-        put_section(out, 1, w->ntypes, &types, true);
+        for (uint32_t i = 0; i < w->empty_recs; i++) {
+            buf_byte(&types, 0x4E);
+            buf_byte(&types, 0);
+        }
+        put_section(out, 1, ngroups + w->empty_recs, &types, true);
         buf_free(&types);
     }
     if (s->nimports)
@@ -1575,7 +1801,9 @@ static bool parse_fields(struct lexer *lx, struct buf *out, bool top_level, cons
     struct wat w = {.lx = lx, .err = err};
     wat_op_table_build(&w);
     struct lexer start = *lx;
-    bool ok = scan_fields(&w, top_level);
+    bool ok = name_types(&w, top_level);
+    *lx = start;
+    ok = ok && scan_fields(&w, top_level);
     struct emit e = {.w = &w, .names.enabled = debug_names};
     if (ok) {
         *lx = start;

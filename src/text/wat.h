@@ -37,10 +37,15 @@ bool names_add(struct name_table *nt, const char *s, uint32_t len, uint32_t inde
 bool names_find(const struct name_table *nt, const char *s, uint32_t len, uint32_t *index);
 void names_free(struct name_table *nt);
 
-/* A function type as written in text. */
+/* A function type as written in text, with its place in a recursion
+ * group and its declared supertype (3.0); an implicit type (a type use's)
+ * is a final type alone in its group. */
 struct text_functype {
     uint32_t nparams, nresults;
     valtype_t *types; /* params then results */
+    uint32_t super;   /* supertype's index + 1, 0 for none */
+    bool open;        /* `sub` without `final` */
+    uint32_t rec_len; /* on a group's first type: the group's size; else 0 */
 };
 
 /* A type use: `(type x)? (param ...)* (result ...)*`. */
@@ -72,6 +77,7 @@ struct wat {
      * type uses append (pass 2), in order of occurrence. */
     struct text_functype *types;
     uint32_t ntypes, cap_types;
+    uint32_t empty_recs; /* (rec) with no types: groups of none */
 
     /* Set when an instruction needs the data count section. */
     bool uses_data_count;
@@ -102,10 +108,21 @@ bool wat_expect_rparen(struct wat *w);
 /* True when the next tokens are "(" and the keyword kw. */
 bool wat_peek_sexpr(struct wat *w, const char *kw, bool *yes);
 
-/* Value types and references. */
+/* Value types and references. A value type is a keyword (i32, funcref,
+ * ...) or the form (ref null? heaptype); wat_valtype_from takes its first
+ * token, already read, and gives 1 when it is one (read through its ")"),
+ * 0 when it is not (nothing more read), -1 on an error in it. */
 bool wat_parse_valtype(struct wat *w, valtype_t *out);
-bool wat_is_valtype_tok(const struct token *t, valtype_t *out);
-bool wat_is_reftype_tok(const struct token *t, valtype_t *out);
+int wat_valtype_from(struct wat *w, const struct token *t, valtype_t *out);
+int wat_reftype_from(struct wat *w, const struct token *t, valtype_t *out);
+/* Whether the next tokens start a reference type. */
+bool wat_peek_reftype(struct wat *w, bool *yes);
+/* A heap type: an abstract one's keyword or a type index; gives the
+ * nullable reference type. */
+bool wat_parse_heaptype(struct wat *w, valtype_t *out);
+/* Binary encodings. */
+void wat_emit_valtype(struct buf *out, valtype_t t);
+void wat_emit_heaptype(struct buf *out, valtype_t t);
 
 /* Index into an index space: $id or nat. Unknown ids fail with "unknown
  * <space>". */

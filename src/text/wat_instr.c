@@ -153,7 +153,7 @@ static bool parse_blocktype(struct wat *w, struct buf *out)
         if (ok && sig && sig->nparams == 0 && sig->nresults == 0) {
             buf_byte(out, 0x40);
         } else if (ok && sig && sig->nparams == 0 && sig->nresults == 1) {
-            buf_byte(out, sig->types[0]);
+            wat_emit_valtype(out, sig->types[0]);
         } else if (ok) {
             if (!tu.has_index)
                 index = wat_find_or_add_type(w, &tu.sig);
@@ -389,11 +389,13 @@ static bool parse_select(struct wat *w, struct buf *out)
             if (t.kind == TOK_RPAREN)
                 break;
             valtype_t vt;
-            if (!wat_is_valtype_tok(&t, &vt)) {
-                wat_unexpected(w, &t);
+            int r = wat_valtype_from(w, &t, &vt);
+            if (r <= 0) {
+                if (r == 0)
+                    wat_unexpected(w, &t);
                 goto fail;
             }
-            buf_byte(&types, vt);
+            wat_emit_valtype(&types, vt);
             n++;
         }
     }
@@ -546,15 +548,17 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
         return parse_memarg(w, op, out) && parse_lane(w, out);
     case IMM_SHUFFLE:
         return parse_shuffle(w, op_tok, out);
-    case IMM_HEAPTYPE:
-        if (!wat_next(w, &t))
+    case IMM_HEAPTYPE: {
+        valtype_t ht;
+        if (!wat_parse_heaptype(w, &ht))
             return false;
-        if (tok_keyword_is(&t, "func"))
-            buf_byte(out, VT_FUNCREF);
-        else if (tok_keyword_is(&t, "extern"))
-            buf_byte(out, VT_EXTERNREF);
-        else
-            return wat_unexpected(w, &t);
+        wat_emit_heaptype(out, ht);
+        return true;
+    }
+    case IMM_TYPE:
+        if (!wat_parse_index(w, IS_TYPE, &a))
+            return false;
+        buf_u32(out, a);
         return true;
     case IMM_MEMORY_INIT:
         if (!one_or_two_indices(w, IS_MEMORY, IS_DATA, &a, &b))

@@ -51,7 +51,7 @@ static void reserve_vals(struct validator *v, uint32_t n)
         uint64_t cap = v->vals_cap ? v->vals_cap : 64;
         while (cap < (uint64_t)v->nvals + n)
             cap *= 2;
-        v->vals = xrealloc(v->vals, cap);
+        v->vals = xrealloc(v->vals, cap * sizeof *v->vals);
         v->vals_cap = (uint32_t)cap;
     }
 }
@@ -70,7 +70,7 @@ static inline void push_vals(struct validator *v, const valtype_t *types, uint32
     if (n == 0)
         return; /* types may be NULL */
     reserve_vals(v, n);
-    memcpy(v->vals + v->nvals, types, n);
+    memcpy(v->vals + v->nvals, types, n * sizeof *types);
     v->nvals += n;
     if (v->nvals > v->max_height)
         v->max_height = v->nvals;
@@ -89,6 +89,13 @@ static inline bool pop_val(struct validator *v, valtype_t *actual)
     return true;
 }
 
+/* A value of another type than expected: a subtype (typed references), or
+ * an error. Out of line: the common case is equality. */
+static __attribute__((noinline)) bool subtype_or_mismatch(struct validator *v, valtype_t expect, valtype_t actual)
+{
+    return module_valtype_sub(v->m, actual, expect) || mismatch(v, expect, actual);
+}
+
 /* pop_val(expect), also handing back what was popped. */
 static inline bool pop_expect_actual(struct validator *v, valtype_t expect, valtype_t *actual)
 {
@@ -100,7 +107,7 @@ static inline bool pop_expect_actual(struct validator *v, valtype_t expect, valt
     *actual = v->vals[--v->nvals];
     if (LIKELY(*actual == expect) || *actual == VT_UNKNOWN || expect == VT_UNKNOWN)
         return true;
-    return mismatch(v, expect, *actual);
+    return subtype_or_mismatch(v, expect, *actual);
 }
 
 static inline bool pop_expect(struct validator *v, valtype_t expect)
@@ -128,9 +135,19 @@ static void push_ctrl(struct validator *v, uint16_t opcode, const valtype_t *sta
         .nstart = nstart,
         .nend = nend,
         .height = v->nvals,
+        .inits = v->ninits,
         .unreachable = false,
     };
     push_vals(v, start_types, nstart);
+}
+
+/* Locals set inside a block count as unset again after it. */
+static void reset_inits(struct validator *v, uint32_t height)
+{
+    while (v->ninits > height) {
+        uint32_t x = v->inits[--v->ninits];
+        v->init_bits[x / 64] &= ~((uint64_t)1 << (x % 64));
+    }
 }
 
 static bool pop_ctrl(struct validator *v, struct ctrl_frame *frame)
@@ -141,6 +158,7 @@ static bool pop_ctrl(struct validator *v, struct ctrl_frame *frame)
     if (v->nvals != frame->height)
         return fail(v, "type mismatch: %u value(s) left on the stack at the end of the block",
                     v->nvals - frame->height);
+    reset_inits(v, frame->inits);
     v->nctrls--;
     return true;
 }
@@ -164,14 +182,6 @@ static void unreachable(struct validator *v)
 
 /* ---- Immediates --------------------------------------------------------- */
 
-/* A one-element result list for each value type, so a block type [] -> [t]
- * can point at its results like any other. Indexed by the type's encoding. */
-static const valtype_t single_valtype[256] = {
-    [VT_I32] = VT_I32,         [VT_I64] = VT_I64,   [VT_F32] = VT_F32,
-    [VT_F64] = VT_F64,         [VT_V128] = VT_V128, [VT_FUNCREF] = VT_FUNCREF,
-    [VT_EXTERNREF] = VT_EXTERNREF,
-};
-
 struct blocktype {
     const valtype_t *start_types, *end_types;
     uint32_t nstart, nend;
@@ -184,7 +194,9 @@ static bool block_type(struct validator *v, const struct instr *in, struct block
     case BT_EMPTY:
         return true;
     case BT_VALTYPE:
-        bt->end_types = &single_valtype[in->block.valtype];
+        if (!validate_valtype(v, in->block.valtype, in->offset))
+            return false;
+        bt->end_types = valtype_single(v->m, in->block.valtype);
         bt->nend = 1;
         return true;
     default: {
@@ -305,7 +317,7 @@ static bool check_lane(struct validator *v, uint32_t lane, uint32_t nlanes)
 
 static bool check_table_types(struct validator *v, valtype_t dst, valtype_t src)
 {
-    if (dst != src)
+    if (!module_valtype_sub(v->m, src, dst))
         return fail(v, "type mismatch: %s into a table of %s in %s", valtype_name(src),
                     valtype_name(dst), opcode_table[v->op].name);
     return true;
@@ -377,7 +389,7 @@ static bool check_br_table(struct validator *v, const struct instr *in)
         /* push_vals(pop_vals(label_types)): keeps what the stack really holds,
          * which in unreachable code may differ from one label to the next. */
         if (arity > v->scratch_cap) {
-            v->scratch = xrealloc(v->scratch, arity);
+            v->scratch = xrealloc(v->scratch, arity * sizeof *v->scratch);
             v->scratch_cap = arity;
         }
         const valtype_t *types = label_types(frame);
@@ -421,7 +433,8 @@ static bool check_select_t(struct validator *v, const struct instr *in)
     if (in->a != 1)
         return fail(v, "invalid result arity: select has %u result types", in->a);
     valtype_t t = in->valtype;
-    if (!pop_expect(v, VT_I32) || !pop_expect(v, t) || !pop_expect(v, t))
+    if (!validate_valtype(v, t, in->offset) || !pop_expect(v, VT_I32) || !pop_expect(v, t) ||
+        !pop_expect(v, t))
         return false;
     push_val(v, t);
     return true;
@@ -436,14 +449,26 @@ static const struct functype *indirect_type(struct validator *v, const struct in
         return NULL;
     if (in->a >= m->ntypes)
         return fail(v, "unknown type %u", in->a), NULL;
-    if (m->tables[in->b].elem != VT_FUNCREF)
+    if (!module_valtype_sub(m, m->tables[in->b].elem, VT_FUNCREF))
         return fail(v, "type mismatch: %s through table %u of %s", opcode_table[in->op].name, in->b,
                     valtype_name(m->tables[in->b].elem)), NULL;
     return pop_expect(v, table_at(v, in->b)) ? &m->types[in->a] : NULL;
 }
 
-/* return_call and return_call_indirect (tail calls): a call whose results
- * must be the caller's own, then, like return, the rest is unreachable. */
+/* call_ref and return_call_ref: the type, and the reference popped. */
+static const struct functype *ref_type(struct validator *v, const struct instr *in)
+{
+    const struct module *m = v->m;
+    if (!(m->features & FEAT_FUNCTION_REFERENCES))
+        return fail(v, "%s needs the function-references feature (Wasm 3.0)", opcode_table[in->op].name), NULL;
+    if (in->a >= m->ntypes)
+        return fail(v, "unknown type %u", in->a), NULL;
+    return pop_expect(v, vt_ref_index(in->a, true)) ? &m->types[in->a] : NULL;
+}
+
+/* return_call, return_call_indirect and return_call_ref (tail calls): a
+ * call whose results must be the caller's own (or subtypes of them), then,
+ * like return, the rest is unreachable. */
 static bool check_return_call(struct validator *v, const struct instr *in)
 {
     const struct module *m = v->m;
@@ -454,17 +479,79 @@ static bool check_return_call(struct validator *v, const struct instr *in)
         if (!check_func(v, in->a))
             return false;
         type = &m->types[m->func_types[in->a]];
-    } else if (!(type = indirect_type(v, in))) {
+    } else if (!(type = in->op == OP_return_call_ref ? ref_type(v, in) : indirect_type(v, in))) {
         return false;
     }
     const struct ctrl_frame *fn = &v->ctrls[0];
-    if (type->nresults != fn->nend ||
-        (type->nresults && memcmp(functype_results(type), fn->end_types, type->nresults * sizeof(valtype_t))))
+    bool ok = type->nresults == fn->nend;
+    for (uint32_t i = 0; ok && i < type->nresults; i++)
+        ok = module_valtype_sub(m, functype_results(type)[i], fn->end_types[i]);
+    if (!ok)
         return fail(v, "type mismatch: %s: the callee's results are not the function's", opcode_table[in->op].name);
     if (!pop_vals(v, functype_params(type), type->nparams))
         return false;
     unreachable(v);
     return true;
+}
+
+/* A reference operand (or Unknown), for the instructions that take any. */
+static bool pop_ref(struct validator *v, valtype_t *t)
+{
+    if (!pop_val(v, t))
+        return false;
+    if (!valtype_is_ref(*t) && *t != VT_UNKNOWN)
+        return fail(v, "type mismatch: expected a reference, got %s in %s", valtype_name(*t),
+                    opcode_table[v->op].name);
+    return true;
+}
+
+static bool typed_refs(struct validator *v)
+{
+    return (v->m->features & FEAT_FUNCTION_REFERENCES) ||
+           fail(v, "%s needs the function-references feature (Wasm 3.0)", opcode_table[v->op].name);
+}
+
+/* br_on_null l: [t* (ref null ht)] -> [t* (ref ht)], branching with t* on
+ * null. br_on_non_null l: [t* (ref null ht)] -> [t*], branching with
+ * t* (ref ht) otherwise; the label's last type must take that. */
+static bool check_br_on_null(struct validator *v, const struct instr *in)
+{
+    const struct ctrl_frame *target = NULL;
+    valtype_t t;
+    if (!typed_refs(v) || !label(v, in->a, &target) || !pop_ref(v, &t))
+        return false;
+    const valtype_t *types = label_types(target);
+    uint32_t arity = label_arity(target);
+    if (in->op == OP_br_on_non_null) {
+        if (arity == 0 || (!valtype_is_ref(types[arity - 1])))
+            return fail(v, "type mismatch: br_on_non_null's label must take a reference last, it takes %u value(s)%s%s",
+                        arity, arity ? " ending with " : "", arity ? valtype_name(types[arity - 1]) : "");
+        if (t != VT_UNKNOWN && !module_valtype_sub(v->m, t | VT_NONNULL, types[arity - 1]))
+            return mismatch(v, types[arity - 1], t | VT_NONNULL);
+        arity--;
+    }
+    if (!pop_vals(v, types, arity))
+        return false;
+    push_vals(v, types, arity);
+    if (in->op == OP_br_on_null)
+        push_val(v, t == VT_UNKNOWN ? VT_UNKNOWN : t | VT_NONNULL);
+    return true;
+}
+
+/* Whether local x's type has no default value and it is not set yet. */
+static bool local_unset(struct validator *v, uint32_t x, valtype_t t)
+{
+    return valtype_is_ref(t) && !vt_nullable(t) && x >= v->nparams &&
+           !((v->init_bits[x / 64] >> (x % 64)) & 1);
+}
+
+static void local_init(struct validator *v, uint32_t x, valtype_t t)
+{
+    if (!local_unset(v, x, t))
+        return;
+    v->init_bits[x / 64] |= (uint64_t)1 << (x % 64);
+    VEC_GROW(v->inits, v->ninits, v->inits_cap);
+    v->inits[v->ninits++] = x;
 }
 
 static bool check_instr(struct validator *v, const struct instr *in)
@@ -546,7 +633,21 @@ static bool check_instr(struct validator *v, const struct instr *in)
         return true;
     case OP_return_call:
     case OP_return_call_indirect:
+    case OP_return_call_ref:
         return check_return_call(v, in);
+    case OP_call_ref:
+        if (!(type = ref_type(v, in)) || !pop_vals(v, functype_params(type), type->nparams))
+            return false;
+        push_vals(v, functype_results(type), type->nresults);
+        return true;
+    case OP_ref_as_non_null:
+        if (!typed_refs(v) || !pop_ref(v, &t))
+            return false;
+        push_val(v, t == VT_UNKNOWN ? VT_UNKNOWN : t | VT_NONNULL);
+        return true;
+    case OP_br_on_null:
+    case OP_br_on_non_null:
+        return check_br_on_null(v, in);
 
     case OP_drop:
         return pop_val(v, &t);
@@ -558,13 +659,21 @@ static bool check_instr(struct validator *v, const struct instr *in)
     case OP_local_get:
         if (!local_type(v, in->a, &t))
             return false;
+        if (UNLIKELY(v->any_nondefaultable) && local_unset(v, in->a, t))
+            return fail(v, "uninitialized local %u: its type %s has no default value", in->a, valtype_name(t));
         push_val(v, t);
         return true;
     case OP_local_set:
-        return local_type(v, in->a, &t) && pop_expect(v, t);
+        if (!local_type(v, in->a, &t) || !pop_expect(v, t))
+            return false;
+        if (UNLIKELY(v->any_nondefaultable))
+            local_init(v, in->a, t);
+        return true;
     case OP_local_tee:
         if (!local_type(v, in->a, &t) || !pop_expect(v, t))
             return false;
+        if (UNLIKELY(v->any_nondefaultable))
+            local_init(v, in->a, t);
         push_val(v, t);
         return true;
     case OP_global_get:
@@ -576,7 +685,10 @@ static bool check_instr(struct validator *v, const struct instr *in)
         if (!check_global(v, in->a))
             return false;
         if (!m->globals[in->a].type.mutable_)
-            return fail(v, "global is immutable: global.set of global %u", in->a);
+            /* The 3.0 suite words it the other way round. */
+            return fail(v, m->features & FEAT_FUNCTION_REFERENCES ? "immutable global: global.set of global %u"
+                                                                  : "global is immutable: global.set of global %u",
+                        in->a);
         return pop_expect(v, m->globals[in->a].type.type);
 
     case OP_table_get:
@@ -609,14 +721,13 @@ static bool check_instr(struct validator *v, const struct instr *in)
         return true;
 
     case OP_ref_null:
+        if (!validate_valtype(v, in->valtype, in->offset))
+            return false;
         push_val(v, in->valtype);
         return true;
     case OP_ref_is_null:
-        if (!pop_val(v, &t))
+        if (!pop_ref(v, &t))
             return false;
-        if (!valtype_is_ref(t) && t != VT_UNKNOWN)
-            return fail(v, "type mismatch: expected a reference, got %s in ref.is_null",
-                        valtype_name(t));
         push_val(v, VT_I32);
         return true;
     case OP_ref_func:
@@ -625,7 +736,8 @@ static bool check_instr(struct validator *v, const struct instr *in)
         if (!func_is_declared(v, in->a))
             return fail(v, "undeclared function reference: function %u is not named by any "
                            "element segment, export or global", in->a);
-        push_val(v, VT_FUNCREF);
+        push_val(v, m->features & FEAT_FUNCTION_REFERENCES ? vt_ref_index(m->func_types[in->a], false)
+                                                           : VT_FUNCREF);
         return true;
     default:
         break;
@@ -718,12 +830,24 @@ static void setup_locals(struct validator *v, const struct functype *type, const
         v->group_ends_cap = code->ngroups;
     }
     uint64_t declared = 0;
+    v->any_nondefaultable = false;
     for (uint32_t g = 0; g < code->ngroups; g++) {
+        valtype_t t = code->groups[g].type;
+        if (valtype_is_ref(t) && !vt_nullable(t) && code->groups[g].count)
+            v->any_nondefaultable = true;
         declared += code->groups[g].count;
         /* The decoder bounds the total; saturate rather than wrap regardless. */
         v->group_ends[g] = declared > UINT32_MAX ? UINT32_MAX : (uint32_t)declared;
     }
     v->nlocals = type->nparams + declared;
+    if (v->any_nondefaultable && v->nlocals / 64 + 1 > v->init_words) {
+        /* Bounded by LIMIT_LOCALS; the bits are all clear between functions
+         * (each block's end clears what it set). */
+        uint32_t words = (uint32_t)(v->nlocals / 64 + 1);
+        v->init_bits = xrealloc(v->init_bits, words * sizeof *v->init_bits);
+        memset(v->init_bits + v->init_words, 0, (words - v->init_words) * sizeof *v->init_bits);
+        v->init_words = words;
+    }
 
     /* Each local.get/set/tee takes at least two bytes of the body. */
     uint64_t nflat = v->nlocals < (uint64_t)code->body_len / 2 + type->nparams
@@ -731,12 +855,12 @@ static void setup_locals(struct validator *v, const struct functype *type, const
                          : (uint64_t)code->body_len / 2 + type->nparams;
     v->nflat = nflat > UINT32_MAX ? UINT32_MAX : (uint32_t)nflat;
     if (v->nflat > v->local_types_cap) {
-        v->local_types = xrealloc(v->local_types, v->nflat);
+        v->local_types = xrealloc(v->local_types, (size_t)v->nflat * sizeof *v->local_types);
         v->local_types_cap = v->nflat;
     }
     uint32_t n = v->nflat < type->nparams ? v->nflat : type->nparams;
     if (n)
-        memcpy(v->local_types, functype_params(type), n);
+        memcpy(v->local_types, functype_params(type), n * sizeof *v->local_types);
     for (uint32_t g = 0; g < code->ngroups && n < v->nflat; g++)
         for (uint32_t i = 0; i < code->groups[g].count && n < v->nflat; i++)
             v->local_types[n++] = code->groups[g].type;
@@ -788,7 +912,10 @@ bool validate_code(struct validator *v, uint32_t defined)
     const struct code *code = &m->codes[defined];
 
     setup_locals(v, type, code);
-    if (!check_body(v, code, type)) {
+    bool ok = true;
+    for (uint32_t g = 0; ok && g < code->ngroups; g++)
+        ok = validate_valtype(v, code->groups[g].type, code->size_offset);
+    if (!ok || !check_body(v, code, type)) {
         const struct name *name = module_func_name(m, func);
         err_set_func(v->err, func, name ? name->str : NULL);
         return false;
@@ -804,6 +931,11 @@ void validator_free_stacks(struct validator *v)
     free(v->scratch);
     free(v->group_ends);
     free(v->local_types);
+    free(v->init_bits);
+    free(v->inits);
+    v->init_bits = NULL;
+    v->inits = NULL;
+    v->init_words = v->ninits = v->inits_cap = 0;
     v->local_types = NULL;
     v->vals = NULL;
     v->ctrls = NULL;

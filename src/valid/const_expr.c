@@ -9,15 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static struct reader expr_reader(const struct module *m, const struct expr *e)
-{
-    return (struct reader){
-        .start = m->bytes,
-        .p = m->bytes + e->offset,
-        .end = m->bytes + e->offset + e->len,
-    };
-}
-
 void const_expr_collect_refs(struct validator *v, const struct expr *e)
 {
     const struct module *m = v->m;
@@ -73,14 +64,22 @@ static bool check_const_expr(struct validator *v, const struct expr *e, valtype_
         case OP_f32_const: push = VT_F32; break;
         case OP_f64_const: push = VT_F64; break;
         case OP_v128_const: push = VT_V128; break;
-        case OP_ref_null: push = in.valtype; break;
+        case OP_ref_null:
+            if (vt_is_index(in.valtype) && vt_index(in.valtype) >= m->ntypes) {
+                fail_at(v, in.offset, "unknown type", vt_index(in.valtype));
+                goto done;
+            }
+            push = in.valtype;
+            break;
         case OP_ref_func:
             /* Every ref.func outside function bodies is in C.refs by definition. */
             if (in.a >= m->nfuncs) {
                 fail_at(v, in.offset, "unknown function", in.a);
                 goto done;
             }
-            push = VT_FUNCREF;
+            /* With typed references, the function's own type, not null. */
+            push = m->features & FEAT_FUNCTION_REFERENCES ? vt_ref_index(m->func_types[in.a], false)
+                                                          : VT_FUNCREF;
             break;
         case OP_global_get:
             /* Defined globals are initialized in order, so only those
@@ -98,7 +97,7 @@ static bool check_const_expr(struct validator *v, const struct expr *e, valtype_
             push = m->globals[in.a].type.type;
             break;
         case OP_end:
-            if (n != 1 || stack[0] != expected) {
+            if (n != 1 || !module_valtype_sub(m, stack[0], expected)) {
                 err_set(v->err, WISP_ERR_INVALID, in.offset,
                         "type mismatch: constant expression must produce one %s, got %u value(s)%s%s",
                         valtype_name(expected), n, n ? ", the last " : "", n ? valtype_name(stack[n - 1]) : "");
@@ -135,6 +134,7 @@ static const char *const use_names[] = {
     [CONST_EXPR_ELEM_OFFSET] = "the offset of element segment",
     [CONST_EXPR_ELEM_ITEM] = "an item of element segment",
     [CONST_EXPR_DATA_OFFSET] = "the offset of data segment",
+    [CONST_EXPR_TABLE_INIT] = "the initial value of table",
 };
 
 bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
@@ -144,6 +144,9 @@ bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t ex
     uint32_t nglobals = m->nglobal_imports;
     if (m->features & FEAT_EXTENDED_CONST)
         nglobals = use == CONST_EXPR_GLOBAL ? index : m->nglobals;
+    /* Tables are made before the module's own globals. */
+    if (use == CONST_EXPR_TABLE_INIT)
+        nglobals = m->nglobal_imports;
     if (check_const_expr(v, e, expected, nglobals))
         return true;
     /* The offset names the instruction; say which expression it is in. Only

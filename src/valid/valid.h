@@ -19,6 +19,7 @@ struct ctrl_frame {
     const valtype_t *end_types;
     uint32_t nstart, nend;
     uint32_t height;  /* operand stack height when the frame was entered */
+    uint32_t inits;   /* height of the stack of initialized locals then */
     bool unreachable; /* the rest of the block is stack-polymorphic */
 };
 
@@ -61,6 +62,16 @@ struct validator {
     uint32_t *group_ends;
     uint32_t group_ends_cap;
     uint64_t nlocals; /* parameters plus declared locals */
+    /* Locals whose type has no default value (non-null references) must be
+     * set before they are read, and count as set until the end of the
+     * block that set them: a bit per local, and the stack of those set,
+     * which each block's end unwinds to where it began. */
+    bool any_nondefaultable;
+    uint64_t *init_bits;
+    uint32_t init_words;
+    uint32_t *inits;
+    uint32_t ninits, inits_cap;
+
 
     struct op_sig sigs[OP_COUNT];
 
@@ -87,9 +98,13 @@ enum const_expr_use {
     CONST_EXPR_ELEM_OFFSET,
     CONST_EXPR_ELEM_ITEM,
     CONST_EXPR_DATA_OFFSET,
+    CONST_EXPR_TABLE_INIT,
 };
 bool validate_const_expr(struct validator *v, const struct expr *e, valtype_t expected,
                          enum const_expr_use use, uint32_t index);
+
+/* validate.c: a value type's type index, if any, names a type. */
+bool validate_valtype(struct validator *v, valtype_t t, int64_t offset);
 
 /* code.c */
 /* Type-check the body of defined function `defined` (0 = first non-imported)

@@ -85,6 +85,71 @@ static bool check_type_index(struct validator *v, uint32_t type, int64_t offset)
     return type < v->m->ntypes || invalid(v, offset, "unknown type", type);
 }
 
+/* A reference type's type index must name a type; inside the type section
+ * one of its own group or before (bound). */
+static bool check_valtype_below(struct validator *v, valtype_t t, uint32_t bound, int64_t offset)
+{
+    return !vt_is_index(t) || vt_index(t) < bound || invalid(v, offset, "unknown type", vt_index(t));
+}
+
+bool validate_valtype(struct validator *v, valtype_t t, int64_t offset)
+{
+    return check_valtype_below(v, t, v->m->ntypes, offset);
+}
+
+/* The type section: references in range, then equivalence classes
+ * (module.canon), then each declared supertype: defined before its
+ * subtype, not final, and matched (parameters contravariant, results
+ * covariant). */
+static bool check_types(struct validator *v)
+{
+    struct module *m = v->m;
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const struct functype *t = &m->types[i];
+        for (uint32_t k = 0; k < t->nparams + t->nresults; k++)
+            if (!check_valtype_below(v, t->types[k], t->rec + t->rec_len, t->offset))
+                return false;
+        if (t->super && t->super - 1 >= i)
+            return err_set(v->err, WISP_ERR_INVALID, t->offset, "%s %u: type %u's supertype %u %s",
+                           t->super - 1 < m->ntypes ? "sub type" : "unknown type", t->super - 1, i,
+                           t->super - 1, "is not defined before it");
+    }
+    module_canonicalize_types(m);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const struct functype *t = &m->types[i];
+        if (!t->super)
+            continue;
+        const struct functype *s = &m->types[t->super - 1];
+        if (!s->open)
+            return err_set(v->err, WISP_ERR_INVALID, t->offset,
+                           "sub type %u does not match super type %u: it is final", i, t->super - 1);
+        bool ok = s->nparams == t->nparams && s->nresults == t->nresults;
+        for (uint32_t k = 0; ok && k < t->nparams; k++)
+            ok = module_valtype_sub(m, functype_params(s)[k], functype_params(t)[k]);
+        for (uint32_t k = 0; ok && k < t->nresults; k++)
+            ok = module_valtype_sub(m, functype_results(t)[k], functype_results(s)[k]);
+        if (!ok)
+            return err_set(v->err, WISP_ERR_INVALID, t->offset,
+                           "sub type %u does not match super type %u", i, t->super - 1);
+    }
+    return true;
+}
+
+/* A table's element type, and its initializer when it has one (defined
+ * tables): a table whose elements cannot be null must have one. */
+static bool check_table_elem(struct validator *v, const struct tabletype *t, uint32_t index, int64_t offset)
+{
+    if (!validate_valtype(v, t->elem, offset))
+        return false;
+    if (t->init.len)
+        return validate_const_expr(v, &t->init, t->elem, CONST_EXPR_TABLE_INIT, index);
+    if (!vt_nullable(t->elem) && index >= v->m->ntable_imports)
+        return err_set(v->err, WISP_ERR_INVALID, offset,
+                       "type mismatch: table %u of %s needs an initial value (null is not one)", index,
+                       valtype_name(t->elem));
+    return true;
+}
+
 static bool check_imports(struct validator *v)
 {
     const struct module *m = v->m;
@@ -93,8 +158,12 @@ static bool check_imports(struct validator *v)
         bool ok = true;
         switch (im->kind) {
         case EXT_FUNC: ok = check_type_index(v, im->desc.func_type, im->offset); break;
-        case EXT_TABLE: ok = check_table_type(v, &im->desc.table, im->offset); break;
+        case EXT_TABLE:
+            ok = check_table_type(v, &im->desc.table, im->offset) &&
+                 validate_valtype(v, im->desc.table.elem, im->offset);
+            break;
         case EXT_MEMORY: ok = check_memory_type(v, &im->desc.memory, im->offset); break;
+        case EXT_GLOBAL: ok = validate_valtype(v, im->desc.global.type, im->offset); break;
         default: break;
         }
         if (!ok)
@@ -113,7 +182,8 @@ static bool check_definitions(struct validator *v)
         if (!check_type_index(v, m->func_types[f], m->func_offsets[f]))
             return false;
     for (uint32_t t = m->ntable_imports; t < m->ntables; t++)
-        if (!check_table_type(v, &m->tables[t], m->table_offsets[t]))
+        if (!check_table_type(v, &m->tables[t], m->table_offsets[t]) ||
+            !check_table_elem(v, &m->tables[t], t, m->table_offsets[t]))
             return false;
     if (m->nmemories > 1 && !(m->features & FEAT_MULTI_MEMORY))
         return err_set(v->err, WISP_ERR_INVALID, m->memory_offsets[1],
@@ -123,7 +193,8 @@ static bool check_definitions(struct validator *v)
         if (!check_memory_type(v, &m->memories[i], m->memory_offsets[i]))
             return false;
     for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
-        if (!validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type,
+        if (!validate_valtype(v, m->globals[g].type.type, m->globals[g].offset) ||
+            !validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type,
                                  CONST_EXPR_GLOBAL, g))
             return false;
     return true;
@@ -144,6 +215,9 @@ static void collect_refs(struct validator *v)
     const struct module *m = v->m;
     for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
         const_expr_collect_refs(v, &m->globals[g].init);
+    for (uint32_t t = m->ntable_imports; t < m->ntables; t++)
+        if (m->tables[t].init.len)
+            const_expr_collect_refs(v, &m->tables[t].init);
     for (uint32_t e = 0; e < m->nelems; e++) {
         const struct elem *el = &m->elems[e];
         for (uint32_t i = 0; i < el->count; i++) {
@@ -165,6 +239,8 @@ static bool check_elems(struct validator *v)
     const struct module *m = v->m;
     for (uint32_t e = 0; e < m->nelems; e++) {
         const struct elem *el = &m->elems[e];
+        if (!validate_valtype(v, el->type, el->byte_offset))
+            return false;
         for (uint32_t i = 0; i < el->count; i++) {
             if (el->funcs) {
                 if (el->funcs[i] >= m->nfuncs)
@@ -181,7 +257,7 @@ static bool check_elems(struct validator *v)
         if (el->table >= m->ntables)
             return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
                            "unknown table %u in element segment %u", el->table, e);
-        if (m->tables[el->table].elem != el->type)
+        if (!module_valtype_sub(m, el->type, m->tables[el->table].elem))
             return err_set(v->err, WISP_ERR_INVALID, el->byte_offset,
                            "type mismatch: element segment %u of %s for table %u of %s", e,
                            valtype_name(el->type), el->table,
@@ -375,7 +451,7 @@ bool module_validate(struct module *m, struct wisp_error *err)
 
     validator_init_sigs(&v);
     collect_refs(&v);
-    bool ok = check_imports(&v) && check_definitions(&v) && check_elems(&v) &&
+    bool ok = check_types(&v) && check_imports(&v) && check_definitions(&v) && check_elems(&v) &&
               check_datas(&v) && check_start(&v) && check_exports(&v) && check_codes(&v);
 
     free(v.refs);

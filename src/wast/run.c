@@ -522,11 +522,23 @@ static uint8_t heap_top(uint8_t heap)
 }
 
 /* The hierarchy of a value type's references, or WH_UNSPECIFIED for a
- * type that is no reference type. wisp's reference types so far are
- * funcref and externref; the others join here as the runtime gains them. */
+ * type that is no reference type. */
 static uint8_t type_top(valtype_t t)
 {
-    return t == VT_FUNCREF ? WH_FUNC : t == VT_EXTERNREF ? WH_EXTERN : WH_UNSPECIFIED;
+    if (!valtype_is_ref(t))
+        return WH_UNSPECIFIED;
+    switch (vt_top(t)) {
+    case HT_FUNC: return WH_FUNC;
+    case HT_EXTERN: return WH_EXTERN;
+    case HT_EXN: return WH_EXN;
+    default: return WH_ANY;
+    }
+}
+
+/* Whether host references (ref.extern N) are values of type t. */
+static bool holds_extern(valtype_t t)
+{
+    return valtype_is_ref(t) && vt_heap(t) == HT_EXTERN;
 }
 
 static bool arg_slots(const struct wast_value *v, valtype_t t, union slot *out)
@@ -538,9 +550,12 @@ static bool arg_slots(const struct wast_value *v, valtype_t t, union slot *out)
     case WV_F32: out[0].i32 = (uint32_t)v->u.i64; return t == VT_F32;
     case WV_F64: out[0].i64 = v->u.i64; return t == VT_F64;
     case WV_V128: memcpy(out, v->u.v128, 16); return t == VT_V128;
-    case WV_REF_NULL: out[0].ref = NULL; return type_top(t) != WH_UNSPECIFIED && type_top(t) == heap_top(v->heap);
+    case WV_REF_NULL:
+        out[0].ref = NULL;
+        return type_top(t) != WH_UNSPECIFIED && vt_nullable(t) &&
+               (v->heap == WH_UNSPECIFIED || type_top(t) == heap_top(v->heap));
     /* Host references are small integers made non-null by adding one. */
-    case WV_REF_EXTERN: out[0].ref = (void *)(uintptr_t)(v->u.i64 + 1); return t == VT_EXTERNREF;
+    case WV_REF_EXTERN: out[0].ref = (void *)(uintptr_t)(v->u.i64 + 1); return holds_extern(t);
     /* ref.host: an anyref, which wisp does not have yet; patterns are
      * results only. */
     case WV_REF_HOST: case WV_REF: case WV_EITHER: return false;
@@ -692,7 +707,7 @@ static bool value_matches(const struct wast_value *e, const struct value *v)
     case WV_REF_NULL:
         return type_top(v->type) != WH_UNSPECIFIED && !v->s[0].ref &&
                (e->heap == WH_UNSPECIFIED || heap_top(e->heap) == type_top(v->type));
-    case WV_REF_EXTERN: return v->type == VT_EXTERNREF && (uintptr_t)v->s[0].ref == (uintptr_t)(e->u.i64 + 1);
+    case WV_REF_EXTERN: return holds_extern(v->type) && (uintptr_t)v->s[0].ref == (uintptr_t)(e->u.i64 + 1);
     /* Values of the any hierarchy (host references in it, i31, structs,
      * arrays) and exceptions: wisp has no such types yet, so no result
      * can be one. */

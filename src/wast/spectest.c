@@ -93,6 +93,10 @@ bool spectest_define(struct rt_store *s, struct spectest_out *out, struct wisp_e
     struct tabletype tt = {.elem = VT_FUNCREF, .limits = {.min = 10, .max = 20, .has_max = true}};
     struct rt_extern table = {.kind = EXT_TABLE, .u.table = rt_table_new(s, &tt, NULL, NULL)};
     define(s, "table", &table);
+    /* 3.0's (memory64) twin, addressed by i64. */
+    struct tabletype tt64 = {.elem = VT_FUNCREF, .limits = {.min = 10, .max = 20, .has_max = true, .is64 = true}};
+    struct rt_extern table64 = {.kind = EXT_TABLE, .u.table = rt_table_new(s, &tt64, NULL, NULL)};
+    define(s, "table64", &table64);
 
     struct memtype mt = {.limits = {.min = 1, .max = 2, .has_max = true}};
     struct rt_extern mem = {.kind = EXT_MEMORY, .u.memory = rt_memory_new(s, &mt, err)};

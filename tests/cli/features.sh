@@ -121,6 +121,26 @@ WAT
 run "$WISP" run "$T/wasi.wat"
 check "WASI uses the memory exported as \"memory\" (memory 1)" test "$rc" = 0 -a "$out" = multi
 
+# Typed function references: on by default, each tier; with
+# -W function-references=n a (ref ...) type is malformed as in 2.0.
+cat > "$T/fref.wat" <<'WAT'
+(module
+  (type $ii (func (param i32) (result i32)))
+  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+  (table 2 (ref $ii) (ref.func $inc))
+  (func (export "f") (param i32) (result i32)
+    (call_ref $ii (local.get 0) (table.get 0 (i32.const 1)))))
+WAT
+for tier in "${tiers[@]}"; do
+  run "$WISP" run -C tier=$tier,cache=n --invoke f "$T/fref.wat" 41
+  check "function-references is on by default, $tier" test "$rc" = 0 -a "$out" = 42
+done
+run "$WISP" run -W function-references=n --invoke f "$T/fref.wat" 41
+check "-W function-references=n: a (ref \$t) type is malformed as in 2.0, exit 1" \
+  test "$rc" = 1 -a -n "$(echo "$err" | grep -F 'malformed')"
+run "$WISP" info "$T/fref.wat"
+check "wisp info prints a typed table" test "$rc" = 0 -a -n "$(echo "$out" | grep -F '(ref 0)')"
+
 # memory64: an i64 memory runs by default; with -W memory64=n its limits
 # flag is malformed, as in 2.0 (a 1-bit LEB128: "integer too large").
 cat > "$T/m64.wat" <<'WAT'

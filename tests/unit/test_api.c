@@ -535,6 +535,59 @@ static void test_define_errors(wisp_engine *engine)
     wisp_store_free(NULL);
 }
 
+/* ---- Typed function references at the API boundary ---- */
+
+/* A host value reaching a typed reference must be of its type: a function
+ * of another type, or null where null is not a value, would let call_ref
+ * call through the wrong signature. */
+static const char typed_wat[] =
+    "(module\n"
+    "  (type $ii (func (param i32) (result i32)))\n"
+    "  (type $l (func (param i64) (result i64)))\n"
+    "  (func $inc (export \"inc\") (type $ii) (i32.add (local.get 0) (i32.const 1)))\n"
+    "  (func (export \"wide\") (type $l) (local.get 0))\n"
+    "  (func (export \"apply\") (param (ref $ii) i32) (result i32)\n"
+    "    (call_ref $ii (local.get 1) (local.get 0)))\n"
+    "  (func (export \"apply-null\") (param (ref null $ii) i32) (result i32)\n"
+    "    (call_ref $ii (local.get 1) (local.get 0)))\n"
+    "  (func (export \"get\") (result (ref $ii)) (ref.func $inc)))\n";
+
+static void test_typed_refs(wisp_engine *engine)
+{
+    wisp_module *m = load(engine, typed_wat);
+    if (!m)
+        return;
+    wisp_store *s = wisp_store_new(engine);
+    wisp_error err;
+    wisp_instance *inst = wisp_instance_new(s, m, &err);
+    CHECK("instantiate typed", inst != NULL);
+    if (!inst)
+        goto out;
+    wisp_func *apply = wisp_instance_func(inst, "apply"), *apply_null = wisp_instance_func(inst, "apply-null");
+    CHECK("a typed reference parameter is a funcref", wisp_func_param(apply, 0) == WISP_FUNCREF);
+    wisp_val r, args[2] = {{.type = WISP_FUNCREF, .of.funcref = wisp_instance_func(inst, "inc")}, i32v(41)};
+    bool ok = wisp_func_call(s, apply, args, 2, &r, 1, &err);
+    CHECK("a function of the type", ok && r.of.i32 == 42);
+    args[0].of.funcref = wisp_instance_func(inst, "wide");
+    ok = wisp_func_call(s, apply, args, 2, &r, 1, &err);
+    CHECK("a function of another type is refused", !ok && err.kind == WISP_ERR_LINK &&
+          strncmp(err.message, "type mismatch", 13) == 0);
+    ok = wisp_func_call(s, apply_null, args, 2, &r, 1, &err);
+    CHECK("... also where null is allowed", !ok && err.kind == WISP_ERR_LINK);
+    args[0].of.funcref = NULL;
+    ok = wisp_func_call(s, apply, args, 2, &r, 1, &err);
+    CHECK("null where it is not a value is refused", !ok && err.kind == WISP_ERR_LINK &&
+          strncmp(err.message, "type mismatch", 13) == 0);
+    ok = wisp_func_call(s, apply_null, args, 2, &r, 1, &err);
+    CHECK("null where it is a value: the call traps", !ok && err.kind == WISP_ERR_TRAP &&
+          strstr(err.message, "null function reference"));
+    ok = wisp_func_call(s, wisp_instance_func(inst, "get"), NULL, 0, &r, 1, &err);
+    CHECK("a typed reference result", ok && r.type == WISP_FUNCREF && r.of.funcref == wisp_instance_func(inst, "inc"));
+out:
+    wisp_store_free(s);
+    wisp_module_free(m);
+}
+
 int main(void)
 {
     wisp_engine *engine = wisp_engine_new();
@@ -546,6 +599,7 @@ int main(void)
     test_memories(engine);
     test_memory64(engine);
     test_define_errors(engine);
+    test_typed_refs(engine);
     wisp_engine_free(engine);
     return check_failures != 0;
 }
