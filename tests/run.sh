@@ -69,6 +69,7 @@ suite "fuzz seeds" bash tests/fuzz/run.sh
 for t in tests/witx/test_*.sh; do [ -f "$t" ] && suite "witx: $(basename "$t" .sh)" bash "$t"; done
 suite "WASI programs" bash tests/wasi/run.sh
 suite "WASI sockets from the host" bash tests/wasi/sock/run.sh
+suite "toolchain: a setjmp/longjmp program (clang-19)" bash tests/toolchain/run.sh
 suite "text vs wabt" bash tests/tools/compare_wabt.sh
 suite "execution vs V8 (random modules), interpreter" env EXEC_DIFF_TIER=interp bash tests/tools/exec_diff.sh
 if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
