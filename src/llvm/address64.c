@@ -4,6 +4,8 @@
  * the same as before. */
 #include "llvm/address64.h"
 
+#include "runtime/runtime.h"
+
 static LLVMTypeRef type_of(LLVMValueRef v) { return LLVMTypeOf(v); }
 
 static LLVMTypeRef int_type(LLVMValueRef v, unsigned bits)
@@ -41,4 +43,20 @@ LLVMValueRef addr64_out_of_bounds(LLVMBuilderRef b, LLVMValueRef addr, uint64_t 
     LLVMValueRef end = LLVMBuildAdd(b, LLVMBuildZExt(b, addr, i128, ""), LLVMConstInt(i128, offset, 0), "");
     end = LLVMBuildAdd(b, end, LLVMConstInt(i128, n, 0), "");
     return LLVMBuildICmp(b, LLVMIntUGT, end, LLVMBuildZExt(b, size, i128, ""), "");
+}
+
+/* Every address above RT_MEM64_SPAN is past any i64 memory's size, so the
+ * compare never traps an access the explicit check allows. With offset + n
+ * up to RT_MEM64_GUARD the bound is the span itself, the same for every
+ * access, so LLVM can share one compare between the accesses to a base
+ * address at different offsets; a larger offset takes the bound that ends
+ * its access at the reservation's end, and one past the reservation traps
+ * whatever the address. */
+LLVMValueRef addr64_past_span(LLVMBuilderRef b, LLVMValueRef addr, uint64_t offset, uint32_t n)
+{
+    uint64_t reach = offset + n;
+    if (reach < offset || reach > RT_MEM64_GUARDED_RESERVE)
+        return LLVMConstInt(int_type(addr, 1), 1, 0);
+    uint64_t bound = reach <= RT_MEM64_GUARD ? RT_MEM64_SPAN : RT_MEM64_GUARDED_RESERVE - reach;
+    return LLVMBuildICmp(b, LLVMIntUGT, addr, LLVMConstInt(type_of(addr), bound, 0), "");
 }

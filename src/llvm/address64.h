@@ -1,7 +1,9 @@
-/* memory64 in the compiled tier (address64.c): i64 addresses are checked
- * explicitly (no guard region covers them), i64 table indices and counts
- * are narrowed for the i32 code paths, and grow results widened, so that
- * every trap is the interpreter's. */
+/* memory64 in the compiled tier (address64.c): an i64 address is checked
+ * explicitly against the memory's size, or, in a guarded memory, against
+ * a constant that keeps the access inside the reservation, whose guard
+ * region catches the rest; i64 table indices and counts are narrowed for
+ * the i32 code paths, and grow results widened, so that every trap is the
+ * interpreter's. */
 #ifndef WISP_LLVM_ADDRESS64_H
 #define WISP_LLVM_ADDRESS64_H
 
@@ -25,5 +27,11 @@ LLVMValueRef addr64_grow_result(LLVMBuilderRef b, LLVMValueRef r);
  * bounds, never a wrapped address. */
 LLVMValueRef addr64_out_of_bounds(LLVMBuilderRef b, LLVMValueRef addr, uint64_t offset, uint32_t n,
                                   LLVMValueRef size);
+
+/* For a guarded i64 memory (RT_MEM64_GUARDED_RESERVE reserved, RT_MEM64_SPAN
+ * at most in use): whether an access of n bytes at addr plus offset must
+ * trap before it is made. Otherwise it lands inside the reservation, and
+ * faults there when it runs past the memory's size. */
+LLVMValueRef addr64_past_span(LLVMBuilderRef b, LLVMValueRef addr, uint64_t offset, uint32_t n);
 
 #endif

@@ -787,14 +787,17 @@ static void do_call_indirect(struct tr *t, uint32_t type, uint32_t table)
 static LLVMValueRef mem_addr(struct tr *t, uint32_t mem, LLVMValueRef addr, uint64_t offset, uint32_t n)
 {
     LLVMValueRef mo = inst_elem(t, OFF(struct rt_instance, memories), mem);
-    /* memory64: an i64 address is never guarded (address64.c). */
     bool wide = t->m->memories[mem].limits.is64;
     LLVMValueRef ea = LLVMBuildAdd(t->b, addr64_widen(t->b, addr), c64(t, offset), "");
-    if (!t->opt->guarded || wide) {
+    if (!t->opt->guarded) {
         LLVMValueRef size = load_at(t, t->i64, mo, OFF(struct rt_memory, size));
         LLVMValueRef oob = wide ? addr64_out_of_bounds(t->b, addr, offset, n, size)
                                 : LLVMBuildICmp(t->b, LLVMIntUGT, LLVMBuildAdd(t->b, ea, c64(t, n), ""), size, "");
         trap_if(t, oob, TRAP_OOB_MEMORY);
+    } else if (wide) {
+        /* A guarded i64 memory: one compare with a constant keeps the
+         * access inside the reservation (address64.c). */
+        trap_if(t, addr64_past_span(t->b, addr, offset, n), TRAP_OOB_MEMORY);
     }
     LLVMValueRef base = load_at(t, t->ptr, mo, OFF(struct rt_memory, data));
     return gep8(t, base, ea);

@@ -112,17 +112,28 @@ struct rt_memory {
     uint64_t size;      /* bytes, a multiple of 65536 */
     uint64_t max_pages; /* the type's maximum, or 65536 (2^48 for an i64 memory) */
     bool has_max;       /* the type declares a maximum (import matching) */
-    bool is64;          /* memory64: addressed by i64; never guarded (see store.c) */
+    bool is64;          /* memory64: addressed by i64 */
     uint64_t limit_pages; /* memory.grow stops here: max_pages, or the store's limit if lower */
     size_t reserved;    /* bytes reserved at data */
-    bool guarded;       /* reserved >= RT_GUARDED_RESERVE: every 32-bit address
-                           plus offset lands inside, so compiled code needs no
-                           bounds check and faults past size instead */
+    bool guarded;       /* reserved >= RT_GUARDED_RESERVE (i32) or
+                           RT_MEM64_GUARDED_RESERVE (i64): compiled code
+                           lets an access past size fault instead of
+                           checking it (an i64 address is compared with
+                           RT_MEM64_SPAN first) */
 };
 
 /* A guarded memory's reservation: any i32 address plus any u32 offset,
  * plus the widest access (16 bytes), rounded up to a wasm page. */
 #define RT_GUARDED_RESERVE (((uint64_t)8 << 30) + 65536)
+/* A guarded i64 memory's: RT_MEM64_SPAN bytes, past which it never grows
+ * (store.c guards only such memories: all but those declaring a larger
+ * minimum), then RT_MEM64_GUARD bytes of guard. Compiled code traps on an
+ * address above RT_MEM64_SPAN, and for an offset plus access size up to
+ * RT_MEM64_GUARD needs nothing else: the access lands in the reservation,
+ * and past the memory's size it faults (llvm/address64.c). */
+#define RT_MEM64_SPAN ((uint64_t)16 << 30)
+#define RT_MEM64_GUARD ((uint64_t)4 << 30)
+#define RT_MEM64_GUARDED_RESERVE (RT_MEM64_SPAN + RT_MEM64_GUARD)
 
 struct rt_global {
     valtype_t type;

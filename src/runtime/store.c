@@ -11,9 +11,10 @@
 #define PAGE_SIZE 65536u
 #define MAX_PAGES 65536u
 #define MAX_PAGES64 ((uint64_t)1 << 48)
-/* What an i64 memory (memory64) reserves: 16 GiB, or its minimum up to
- * 64 GiB. Address space, not memory: pages are committed as it grows. */
-#define MEM64_RESERVE ((uint64_t)16 << 30)
+/* How far an i64 memory (memory64) may grow: 16 GiB (RT_MEM64_SPAN, the
+ * most a guarded one holds), or its minimum up to 64 GiB. Address space,
+ * not memory: pages are committed as it grows. */
+#define MEM64_RESERVE RT_MEM64_SPAN
 #define MEM64_RESERVE_MAX ((uint64_t)64 << 30)
 /* Tables past this many entries are refused rather than allowed to exhaust
  * the host: no real program needs 80 MB of references. */
@@ -415,15 +416,18 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
     mem->has_max = type->limits.has_max;
     mem->is64 = is64;
     mem->limit_pages = max < s->max_memory_pages ? max : s->max_memory_pages;
-    /* An i64 memory reserves at most MEM64_RESERVE (the declared minimum if
-     * larger, up to MEM64_RESERVE_MAX): memory.grow past what was reserved
-     * returns -1 whatever the maximum says. It is never guarded: no
-     * reservation covers every i64 address, so compiled code checks it. */
+    /* An i64 memory grows to at most MEM64_RESERVE (the declared minimum if
+     * larger, up to MEM64_RESERVE_MAX): memory.grow past that returns -1
+     * whatever the maximum says, guarded or not, so both tiers agree. */
     if (is64 && mem->limit_pages > MEM64_RESERVE / PAGE_SIZE)
         mem->limit_pages = min > MEM64_RESERVE / PAGE_SIZE ? min : MEM64_RESERVE / PAGE_SIZE;
     /* Reserve the whole range the memory may grow to once, so data never
      * moves. For compiled code, reserve the guarded size instead, so every
-     * access past the end faults (native.c turns the fault into the trap).
+     * access past the end faults (native.c turns the fault into the trap):
+     * for an i64 memory that grows no further than RT_MEM64_SPAN, every
+     * address up to the span plus an offset up to RT_MEM64_GUARD (compiled
+     * code checks the address against the span, a constant, instead of
+     * loading the size).
      * When the address space will not give us that much, settle for less:
      * the limit, then the initial size (growing past it then fails like
      * any other refused grow). */
@@ -431,10 +435,11 @@ struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, 
     size_t floor = (size_t)(min * PAGE_SIZE);
     bool huge = !s->no_huge_pages;
     void *p = MAP_FAILED;
-    if (s->guard_pages && sizeof(void *) == 8 && !is64) {
-        p = reserve(RT_GUARDED_RESERVE, huge);
+    if (s->guard_pages && sizeof(void *) == 8 && (!is64 || mem->limit_pages <= RT_MEM64_SPAN / PAGE_SIZE)) {
+        uint64_t guarded = is64 ? RT_MEM64_GUARDED_RESERVE : RT_GUARDED_RESERVE;
+        p = reserve(guarded, huge);
         if (p != MAP_FAILED) {
-            want = (size_t)RT_GUARDED_RESERVE;
+            want = (size_t)guarded;
             mem->guarded = true;
         }
     }

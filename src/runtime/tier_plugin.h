@@ -35,7 +35,7 @@ struct rt_osr_point {
 
 struct rt_tier_options {
     bool checks;  /* fuel and interrupt check points */
-    bool guarded; /* every memory is guarded (RT_GUARDED_RESERVE): no bounds checks */
+    bool guarded; /* every memory is guarded (rt_memory.guarded): no size checks */
     /* What to compile: define[i] for the module's defined function i, NULL
      * for all of them; and entries at these loops (on-stack replacement). */
     const uint8_t *define;

@@ -160,8 +160,11 @@ check "wisp info prints an i64 memory's and table's limits" test "$rc" = 0 -a -n
 
 # A memory past 4 GiB, touched sparsely: 65,540 pages (4 GiB + 256 KiB)
 # declared, grown by one page; stores and loads at 4 GiB + 12, at the last
-# bytes, past the end, and an offset that carries the address past 4 GiB.
-# A host that cannot reserve that much address space skips it.
+# bytes, past the end, an offset that carries the address past 4 GiB, and
+# a 4 GiB offset (past the compiled tier's guard region, which then bounds
+# the address by the reservation's end) to in-bounds bytes and across the
+# end. In the interpreter and the compiled tier, with guard regions and with
+# explicit checks. A host that cannot reserve that much address space skips it.
 cat > "$T/big.wat" <<'WAT'
 (module
   (memory (export "mem") i64 65540)
@@ -180,26 +183,43 @@ cat > "$T/big.wat" <<'WAT'
     (i32.load (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 3))))
   (func (export "carry") (result i32)
     (i32.store (i64.const 0x1_0000_000c) (i32.const 77))
-    (i32.load offset=0xffff_fff0 (i64.const 0x1c))))
+    (i32.load offset=0xffff_fff0 (i64.const 0x1c)))
+  (func (export "off4g") (result i32)
+    (i32.store (i64.const 0x1_0000_000c) (i32.const 99))
+    (i32.load offset=0x1_0000_0000 (i64.const 12)))
+  (func (export "off4g_past") (result i32)
+    (i32.load offset=0x1_0000_0000 (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 0x1_0000_0003)))))
 WAT
 # 0x1122334455667788 + 0xabcdef01 + 0x5a
 want=$(printf '%d' $((0x1122334455667788 + 0xabcdef01 + 0x5a)))
-big_tiers=(interp)
+big_tiers=("interp|-C tier=interp")
 if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
-  big_tiers+=(compiled)
+  big_tiers+=("compiled|-C tier=compiled" "compiled, explicit checks|-C tier=compiled -O signals-based-traps=n")
 else
   echo "SKIP a memory past 4 GiB (compiled): $("$WISP" --version | tail -1)"
+  echo "SKIP a memory past 4 GiB (compiled, explicit checks): $("$WISP" --version | tail -1)"
 fi
-for tier in "${big_tiers[@]}"; do
-  run "$WISP" run -C tier=$tier --invoke f "$T/big.wat"
+for t in "${big_tiers[@]}"; do
+  tier=${t%%|*} opts=${t#*|}
+  # shellcheck disable=SC2086
+  run "$WISP" run $opts --invoke f "$T/big.wat"
   if [ "$rc" != 0 ] && echo "$err" | grep -qE 'cannot map|memory too large'; then
     echo "SKIP a memory past 4 GiB ($tier): the host cannot reserve it: $(echo "$err" | head -n 1)"
     continue
   fi
   check "a memory past 4 GiB ($tier): stores and loads at 4 GiB + 12 and at its end" test "$rc" = 0 -a "$out" = "$want"
-  run "$WISP" run -C tier=$tier --invoke past "$T/big.wat"
+  # shellcheck disable=SC2086
+  run "$WISP" run $opts --invoke past "$T/big.wat"
   check "a memory past 4 GiB ($tier): an access crossing its end traps" \
     test "$rc" != 0 -a -n "$(echo "$err" | grep -F 'out of bounds memory access')"
-  run "$WISP" run -C tier=$tier --invoke carry "$T/big.wat"
+  # shellcheck disable=SC2086
+  run "$WISP" run $opts --invoke carry "$T/big.wat"
   check "a memory past 4 GiB ($tier): an offset carrying past 4 GiB reads there" test "$rc" = 0 -a "$out" = 77
+  # shellcheck disable=SC2086
+  run "$WISP" run $opts --invoke off4g "$T/big.wat"
+  check "a memory past 4 GiB ($tier): a 4 GiB offset reads there" test "$rc" = 0 -a "$out" = 99
+  # shellcheck disable=SC2086
+  run "$WISP" run $opts --invoke off4g_past "$T/big.wat"
+  check "a memory past 4 GiB ($tier): a 4 GiB offset across the end traps" \
+    test "$rc" != 0 -a -n "$(echo "$err" | grep -F 'out of bounds memory access')"
 done

@@ -33,7 +33,8 @@
  * the target prints SKIP and exits. FUZZ_TIERS_MEMORIES=N builds modules
  * with up to N memories (multi-memory; the inputs then mean other modules
  * than the seeds were made for), and FUZZ_TIERS_TAIL_CALLS=1 with tail
- * calls (likewise). FUZZ_TIERS_VERBOSE=1 prints every
+ * calls (likewise), and FUZZ_TIERS_MEMORY64=1 with i64 memories (likewise).
+ * FUZZ_TIERS_VERBOSE=1 prints every
  * outcome; FUZZ_TIERS_RAW=1 takes each input as a .wasm module instead
  * (to check a reduced module: replay_tiers x.wasm). An input that starts
  * with the module header "\0asm\1\0\0\0" is always taken as a module
@@ -114,6 +115,7 @@ static void init(void)
     if (getenv("FUZZ_TIERS_MEMORIES"))
         wasm_gen_memories = (uint32_t)atoi(getenv("FUZZ_TIERS_MEMORIES"));
     wasm_gen_tail_calls = getenv("FUZZ_TIERS_TAIL_CALLS") != NULL;
+    wasm_gen_memory64 = getenv("FUZZ_TIERS_MEMORY64") != NULL;
     if (!getenv("WISP_LLVM_PLUGIN")) {
         char path[4096];
         ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);

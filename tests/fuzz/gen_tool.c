@@ -8,7 +8,9 @@
  *   gen_tool -m M ...           any of these with up to M memories
  *                               (wasm_gen_memories, multi-memory)
  *   gen_tool -t ...             any of these with tail calls
- *                               (wasm_gen_tail_calls) */
+ *                               (wasm_gen_tail_calls)
+ *   gen_tool -6 ...             any of these with i64 memories
+ *                               (wasm_gen_memory64) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,11 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
+    if (argc >= 2 && strcmp(argv[1], "-6") == 0) {
+        wasm_gen_memory64 = true;
+        argv++;
+        argc--;
+    }
     if (argc >= 4 && strcmp(argv[1], "-n") == 0) {
         int n = atoi(argv[2]);
         srand(argc > 4 ? (unsigned)atoi(argv[4]) : 1u);
@@ -62,7 +69,7 @@ int main(int argc, char **argv)
         argc--;
     }
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_tool [-m M] [-t] [-c] IN OUT.wasm | gen_tool [-m M] [-t] -n N DIR [SEED]\n");
+        fprintf(stderr, "usage: gen_tool [-m M] [-t] [-6] [-c] IN OUT.wasm | gen_tool [-m M] [-t] [-6] -n N DIR [SEED]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -127,6 +127,7 @@ struct gen {
     bool has_memory, memory_imported;
     uint32_t memory_min;
     uint32_t nmemories; /* memory 0 and, with wasm_gen_memories > 1, more */
+    bool mem64;         /* every memory is addressed by i64 (wasm_gen_memory64) */
     bool table0_imported;
     uint32_t table_min[2];
     bool has_table1; /* externref */
@@ -332,7 +333,8 @@ static bool same_types(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t
 
 /* ---- memory addresses and memargs ---- */
 
-static void gen_addr(struct gen *g)
+/* An i32 address; gen_addr turns it into one of the memory's type. */
+static void gen_addr32(struct gen *g)
 {
     switch (choose(g, 4)) {
     case 0: /* small */
@@ -356,6 +358,32 @@ static void gen_addr(struct gen *g)
 }
 uint32_t wasm_gen_memories = 1;
 bool wasm_gen_tail_calls;
+bool wasm_gen_memory64;
+
+/* The i32 address or length on the stack as an operand of an i64 memory
+ * (nothing for an i32 one): zero-extended mostly, sign-extended sometimes
+ * (an address at 2^64 - 2^32 and up), or moved by 4 GiB, by the 16 and
+ * 20 GiB of the compiled tier's guarded reservation, or by 2^63, with its
+ * low 32 bits unchanged. */
+static void addr_to_memory(struct gen *g)
+{
+    static const int64_t moves[] = {(int64_t)1 << 32, (int64_t)4 << 32, (int64_t)5 << 32, INT64_MIN};
+    if (!g->mem64)
+        return;
+    uint32_t k = choose(g, 8);
+    put(g->code, k == 0 ? 0xac : 0xad); /* i64.extend_i32_s, _u */
+    if (k == 1) {
+        put(g->code, 0x42);
+        put_s(g->code, moves[choose(g, sizeof moves / sizeof moves[0])]);
+        put(g->code, 0x7c); /* i64.add */
+    }
+}
+
+static void gen_addr(struct gen *g)
+{
+    gen_addr32(g);
+    addr_to_memory(g);
+}
 
 /* The memory an instruction uses: with one memory no choice is taken, so
  * inputs made for one memory build the same modules as before. */
@@ -378,12 +406,23 @@ static void gen_memarg(struct gen *g, uint32_t natural)
     put_u(g->code, memory ? align | 0x40 : align);
     if (memory)
         put_u(g->code, memory);
-    uint32_t off;
+    /* i64 memories also take offsets past 2^32: around the compiled tier's
+     * 4 GiB guard, its 16 GiB span and 20 GiB reservation, and 2^64. */
+    static const uint64_t offsets64[] = {
+        (uint64_t)1 << 32, ((uint64_t)1 << 32) - 8, (uint64_t)4 << 32, ((uint64_t)5 << 32) - 8,
+        (uint64_t)1 << 63, UINT64_MAX - 7, UINT64_MAX,
+    };
+    uint64_t off;
     switch (choose(g, 8)) {
     case 0: case 1: case 2: case 3: off = 0; break;
     case 4: case 5: off = choose(g, 64); break;
     case 6: off = 65536 - choose(g, 8); break;
-    default: off = chance(g, 2) ? UINT32_MAX : 1u << 20; break;
+    default:
+        if (g->mem64 && chance(g, 2))
+            off = offsets64[choose(g, sizeof offsets64 / sizeof offsets64[0])];
+        else
+            off = chance(g, 2) ? UINT32_MAX : 1u << 20;
+        break;
     }
     put_u(g->code, off);
 }
@@ -1173,14 +1212,19 @@ static void gen_expr(struct gen *g, uint8_t t)
             if (g->has_memory) {
                 put(g->code, 0x3f);
                 put_memory_index(g);
+                if (g->mem64)
+                    put(g->code, 0xa7); /* i32.wrap_i64 */
                 break;
             }
             /* fall through */
         case 1:
             if (g->has_memory) {
                 gen_small(g, 2);
+                addr_to_memory(g);
                 put(g->code, 0x40);
                 put_memory_index(g);
+                if (g->mem64)
+                    put(g->code, 0xa7); /* i32.wrap_i64: -1 stays -1 */
                 break;
             }
             /* fall through */
@@ -1340,6 +1384,8 @@ static void put_end_addr(struct gen *g, uint32_t back)
 {
     put(g->code, 0x3f);
     put(g->code, 0x00);
+    if (g->mem64)
+        put(g->code, 0xa7); /* i32.wrap_i64 */
     put_i32(g, 16);
     put(g->code, 0x74); /* i32.shl */
     put_i32(g, (int32_t)back);
@@ -1438,7 +1484,7 @@ static void gen_store_loop(struct gen *g)
         put_i32(g, (int32_t)choose(g, 1024));
         break;
     default:
-        gen_addr(g);
+        gen_addr32(g);
         break;
     }
     put_local(g, 0x21, p);
@@ -1451,6 +1497,7 @@ static void gen_store_loop(struct gen *g)
     if (chance(g, 8))
         gen_stmt(g);
     put_local(g, 0x20, p);
+    addr_to_memory(g);
     switch (choose(g, 4)) {
     case 0: /* fill */
         gen_counter_value(g, a->type, n);
@@ -1466,11 +1513,13 @@ static void gen_store_loop(struct gen *g)
         put_local(g, 0x20, p);
         put_i32(g, delta);
         put(g->code, 0x6a); /* i32.add */
+        addr_to_memory(g);
         gen_loop_load(g, a, offset);
         break;
     }
     case 2: /* read-modify-write: load p, combine with the counter */
         put_local(g, 0x20, p);
+        addr_to_memory(g);
         gen_loop_load(g, a, offset);
         gen_counter_value(g, a->type, n);
         switch (a->type) {
@@ -1515,6 +1564,7 @@ static void gen_effects_then_load(struct gen *g)
     const struct loop_access *a = &loop_accesses[choose(g, sizeof loop_accesses / sizeof loop_accesses[0])];
     if (chance(g, 2)) { /* a store just below the end */
         put_end_addr(g, choose(g, 64));
+        addr_to_memory(g);
         gen_expr(g, a->type);
         canon_nan(g, a->type);
         if (a->prefix)
@@ -1526,10 +1576,12 @@ static void gen_effects_then_load(struct gen *g)
             put(g->code, (uint8_t)choose(g, a->lanes));
     }
     a = &loop_accesses[choose(g, sizeof loop_accesses / sizeof loop_accesses[0])];
-    if (chance(g, 3))
+    if (chance(g, 3)) {
         put_end_addr(g, choose(g, 2 * a->width + 2));
-    else
+        addr_to_memory(g);
+    } else {
         gen_addr(g);
+    }
     gen_loop_load(g, a, chance(g, 4) ? choose(g, 24) : 0);
     if (a->type == V128 && a->lanes == 0 && chance(g, 3)) {
         /* and a lane of it */
@@ -1615,6 +1667,7 @@ static void gen_stmt(struct gen *g)
             gen_addr(g);
             gen_expr(g, I32);
             gen_small(g, 300);
+            addr_to_memory(g);
             put(g->code, 0xfc);
             put_u(g->code, 11);
             put_memory_index(g);
@@ -1623,6 +1676,7 @@ static void gen_stmt(struct gen *g)
             gen_addr(g);
             gen_addr(g);
             gen_small(g, 300);
+            addr_to_memory(g);
             put(g->code, 0xfc);
             put_u(g->code, 10);
             put_memory_index(g);
@@ -1779,10 +1833,11 @@ static void const_expr(struct buf *b, struct gen *g, uint8_t t)
     put(b, 0x0b);
 }
 
-static void put_i32_const_expr(struct buf *b, uint32_t v)
+/* An offset expression: i32.const, or i64.const for an i64 memory. */
+static void put_offset_expr(struct buf *b, uint32_t v, bool is64)
 {
-    put(b, 0x41);
-    put_s(b, (int32_t)v);
+    put(b, is64 ? 0x42 : 0x41);
+    put_s(b, is64 ? (int64_t)v : (int32_t)v);
     put(b, 0x0b);
 }
 
@@ -1871,6 +1926,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     }
     g->has_memory = !chance(g, 10);
     g->memory_imported = g->has_memory && chance(g, 5);
+    g->mem64 = g->has_memory && wasm_gen_memory64 && !chance(g, 4);
     g->memory_min = choose(g, 3);
     g->nmemories = g->has_memory ? 1 + (wasm_gen_memories > 1 ? choose(g, wasm_gen_memories) : 0) : 0;
     bool memory_has_max = chance(g, 2);
@@ -1906,7 +1962,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
         put_name(&sec, "env");
         put_name(&sec, "memory");
         put(&sec, 0x02);
-        put(&sec, memory_has_max ? 1 : 0);
+        put(&sec, (memory_has_max ? 1 : 0) | (g->mem64 ? 4 : 0));
         put_u(&sec, g->memory_min);
         if (memory_has_max)
             put_u(&sec, memory_max);
@@ -1950,14 +2006,14 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     if (g->nmemories > g->memory_imported) {
         put_u(&sec, g->nmemories - g->memory_imported);
         if (!g->memory_imported) {
-            put(&sec, memory_has_max ? 1 : 0);
+            put(&sec, (memory_has_max ? 1 : 0) | (g->mem64 ? 4 : 0));
             put_u(&sec, g->memory_min);
             if (memory_has_max)
                 put_u(&sec, memory_max);
         }
         /* Memories 1 and up (multi-memory): 0-2 pages, no maximum. */
         for (uint32_t i = 1; i < g->nmemories; i++) {
-            put(&sec, 0);
+            put(&sec, g->mem64 ? 4 : 0);
             put_u(&sec, choose(g, 3));
         }
         put_section(&out, 5, &sec);
@@ -2036,7 +2092,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
         uint32_t count = choose(g, g->nfuncs + 1);
         uint32_t offset = chance(g, 24) ? g->table_min[0] : choose(g, g->table_min[0] - count + 1);
         put(&segs, 0x00);
-        put_i32_const_expr(&segs, offset);
+        put_offset_expr(&segs, offset, false);
         put_u(&segs, count);
         for (uint32_t i = 0; i < count; i++)
             put_u(&segs, chance(g, 4) ? choose(g, g->nfuncs) : i);
@@ -2126,7 +2182,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
             uint32_t off = chance(g, 16) ? limit : (limit >= len ? choose(g, limit - len + 1 > 4096 ? 4096 : limit - len + 1) : 0);
             if (limit < len)
                 off = 0; /* traps at instantiation: out of bounds */
-            put_i32_const_expr(&sec, off);
+            put_offset_expr(&sec, off, g->mem64);
         } else {
             put(&sec, 0x01);
         }

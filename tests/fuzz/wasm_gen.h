@@ -40,4 +40,11 @@ extern uint32_t wasm_gen_memories;
  * input builds another module. */
 extern bool wasm_gen_tail_calls;
 
+/* When set, three modules in four with memory have i64 memories (memory64):
+ * every address and length is i64 (mostly an i32 one extended, sometimes
+ * moved past 4, 16 or 20 GiB or 2^63), memarg offsets reach past 2^32 up
+ * to 2^64 - 1, data segment offsets are i64.const. Off by default: it
+ * takes more choices, so the same input builds another module. */
+extern bool wasm_gen_memory64;
+
 #endif

@@ -70,11 +70,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < 4; i++)
         wisp_store_define_func(store, "fuzzing-support", names[i], &types[i], 1, NULL, 0, log_value, NULL, NULL);
     wisp_instance *inst = wisp_instance_new(store, module, &err);
-    if (!inst) {
+    if (!inst)
         printf("instantiate %s\n", err.kind == WISP_ERR_TRAP ? "trap" : "error");
-        return 0;
-    }
-    for (uint32_t i = 0; i < wisp_module_num_exports(module); i++) {
+    for (uint32_t i = 0; inst && i < wisp_module_num_exports(module); i++) {
         wisp_extern_info info;
         wisp_module_export(module, i, &info);
         if (strcmp(info.kind, "func") != 0)
