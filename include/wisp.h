@@ -31,8 +31,8 @@ enum wisp_error_kind {
     WISP_ERR_UNSUPPORTED, /* a feature wisp does not implement yet */
     WISP_ERR_EXIT,        /* the program asked to exit (WASI proc_exit): see exit_code */
     WISP_ERR_LIMIT,       /* the module passes an implementation limit (message names it) */
-    WISP_ERR_EXCEPTION,   /* a wasm exception nothing caught (exception handling; wisp
-                             throws none yet, and the .wast runner expects this kind) */
+    WISP_ERR_EXCEPTION,   /* a wasm exception nothing caught: the message names its tag
+                             and payload; wisp_store_exception gives it */
 };
 
 /* An error, whole: the message and the names in it are not cut short
@@ -143,6 +143,10 @@ typedef enum wisp_feature {
                                               each instruction naming the one it uses */
     WISP_FEATURE_MEMORY64 = 1u << 4,       /* "memory64": memories and tables addressed by
                                               i64 */
+    WISP_FEATURE_EXCEPTIONS = 1u << 5,     /* "exceptions": tags, throw, throw_ref, try_table
+                                              and exnref, and the legacy try, catch,
+                                              catch_all, delegate and rethrow */
+    /* 1u << 6 is reserved for typed function references. */
 } wisp_feature;
 void wisp_config_wasm_feature(wisp_config *config, wisp_feature feature, bool enable);
 /* The feature Wasmtime's -W key `name` names ("extended-const", ...), or

@@ -16,9 +16,10 @@ enum valtype {
     VT_V128 = 0x7B,
     VT_FUNCREF = 0x70,
     VT_EXTERNREF = 0x6F,
+    VT_EXNREF = 0x69, /* exception handling: a caught exception */
 };
 typedef uint8_t valtype_t;
-static inline bool valtype_is_ref(valtype_t t) { return t == VT_FUNCREF || t == VT_EXTERNREF; }
+static inline bool valtype_is_ref(valtype_t t) { return t == VT_FUNCREF || t == VT_EXTERNREF || t == VT_EXNREF; }
 const char *valtype_name(valtype_t t); /* "i32", "funcref", ... */
 
 /* The Wasm 3.0 proposals a module may use, as bits of module.features
@@ -32,11 +33,15 @@ enum wasm_feature {
     FEAT_MULTI_MEMORY = 1u << 3,   /* several memories; memory indices on memory
                                       instructions and in memargs */
     FEAT_MEMORY64 = 1u << 4,       /* memories and tables addressed by i64 (limits flag 0x04) */
+    FEAT_EXCEPTIONS = 1u << 5,     /* tags, throw, throw_ref, try_table, exnref, and the
+                                      legacy try/catch/catch_all/delegate/rethrow */
+    /* 1u << 6 is reserved for typed function references. */
 };
-#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | FEAT_MEMORY64)
+#define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | \
+                      FEAT_MEMORY64 | FEAT_EXCEPTIONS)
 
 /* External kinds, by their binary encoding. */
-enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
+enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3, EXT_TAG = 4 };
 
 struct name {
     char *str;    /* NUL-terminated copy; may contain interior NULs */
@@ -80,6 +85,7 @@ struct import {
         struct tabletype table;
         struct memtype memory;
         struct globaltype global;
+        uint32_t tag_type; /* a tag's function type index */
     } desc;
     uint32_t offset; /* byte offset of the import entry, for errors */
 };
@@ -162,6 +168,9 @@ struct module {
     struct memtype *memories;
     uint32_t nglobals, nglobal_imports;
     struct global *globals; /* imported entries have init.len == 0 */
+    uint32_t ntags, ntag_imports; /* exception handling */
+    uint32_t *tag_types;  /* a function type index per tag (its params are the payload) */
+    uint32_t *tag_offsets; /* byte offset of each tag's type (or its import), for errors */
     /* Byte offsets, for errors, of each function's type index (in the function
      * section), table type and memory type; an imported entry has its import's
      * offset. Parallel to func_types, tables and memories. */

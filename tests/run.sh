@@ -102,7 +102,7 @@ spec_suite() {
 }
 # The Wasm 2.0 suite holds modules to the 2.0 rules: every 3.0 feature off
 # (a few of its assertions say what 3.0 allows is invalid).
-wasm2=(-W extended-const=n,tail-call=n,relaxed-simd=n,multi-memory=n,memory64=n)
+wasm2=(-W extended-const=n,tail-call=n,relaxed-simd=n,multi-memory=n,memory64=n,exceptions=n)
 spec_suite "interpreter" -C tier=interp "${wasm2[@]}"
 if "$WISP" --version | grep -q '^compiled tier: LLVM'; then
   spec_suite "compiled tier" -C tier=compiled "${wasm2[@]}"

@@ -24,6 +24,8 @@ void module_free(struct module *m)
     free(m->memories);
     free(m->memory_offsets);
     free(m->globals);
+    free(m->tag_types);
+    free(m->tag_offsets);
     if (m->codes) {
         for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
             free(m->codes[i].groups);
@@ -82,6 +84,7 @@ const char *valtype_name(valtype_t t)
     case VT_V128: return "v128";
     case VT_FUNCREF: return "funcref";
     case VT_EXTERNREF: return "externref";
+    case VT_EXNREF: return "exnref";
     }
     return "<unknown type>";
 }

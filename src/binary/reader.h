@@ -293,6 +293,11 @@ static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_erro
     case VT_FUNCREF: case VT_EXTERNREF:
         *out = b;
         return true;
+    case VT_EXNREF:
+        if (!r->exceptions)
+            break;
+        *out = b;
+        return true;
     }
     if (b & 0x80)
         return rd_fail(r, r->p, err, "integer representation too long");
@@ -307,7 +312,7 @@ static inline bool rd_reftype(struct reader *r, valtype_t *out, struct wisp_erro
     uint8_t b;
     if (!rd_byte(r, &b, err))
         return false;
-    if (b == VT_FUNCREF || b == VT_EXTERNREF) {
+    if (b == VT_FUNCREF || b == VT_EXTERNREF || (b == VT_EXNREF && r->exceptions)) {
         *out = b;
         return true;
     }

@@ -19,7 +19,7 @@
  * the host: no real program needs 80 MB of references. */
 #define TABLE_ENTRY_LIMIT 10000000u
 
-enum { OBJ_INSTANCE = 4 };
+enum { OBJ_INSTANCE = 4, OBJ_TAG = 5 };
 
 /* The store as allocated: the public part first, then the lookup tables for
  * interning and definitions, which no other file needs to see. Stores are
@@ -111,6 +111,7 @@ static void instance_free(struct rt_instance *inst)
     free(inst->tables);
     free(inst->memories);
     free(inst->globals);
+    free(inst->tags);
     free(inst->name);
     free(inst);
 }
@@ -148,6 +149,7 @@ void rt_store_free(struct rt_store *s)
             break;
         }
         case EXT_GLOBAL:
+        case OBJ_TAG:
             free(p);
             break;
         case OBJ_INSTANCE:
@@ -156,6 +158,7 @@ void rt_store_free(struct rt_store *s)
         }
     }
     free(s->objects);
+    rt_exceptions_free(s);
     for (uint32_t i = 0; i < s->ntypes; i++)
         free(s->types[i].types);
     free(s->types);
@@ -403,6 +406,16 @@ struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *typ
     return g;
 }
 
+struct rt_tag *rt_tag_new(struct rt_store *s, const struct functype *type)
+{
+    struct rt_tag *t = xcalloc(1, sizeof *t);
+    t->type_id = rt_store_intern_type(s, type);
+    t->type = rt_store_type(s, t->type_id);
+    t->nslots = rt_slot_count(functype_params(type), type->nparams);
+    rt_store_record(s, OBJ_TAG, t);
+    return t;
+}
+
 int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta)
 {
     uint64_t old = m->size / PAGE_SIZE;
@@ -576,6 +589,8 @@ const char *rt_trap_message(enum rt_trap t)
     case TRAP_INDIRECT_MISMATCH: return "indirect call type mismatch";
     case TRAP_UNINIT_ELEM: return "uninitialized element";
     case TRAP_UNDEFINED_ELEM: return "undefined element";
+    case TRAP_EXCEPTION: return "uncaught exception";
+    case TRAP_NULL_EXNREF: return "null exception reference";
     case TRAP_STACK_EXHAUSTED: return "call stack exhausted";
     case TRAP_HOST: return "host trap";
     case TRAP_EXIT: return "exit";

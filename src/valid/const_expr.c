@@ -15,6 +15,7 @@ static struct reader expr_reader(const struct module *m, const struct expr *e)
         .start = m->bytes,
         .p = m->bytes + e->offset,
         .end = m->bytes + e->offset + e->len,
+        .exceptions = (m->features & FEAT_EXCEPTIONS) != 0,
     };
 }
 

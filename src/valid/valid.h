@@ -14,7 +14,9 @@
 
 /* One entry of the appendix's control stack. */
 struct ctrl_frame {
-    uint16_t opcode; /* OP_block, OP_loop, OP_if_ or OP_else_; the function body is a block */
+    uint16_t opcode; /* OP_block, OP_loop, OP_if_ or OP_else_; the function body is a block.
+                        Exception handling: OP_try_table, and a legacy try's parts:
+                        OP_try_ (its body), OP_catch_ and OP_catch_all (a handler) */
     const valtype_t *start_types;
     const valtype_t *end_types;
     uint32_t nstart, nend;

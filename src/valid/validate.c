@@ -85,6 +85,19 @@ static bool check_type_index(struct validator *v, uint32_t type, int64_t offset)
     return type < v->m->ntypes || invalid(v, offset, "unknown type", type);
 }
 
+/* A tag's type: a function type whose params are the payload; it must
+ * have no results. */
+static bool check_tag_type(struct validator *v, uint32_t type, int64_t offset)
+{
+    if (!check_type_index(v, type, offset))
+        return false;
+    if (v->m->types[type].nresults != 0)
+        return err_set(v->err, WISP_ERR_INVALID, offset,
+                       "non-empty tag result type: type %u has %u result(s)", type,
+                       v->m->types[type].nresults);
+    return true;
+}
+
 static bool check_imports(struct validator *v)
 {
     const struct module *m = v->m;
@@ -95,6 +108,7 @@ static bool check_imports(struct validator *v)
         case EXT_FUNC: ok = check_type_index(v, im->desc.func_type, im->offset); break;
         case EXT_TABLE: ok = check_table_type(v, &im->desc.table, im->offset); break;
         case EXT_MEMORY: ok = check_memory_type(v, &im->desc.memory, im->offset); break;
+        case EXT_TAG: ok = check_tag_type(v, im->desc.tag_type, im->offset); break;
         default: break;
         }
         if (!ok)
@@ -121,6 +135,9 @@ static bool check_definitions(struct validator *v)
                        m->nmemories);
     for (uint32_t i = m->nmemory_imports; i < m->nmemories; i++)
         if (!check_memory_type(v, &m->memories[i], m->memory_offsets[i]))
+            return false;
+    for (uint32_t t = m->ntag_imports; t < m->ntags; t++)
+        if (!check_tag_type(v, m->tag_types[t], m->tag_offsets[t]))
             return false;
     for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
         if (!validate_const_expr(v, &m->globals[g].init, m->globals[g].type.type,
@@ -248,6 +265,11 @@ static bool check_export_index(struct validator *v, const struct export *ex)
         if (ex->index < m->nmemories)
             return true;
         message = "unknown memory";
+        break;
+    case EXT_TAG:
+        if (ex->index < m->ntags)
+            return true;
+        message = "unknown tag";
         break;
     default:
         if (ex->index < m->nglobals)
