@@ -855,7 +855,9 @@ static bool read_module(struct decoder *d)
     while (r->p < r->end) {
         const uint8_t *at = r->p;
         uint8_t id = *r->p++;
-        if (id > 13 || (id == 13 && !(m->features & FEAT_EXCEPTIONS)))
+        if (id == 13 && !(m->features & FEAT_EXCEPTIONS))
+            return FAIL_AT(d, at, "malformed section id: 13 (the tag section: exceptions are off)");
+        if (id > 13)
             return FAIL_AT(d, at, "malformed section id: %u", id);
         if (id != 0) {
             if (section_rank[id] <= last_rank)

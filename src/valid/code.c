@@ -587,6 +587,7 @@ static bool check_exceptions(struct validator *v, const struct instr *in)
     uint16_t top = v->ctrls[v->nctrls - 1].opcode;
     if (!(v->m->features & FEAT_EXCEPTIONS))
         return fail(v, "%s needs the exceptions feature (Wasm 3.0)", opcode_table[in->op].name);
+    v->m->uses_eh[v->defined] = 1;
     switch (in->op) {
     case OP_try_table:
         return check_try_table(v, in);
@@ -971,6 +972,7 @@ bool validate_code(struct validator *v, uint32_t defined)
     const struct code *code = &m->codes[defined];
 
     setup_locals(v, type, code);
+    v->defined = defined;
     if (!check_body(v, code, type)) {
         const struct name *name = module_func_name(m, func);
         err_set_func(v->err, func, name ? name->str : NULL);

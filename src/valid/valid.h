@@ -66,6 +66,7 @@ struct validator {
 
     struct op_sig sigs[OP_COUNT];
 
+    uint32_t defined; /* the defined function being checked */
     /* The instruction being checked, for error messages. */
     uint16_t op;
     uint32_t offset;
