@@ -240,7 +240,8 @@ static __attribute__((noinline, cold)) bool find_catch(struct rt_store *s, struc
 static __attribute__((noinline, cold)) void deliver(struct rt_store *s, union slot *fp, const struct rt_catch *k)
 {
     struct rt_exception *e = s->exn;
-    memcpy(fp + k->slot, e->payload, e->tag->nslots * sizeof *fp);
+    if (k->tag != UINT32_MAX) /* catch_all takes no payload, and has no room for one */
+        memcpy(fp + k->slot, e->payload, e->tag->nslots * sizeof *fp);
     s->exn = NULL;
     s->trap = TRAP_NONE;
     if (k->ref_slot != UINT32_MAX) {
