@@ -196,3 +196,15 @@
   (module binary "\00asm\01\00\00\00" "\01\04\01\60\00\00" "\03\02\01\00"
     "\0a\08\01\06\00\1f\40\01\07\0b")
   "malformed catch clause")
+
+;; exnref values through the script: arguments and results.
+(module
+  (tag $t (param i32))
+  (func (export "make") (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $t (i32.const 1)))
+      (unreachable)))
+  (func (export "id") (param exnref) (result exnref) (local.get 0)))
+(assert_return (invoke "make") (ref.exn))
+(assert_return (invoke "id" (ref.null exn)) (ref.null exn))
+(assert_return (invoke "id" (ref.null exn)) (ref.null))
