@@ -38,6 +38,7 @@ struct ctl {
      * in c->handlers), open while its body is being lowered; a legacy try's
      * rethrow slot (an index among the hidden slots past the frame). */
     bool handler_open, legacy;
+    bool rethrown; /* a legacy try some rethrow names */
     uint32_t handler;
     uint32_t exn;
 };
@@ -707,6 +708,22 @@ static void do_else(struct compiler *c, struct ctl *k)
 
 static void close_handler(struct compiler *c, struct ctl *k);
 
+/* A legacy try's end: its rethrow slot is free again, and when nothing
+ * rethrows from its catches they keep no reference to the exception (so
+ * one no reference exposed is freed when caught, as with try_table's
+ * catch). */
+static void end_legacy_try(struct compiler *c, struct ctl *k)
+{
+    c->nexn--;
+    if (k->rethrown)
+        return;
+    for (uint32_t i = 0; i < c->ncatches; i++)
+        if (c->catches[i].handler == k->handler && c->catches[i].legacy) {
+            c->catches[i].legacy = false;
+            c->catches[i].ref_slot = NONE32;
+        }
+}
+
 static void do_end(struct compiler *c, struct ctl *k)
 {
     if (!k->unreachable)
@@ -714,7 +731,7 @@ static void do_end(struct compiler *c, struct ctl *k)
     if (UNLIKELY(k->handler_open))
         close_handler(c, k);
     if (UNLIKELY(k->legacy))
-        c->nexn--;
+        end_legacy_try(c, k);
     if (k->has_else_fix)
         patch_here(c, k->else_instr, k->else_word);
     /* Branches to this label were recorded after fix_start; branches to
@@ -990,6 +1007,7 @@ static bool compile_exceptions(struct compiler *c, const struct instr *in)
         return true;
     }
     case OP_rethrow:
+        c->ctls[c->nctls - 1 - in->a].rethrown = true;
         emit_op(c, XOP_throw_ref);
         emit_exn_word(c, c->ctls[c->nctls - 1 - in->a].exn);
         mark_unreachable(c);
