@@ -356,6 +356,9 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
         pos += val_to_slots(&args[i], slots + pos);
     bool ok = rt_call(store->rt, f, slots, err);
     if (ok) {
+        /* A host function may have handled an exception on the way: this
+         * call did not end with one (wisp_store_exception). */
+        store->rt->trap = TRAP_NONE;
         const valtype_t *rtypes = functype_results(t);
         pos = 0;
         for (size_t i = 0; i < nresults; i++)

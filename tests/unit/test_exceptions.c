@@ -124,6 +124,8 @@ static void run_tests(wisp_engine *engine, const char *tier)
     env.mode = HANDLE;
     v = call_i32(&env, "outer", 4, &err, &ok);
     CHECK(NAMED("handled by the host, the call returns normally"), ok && v == 77 && env.saw_payload == 4);
+    CHECK(NAMED("handled by the host: the call did not end with an exception"),
+          wisp_store_exception(env.store) == NULL);
 
     env.mode = REPLACE;
     v = call_i32(&env, "outer", 6, &err, &ok);
