@@ -31,8 +31,8 @@ enum wisp_error_kind {
     WISP_ERR_UNSUPPORTED, /* a feature wisp does not implement yet */
     WISP_ERR_EXIT,        /* the program asked to exit (WASI proc_exit): see exit_code */
     WISP_ERR_LIMIT,       /* the module passes an implementation limit (message names it) */
-    WISP_ERR_EXCEPTION,   /* a wasm exception nothing caught (exception handling; wisp
-                             throws none yet, and the .wast runner expects this kind) */
+    WISP_ERR_EXCEPTION,   /* a wasm exception nothing caught: the message names its tag
+                             and payload; wisp_store_exception gives it */
 };
 
 /* An error, whole: the message and the names in it are not cut short
@@ -143,6 +143,9 @@ typedef enum wisp_feature {
                                               each instruction naming the one it uses */
     WISP_FEATURE_MEMORY64 = 1u << 4,       /* "memory64": memories and tables addressed by
                                               i64 */
+    WISP_FEATURE_EXCEPTIONS = 1u << 5,     /* "exceptions": tags, throw, throw_ref, try_table
+                                              and exnref, and the legacy try, catch,
+                                              catch_all, delegate and rethrow */
     WISP_FEATURE_FUNCTION_REFERENCES = 1u << 6, /* "function-references": typed function
                                               references (ref null? $t), call_ref, br_on_null,
                                               br_on_non_null, ref.as_non_null, recursive
@@ -195,7 +198,7 @@ wisp_module *wisp_module_load_file(wisp_engine *engine, const char *path, wisp_e
 void wisp_module_free(wisp_module *module);
 
 /* Imports and exports of a module. Names are byte strings (may hold NULs);
- * kind is "func", "table", "memory" or "global". */
+ * kind is "func", "table", "memory", "global" or "tag". */
 typedef struct wisp_extern_info {
     const char *module; /* imports only */
     size_t module_len;
@@ -232,9 +235,10 @@ typedef struct wisp_store wisp_store;
 typedef struct wisp_instance wisp_instance;
 typedef struct wisp_func wisp_func;
 typedef struct wisp_caller wisp_caller;
+typedef struct wisp_exn wisp_exn; /* a wasm exception (exception handling) */
 
 typedef enum wisp_valtype {
-    WISP_I32, WISP_I64, WISP_F32, WISP_F64, WISP_V128, WISP_FUNCREF, WISP_EXTERNREF
+    WISP_I32, WISP_I64, WISP_F32, WISP_F64, WISP_V128, WISP_FUNCREF, WISP_EXTERNREF, WISP_EXNREF
 } wisp_valtype;
 
 typedef struct wisp_val {
@@ -247,8 +251,16 @@ typedef struct wisp_val {
         uint8_t v128[16];
         wisp_func *funcref;  /* NULL is ref.null func */
         void *externref;     /* NULL is ref.null extern */
+        wisp_exn *exnref;    /* NULL is ref.null exn */
     } of;
 } wisp_val;
+
+/* The type of a module's tag `index` (imports first; exception handling):
+ * the number of its payload values in *nparams, and the first `max` of
+ * their types in params. False past the last one. */
+uint32_t wisp_module_num_tags(const wisp_module *module);
+bool wisp_module_tag_type(const wisp_module *module, uint32_t index, size_t *nparams, wisp_valtype *params,
+                          size_t max);
 
 wisp_store *wisp_store_new(wisp_engine *engine);
 void wisp_store_free(wisp_store *store);
@@ -363,7 +375,34 @@ wisp_valtype wisp_func_result(const wisp_func *func, size_t i);
 bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, size_t nargs,
                     wisp_val *results, size_t nresults, wisp_error *err);
 
-/* The backtrace of the last trap, innermost frame first. */
+/* ---- Exceptions ----
+ *
+ * A wasm exception that no handler catches ends the call from the host with
+ * WISP_ERR_EXCEPTION (the message names its tag and payload), and the
+ * backtrace from where it was thrown. It crosses host functions: when a
+ * host function called by wasm calls back into wasm and that call ends in
+ * an exception, the host function may handle it (and return normally) or
+ * pass it on with wisp_caller_throw(caller, wisp_store_exception(store)),
+ * and then handlers in the wasm code that called the host function see it
+ * as if the host function had thrown it. Exceptions belong to the store
+ * and live as long as it does once the host has seen one. */
+/* The exception the last call from the host ended with (WISP_ERR_EXCEPTION),
+ * or NULL. */
+wisp_exn *wisp_store_exception(wisp_store *store);
+/* Throw exn from a host function: return its result from the function. */
+bool wisp_caller_throw(wisp_caller *caller, wisp_exn *exn);
+/* A new exception of the tag that instance exports as tag_name, with
+ * npayload values of the tag's parameter types; NULL with err set (a
+ * missing tag or a wrong payload is WISP_ERR_LINK). */
+wisp_exn *wisp_exn_new(wisp_store *store, const wisp_instance *instance, const char *tag_name,
+                       const wisp_val *payload, size_t npayload, wisp_error *err);
+/* Whether exn's tag is the one instance exports as tag_name. */
+bool wisp_exn_is(const wisp_exn *exn, const wisp_instance *instance, const char *tag_name);
+/* The payload: its number of values, and value i. */
+size_t wisp_exn_payload_len(const wisp_exn *exn);
+bool wisp_exn_payload(const wisp_exn *exn, size_t i, wisp_val *value);
+
+/* The backtrace of the last trap or uncaught exception, innermost frame first. */
 typedef struct wisp_frame {
     uint32_t func_index;    /* index in its module; UINT32_MAX for host functions */
     const char *func_name;  /* from the name section (without "$"), host name, or NULL */

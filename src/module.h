@@ -20,6 +20,7 @@ enum valtype {
     VT_V128 = 0x7B,
     VT_FUNCREF = 0x70,
     VT_EXTERNREF = 0x6F,
+    VT_EXNREF = 0x69, /* exception handling: a caught exception */
 };
 typedef uint32_t valtype_t;
 
@@ -86,16 +87,17 @@ enum wasm_feature {
     FEAT_MULTI_MEMORY = 1u << 3,   /* several memories; memory indices on memory
                                       instructions and in memargs */
     FEAT_MEMORY64 = 1u << 4,       /* memories and tables addressed by i64 (limits flag 0x04) */
-    /* bit 5: exceptions */
+    FEAT_EXCEPTIONS = 1u << 5,     /* tags, throw, throw_ref, try_table, exnref, and the
+                                      legacy try/catch/catch_all/delegate/rethrow */
     FEAT_FUNCTION_REFERENCES = 1u << 6, /* typed references (ref null? ht), call_ref,
                                            br_on_null/non_null, ref.as_non_null, rec
                                            groups and subtypes, table initializers */
 };
 #define FEAT_DEFAULT (FEAT_EXTENDED_CONST | FEAT_TAIL_CALL | FEAT_RELAXED_SIMD | FEAT_MULTI_MEMORY | \
-                      FEAT_MEMORY64 | FEAT_FUNCTION_REFERENCES)
+                      FEAT_MEMORY64 | FEAT_EXCEPTIONS | FEAT_FUNCTION_REFERENCES)
 
 /* External kinds, by their binary encoding. */
-enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3 };
+enum extern_kind { EXT_FUNC = 0, EXT_TABLE = 1, EXT_MEMORY = 2, EXT_GLOBAL = 3, EXT_TAG = 4 };
 
 struct name {
     char *str;    /* NUL-terminated copy; may contain interior NULs */
@@ -150,6 +152,7 @@ struct import {
         struct tabletype table;
         struct memtype memory;
         struct globaltype global;
+        uint32_t tag_type; /* a tag's function type index */
     } desc;
     uint32_t offset; /* byte offset of the import entry, for errors */
 };
@@ -237,6 +240,9 @@ struct module {
     struct memtype *memories;
     uint32_t nglobals, nglobal_imports;
     struct global *globals; /* imported entries have init.len == 0 */
+    uint32_t ntags, ntag_imports; /* exception handling */
+    uint32_t *tag_types;  /* a function type index per tag (its params are the payload) */
+    uint32_t *tag_offsets; /* byte offset of each tag's type (or its import), for errors */
     /* Byte offsets, for errors, of each function's type index (in the function
      * section), table type and memory type; an imported entry has its import's
      * offset. Parallel to func_types, tables and memories. */
@@ -272,6 +278,11 @@ struct module {
     /* Filled by the validator for the compiler: per defined function, the
      * largest operand stack height (in values) seen while checking it. */
     uint32_t *max_stack;
+    /* Also by the validator (with FEAT_EXCEPTIONS): per defined function,
+     * whether its body uses an exception-handling instruction (the
+     * compiled tier has none, so the auto tier leaves those functions in
+     * the interpreter). */
+    uint8_t *uses_eh;
 
     /* Compiled code that came with the module (wisp_module_deserialize):
      * an object for the compiled tier, and the options it was compiled

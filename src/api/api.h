@@ -44,6 +44,9 @@ struct wisp_module {
 static inline struct rt_instance *api_inst(const wisp_instance *i) { return (struct rt_instance *)i; }
 static inline struct rt_func *api_func(const wisp_func *f) { return (struct rt_func *)f; }
 
+/* The public name of a value type (instance.c). */
+wisp_valtype valtype_to_wisp(valtype_t t);
+
 struct api_host; /* a host function's adapter between slots and wisp_val */
 
 struct wisp_store {

@@ -32,6 +32,7 @@ static bool valtype_from_wisp(wisp_valtype t, valtype_t *out)
     case WISP_V128: *out = VT_V128; return true;
     case WISP_FUNCREF: *out = VT_FUNCREF; return true;
     case WISP_EXTERNREF: *out = VT_EXTERNREF; return true;
+    case WISP_EXNREF: *out = VT_EXNREF; return true;
     }
     return false;
 }
@@ -39,7 +40,7 @@ static bool valtype_from_wisp(wisp_valtype t, valtype_t *out)
 /* A reference type is the kind of its hierarchy: a typed function
  * reference (ref null? $t) is a WISP_FUNCREF, with what else its type
  * demands checked by val_fits. */
-static wisp_valtype valtype_to_wisp(valtype_t t)
+wisp_valtype valtype_to_wisp(valtype_t t)
 {
     switch (t) {
     case VT_I64: return WISP_I64;
@@ -48,7 +49,7 @@ static wisp_valtype valtype_to_wisp(valtype_t t)
     case VT_V128: return WISP_V128;
     }
     if (valtype_is_ref(t))
-        return vt_top(t) == HT_EXTERN ? WISP_EXTERNREF : WISP_FUNCREF;
+        return vt_top(t) == HT_EXTERN ? WISP_EXTERNREF : vt_top(t) == HT_EXN ? WISP_EXNREF : WISP_FUNCREF;
     return WISP_I32;
 }
 
@@ -63,6 +64,8 @@ static bool val_fits(const struct rt_store *s, valtype_t t, const wisp_val *v)
         return vt_top(t) == HT_FUNC && rt_ref_fits(s, t, api_func(v->of.funcref));
     if (v->type == WISP_EXTERNREF)
         return rt_ref_fits(s, t, v->of.externref);
+    if (v->type == WISP_EXNREF)
+        return rt_ref_fits(s, t, v->of.exnref);
     return true;
 }
 
@@ -84,6 +87,7 @@ static uint32_t val_to_slots(const wisp_val *v, union slot *s)
     case WISP_V128: memcpy(s, v->of.v128, 16); return 2;
     case WISP_FUNCREF: s[0].ref = api_func(v->of.funcref); return 1;
     case WISP_EXTERNREF: s[0].ref = v->of.externref; return 1;
+    case WISP_EXNREF: s[0].ref = v->of.exnref; return 1;
     }
     return 1;
 }
@@ -101,6 +105,12 @@ static uint32_t slots_to_val(valtype_t t, const union slot *s, wisp_val *v)
     case WISP_V128: memcpy(v->of.v128, s, 16); return 2;
     case WISP_FUNCREF: v->of.funcref = (wisp_func *)s[0].ref; return 1;
     case WISP_EXTERNREF: v->of.externref = s[0].ref; return 1;
+    case WISP_EXNREF:
+        /* The host holds it now: it lives as long as the store. */
+        v->of.exnref = s[0].ref;
+        if (v->of.exnref)
+            ((struct rt_exception *)s[0].ref)->exposed = true;
+        return 1;
     }
     return 1;
 }
@@ -364,6 +374,9 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
         pos += val_to_slots(&args[i], slots + pos);
     bool ok = rt_call(store->rt, f, slots, err);
     if (ok) {
+        /* A host function may have handled an exception on the way: this
+         * call did not end with one (wisp_store_exception). */
+        store->rt->trap = TRAP_NONE;
         const valtype_t *rtypes = functype_results(t);
         pos = 0;
         for (size_t i = 0; i < nresults; i++)
@@ -372,6 +385,76 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
     if (slots != small)
         free(slots);
     return ok;
+}
+
+/* ---- Exceptions ---- */
+
+wisp_exn *wisp_store_exception(wisp_store *store)
+{
+    struct rt_store *s = store->rt;
+    if (s->trap != TRAP_EXCEPTION || !s->exn)
+        return NULL;
+    s->exn->exposed = true;
+    return (wisp_exn *)s->exn;
+}
+
+bool wisp_caller_throw(wisp_caller *caller, wisp_exn *exn)
+{
+    if (!exn)
+        return wisp_caller_trap(caller, "wisp_caller_throw: no exception");
+    caller->trapped = true;
+    return rt_host_throw(caller->rt, (struct rt_exception *)exn);
+}
+
+wisp_exn *wisp_exn_new(wisp_store *store, const wisp_instance *instance, const char *tag_name,
+                       const wisp_val *payload, size_t npayload, wisp_error *err)
+{
+    struct rt_extern ext;
+    if (!find_export(instance, tag_name, EXT_TAG, &ext))
+        return err_set(err, WISP_ERR_LINK, -1, "no tag exported as \"%s\"", tag_name ? tag_name : ""), NULL;
+    const struct functype *t = ext.u.tag->type;
+    if (npayload != t->nparams)
+        return err_set(err, WISP_ERR_LINK, -1, "type mismatch: tag \"%s\" carries %u value%s, %zu given", tag_name,
+                       t->nparams, t->nparams == 1 ? "" : "s", npayload), NULL;
+    union slot small[SMALL_SLOTS];
+    union slot *slots = ext.u.tag->nslots <= SMALL_SLOTS ? small : xmalloc(ext.u.tag->nslots * sizeof *slots);
+    uint32_t pos = 0;
+    bool ok = true;
+    for (size_t i = 0; i < npayload && ok; i++) {
+        if (payload[i].type != valtype_to_wisp(functype_params(t)[i]))
+            ok = err_set(err, WISP_ERR_LINK, -1, "type mismatch: payload value %zu of tag \"%s\" is %s, expected %s", i,
+                         tag_name, wisp_valtype_name(payload[i].type), valtype_name(functype_params(t)[i]));
+        else
+            pos += val_to_slots(&payload[i], slots + pos);
+    }
+    struct rt_exception *e = ok ? rt_exception_new(store->rt, ext.u.tag, slots) : NULL;
+    if (e)
+        e->exposed = true;
+    if (slots != small)
+        free(slots);
+    return (wisp_exn *)e;
+}
+
+bool wisp_exn_is(const wisp_exn *exn, const wisp_instance *instance, const char *tag_name)
+{
+    struct rt_extern ext;
+    return exn && find_export(instance, tag_name, EXT_TAG, &ext) &&
+           ((const struct rt_exception *)exn)->tag == ext.u.tag;
+}
+
+size_t wisp_exn_payload_len(const wisp_exn *exn) { return ((const struct rt_exception *)exn)->tag->type->nparams; }
+
+bool wisp_exn_payload(const wisp_exn *exn, size_t i, wisp_val *value)
+{
+    const struct rt_exception *e = (const struct rt_exception *)exn;
+    const struct functype *t = e->tag->type;
+    if (i >= t->nparams)
+        return false;
+    const union slot *v = e->payload;
+    for (size_t k = 0; k < i; k++)
+        v += functype_params(t)[k] == VT_V128 ? 2 : 1;
+    slots_to_val(functype_params(t)[i], v, value);
+    return true;
 }
 
 /* ---- Backtraces ---- */

@@ -17,6 +17,7 @@ _Static_assert((uint32_t)WISP_FEATURE_EXTENDED_CONST == FEAT_EXTENDED_CONST &&
                    (uint32_t)WISP_FEATURE_RELAXED_SIMD == FEAT_RELAXED_SIMD &&
                    (uint32_t)WISP_FEATURE_MULTI_MEMORY == FEAT_MULTI_MEMORY &&
                    (uint32_t)WISP_FEATURE_MEMORY64 == FEAT_MEMORY64 &&
+                   (uint32_t)WISP_FEATURE_EXCEPTIONS == FEAT_EXCEPTIONS &&
                    (uint32_t)WISP_FEATURE_FUNCTION_REFERENCES == FEAT_FUNCTION_REFERENCES,
                "wisp_feature and enum wasm_feature agree");
 
@@ -50,6 +51,7 @@ static const struct { const char *name; wisp_feature feature; } feature_names[] 
     {"relaxed-simd", WISP_FEATURE_RELAXED_SIMD},
     {"multi-memory", WISP_FEATURE_MULTI_MEMORY},
     {"memory64", WISP_FEATURE_MEMORY64},
+    {"exceptions", WISP_FEATURE_EXCEPTIONS},
     {"function-references", WISP_FEATURE_FUNCTION_REFERENCES},
 };
 

@@ -258,8 +258,8 @@ void wisp_module_free(wisp_module *module)
 
 static const char *extern_kind_name(uint8_t kind)
 {
-    static const char *names[] = {"func", "table", "memory", "global"};
-    return kind < 4 ? names[kind] : "?";
+    static const char *names[] = {"func", "table", "memory", "global", "tag"};
+    return kind < 5 ? names[kind] : "?";
 }
 
 uint32_t wisp_module_num_imports(const wisp_module *module) { return module->m.nimports; }
@@ -288,6 +288,20 @@ bool wisp_module_export(const wisp_module *module, uint32_t i, wisp_extern_info 
     info->name = ex->name.str;
     info->name_len = ex->name.len;
     info->kind = extern_kind_name(ex->kind);
+    return true;
+}
+
+uint32_t wisp_module_num_tags(const wisp_module *module) { return module->m.ntags; }
+
+bool wisp_module_tag_type(const wisp_module *module, uint32_t index, size_t *nparams, wisp_valtype *params,
+                          size_t max)
+{
+    if (index >= module->m.ntags)
+        return false;
+    const struct functype *t = &module->m.types[module->m.tag_types[index]];
+    *nparams = t->nparams;
+    for (size_t i = 0; i < t->nparams && i < max; i++)
+        params[i] = valtype_to_wisp(functype_params(t)[i]);
     return true;
 }
 

@@ -20,8 +20,11 @@ struct decoder {
     /* Capacities of the module's growable arrays. */
     uint32_t funcs_cap, tables_cap, memories_cap, globals_cap, customs_cap;
     uint32_t func_offsets_cap, table_offsets_cap, memory_offsets_cap;
+    uint32_t tags_cap, tag_offsets_cap;
     uint32_t ncodes; /* entries in the code section (checked against nfuncs at the end) */
-    /* Open blocks while walking an expression: 1 = `if` still without `else`. */
+    /* Open blocks while walking an expression: 1 = `if` still without
+     * `else`, 2 = a legacy `try` (catch, catch_all or delegate may come),
+     * 3 = one after its catch_all (only end may). */
     uint8_t *open;
     uint32_t open_cap;
     /* First memory.init or data.drop in a body, which needs a data count. */
@@ -120,15 +123,34 @@ static inline __attribute__((always_inline)) bool read_expr_with(struct decoder 
                 d->uses_data_count = true;
             continue;
         }
+        if (UNLIKELY(op_is_eh(in.op)) && !(d->m->features & FEAT_EXCEPTIONS))
+            return RD_ERR(d->err, WISP_ERR_MALFORMED, in.offset,
+                          "illegal opcode %02x (%s: exceptions are off)", d->r.start[in.offset],
+                          opcode_table[in.op].name);
         switch (in.op) {
         case OP_block:
         case OP_loop:
         case OP_if_:
+        case OP_try_:
+        case OP_try_table:
             if (UNLIKELY(depth >= d->open_cap)) {
                 d->open_cap = d->open_cap ? d->open_cap * 2 : 64;
                 d->open = xrealloc(d->open, d->open_cap);
             }
-            d->open[depth++] = in.op == OP_if_;
+            d->open[depth++] = in.op == OP_if_ ? 1 : in.op == OP_try_ ? 2 : 0;
+            break;
+        case OP_catch_:
+        case OP_catch_all:
+            if (depth == 0 || d->open[depth - 1] != 2)
+                return RD_ERR(d->err, WISP_ERR_MALFORMED, in.offset, "END opcode expected: %s outside a try",
+                              opcode_table[in.op].name);
+            if (in.op == OP_catch_all)
+                d->open[depth - 1] = 3;
+            break;
+        case OP_delegate:
+            if (depth == 0 || d->open[depth - 1] != 2)
+                return RD_ERR(d->err, WISP_ERR_MALFORMED, in.offset, "END opcode expected: delegate outside a try");
+            depth--;
             break;
         case OP_else_:
             if (depth == 0 || d->open[depth - 1] != 1)
@@ -342,6 +364,27 @@ static void add_func(struct decoder *d, uint32_t type, uint32_t offset)
     m->func_types[m->nfuncs++] = type;
 }
 
+static void add_tag(struct decoder *d, uint32_t type, uint32_t offset)
+{
+    struct module *m = d->m;
+    GROW(m->tag_types, d->tags_cap, m->ntags);
+    GROW(m->tag_offsets, d->tag_offsets_cap, m->ntags);
+    m->tag_offsets[m->ntags] = offset;
+    m->tag_types[m->ntags++] = type;
+}
+
+/* A tag type: an attribute byte (0, an exception) and a function type index. */
+static bool read_tagtype(struct decoder *d, uint32_t *type)
+{
+    uint8_t attribute;
+    const uint8_t *at = d->r.p;
+    if (!rd_byte(&d->r, &attribute, d->err))
+        return false;
+    if (attribute != 0)
+        return FAIL_AT(d, at, "malformed tag attribute: 0x%02x", attribute);
+    return rd_u32(&d->r, type, d->err);
+}
+
 static void add_table(struct decoder *d, const struct tabletype *t, uint32_t offset)
 {
     struct module *m = d->m;
@@ -418,6 +461,16 @@ static bool read_import_section(struct decoder *d)
             add_global(d, &(struct global){.type = im->desc.global, .offset = im->offset});
             m->nglobal_imports++;
             break;
+        case EXT_TAG:
+            if (!(m->features & FEAT_EXCEPTIONS))
+                return FAIL_AT(d, d->r.p - 1, "malformed import kind: 0x%02x (a tag: exceptions are off)",
+                               im->kind);
+            if (!read_tagtype(d, &im->desc.tag_type) ||
+                !check_count(d, at, (uint64_t)m->ntags + 1, LIMIT_TAGS, "tags (imported and defined)"))
+                return false;
+            add_tag(d, im->desc.tag_type, im->offset);
+            m->ntag_imports++;
+            break;
         default:
             return FAIL_AT(d, d->r.p - 1, "malformed import kind: 0x%02x", im->kind);
         }
@@ -488,6 +541,22 @@ static bool read_memory_section(struct decoder *d)
     return true;
 }
 
+static bool read_tag_section(struct decoder *d)
+{
+    uint32_t count;
+    const uint8_t *at = d->r.p;
+    if (!rd_len(&d->r, &count, d->err) ||
+        !check_count(d, at, (uint64_t)d->m->ntags + count, LIMIT_TAGS, "tags (imported and defined)"))
+        return false;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t type, offset = here(d);
+        if (!read_tagtype(d, &type))
+            return false;
+        add_tag(d, type, offset);
+    }
+    return true;
+}
+
 static bool read_global_section(struct decoder *d)
 {
     uint32_t count;
@@ -519,7 +588,7 @@ static bool read_export_section(struct decoder *d)
         ex->offset = here(d);
         if (!read_name(d, &ex->name) || !rd_byte(&d->r, &ex->kind, d->err))
             return false;
-        if (ex->kind > EXT_GLOBAL)
+        if (ex->kind > (m->features & FEAT_EXCEPTIONS ? EXT_TAG : EXT_GLOBAL))
             return FAIL_AT(d, d->r.p - 1, "malformed export kind: 0x%02x", ex->kind);
         if (!rd_u32(&d->r, &ex->index, d->err))
             return false;
@@ -797,10 +866,10 @@ static bool read_custom_section(struct decoder *d, const uint8_t *content, uint3
 /* ---- The module ---- */
 
 /* Position of each section id in the required order (data count, id 12,
- * comes between element and code). */
-static const uint8_t section_rank[13] = {
-    [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [6] = 6, [7] = 7,
-    [8] = 8, [9] = 9, [12] = 10, [10] = 11, [11] = 12,
+ * comes between element and code; tag, id 13, between memory and global). */
+static const uint8_t section_rank[14] = {
+    [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [13] = 6, [6] = 7, [7] = 8,
+    [8] = 9, [9] = 10, [12] = 11, [10] = 12, [11] = 13,
 };
 
 static bool read_section(struct decoder *d, uint8_t id)
@@ -818,6 +887,7 @@ static bool read_section(struct decoder *d, uint8_t id)
     case 10: return read_code_section(d);
     case 11: return read_data_section(d);
     case 12: return read_data_count_section(d);
+    case 13: return read_tag_section(d);
     }
     return false;
 }
@@ -849,7 +919,9 @@ static bool read_module(struct decoder *d)
     while (r->p < r->end) {
         const uint8_t *at = r->p;
         uint8_t id = *r->p++;
-        if (id > 12)
+        if (id == 13 && !(m->features & FEAT_EXCEPTIONS))
+            return FAIL_AT(d, at, "malformed section id: 13 (the tag section: exceptions are off)");
+        if (id > 13)
             return FAIL_AT(d, at, "malformed section id: %u", id);
         if (id != 0) {
             if (section_rank[id] <= last_rank)
@@ -902,7 +974,8 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
               .no_relaxed_simd = !(features & FEAT_RELAXED_SIMD),
               .multi_memory = (features & FEAT_MULTI_MEMORY) != 0,
               .memory64 = (features & FEAT_MEMORY64) != 0,
-              .typed_refs = (features & FEAT_FUNCTION_REFERENCES) != 0},
+              .typed_refs = (features & FEAT_FUNCTION_REFERENCES) != 0,
+              .exceptions = (features & FEAT_EXCEPTIONS) != 0},
         .err = err,
     };
     bool ok = read_module(&d);

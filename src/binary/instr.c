@@ -29,7 +29,8 @@ const struct opcode_info opcode_table[OP_COUNT] = {
 #define FAST_KIND(prefix, imm)                                                              \
     ((prefix) != 0 ? 0                                                                      \
      : (imm) == IMM_NONE ? 1                                                                \
-     : (imm) == IMM_LOCAL || (imm) == IMM_LABEL || (imm) == IMM_GLOBAL || (imm) == IMM_FUNC \
+     : (imm) == IMM_LOCAL || (imm) == IMM_LABEL || (imm) == IMM_GLOBAL || (imm) == IMM_FUNC || \
+       (imm) == IMM_TAG \
          ? 2                                                                                \
      : (imm) == IMM_I32    ? 3                                                              \
      : (imm) == IMM_MEMARG ? 4 : 0)
@@ -173,6 +174,31 @@ static __attribute__((noinline)) bool read_br_table(struct reader *r, struct ins
     return rd_u32(r, &in->br_table.default_label, err);
 }
 
+/* try_table: a block type and a vector of catch clauses, kept in place
+ * (catch_next reads them again) like br_table's labels. */
+static __attribute__((noinline)) bool read_try_table(struct reader *r, struct instr *in,
+                                                     struct wisp_error *err)
+{
+    uint32_t count, index;
+    if (!read_blocktype(r, in, err) || !rd_len(r, &count, err))
+        return false;
+    in->catches.count = count;
+    in->catches.p = r->p;
+    for (uint32_t i = 0; i < count; i++) {
+        const uint8_t *at = r->p;
+        uint8_t kind;
+        if (!rd_byte(r, &kind, err))
+            return false;
+        if (kind > CATCH_ALL_REF)
+            return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at), "malformed catch clause: 0x%02x", kind);
+        if ((kind == CATCH || kind == CATCH_REF) && !rd_u32(r, &index, err))
+            return false;
+        if (!rd_u32(r, &index, err))
+            return false;
+    }
+    return true;
+}
+
 /* select t*: 2.0 allows exactly one type, but the count is kept (in a) so
  * the validator can report the arity rather than the decoder. */
 static __attribute__((noinline)) bool read_select_types(struct reader *r, struct instr *in,
@@ -235,6 +261,8 @@ static __attribute__((noinline)) bool read_rare_immediates(struct reader *r, str
         return rd_u32(r, &in->a, err) && read_memory_index(r, &in->b, err);
     case IMM_MEMORY_COPY:
         return read_memory_index(r, &in->a, err) && read_memory_index(r, &in->b, err);
+    case IMM_TRY_TABLE:
+        return read_try_table(r, in, err);
     }
     return illegal_opcode(r, r->start + in->offset, err);
 }
@@ -261,6 +289,7 @@ static inline bool read_immediates(struct reader *r, struct instr *in, struct wi
     case IMM_TABLE:
     case IMM_DATA:
     case IMM_ELEM:
+    case IMM_TAG:
         return rd_u32(r, &in->a, err);
     case IMM_MEMARG:
         return read_memarg(r, in, err);

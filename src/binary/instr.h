@@ -39,7 +39,13 @@ enum imm_kind {
     IMM_ELEM,          /* a = element index */
     IMM_TABLE_COPY,    /* a = destination table, b = source table */
     IMM_TYPE,          /* a = type index */
+    IMM_TAG,           /* a = tag index */
+    IMM_TRY_TABLE,     /* blocktype, then catch clauses: see instr.catches */
 };
+
+/* A try_table's catch clause kinds, by their binary encoding. */
+enum catch_kind { CATCH = 0, CATCH_REF = 1, CATCH_ALL = 2, CATCH_ALL_REF = 3 };
+struct catch_clause { uint8_t kind; uint32_t tag, label; }; /* tag: CATCH and CATCH_REF only */
 
 /* The strings are held inline: a table of pointers would be relocated, its
  * pages written, each time a position-independent wisp starts. */
@@ -71,6 +77,10 @@ struct instr {
         const uint8_t *labels;  /* first label's LEB; read with br_table_next */
         uint32_t default_label;
     } br_table;
+    struct {
+        uint32_t count;      /* try_table's catch clauses */
+        const uint8_t *p;    /* the first one; read with catch_next */
+    } catches;
     union {
         int32_t i32;
         int64_t i64;
@@ -90,6 +100,7 @@ struct reader {
     bool memory64;        /* memarg offsets are u64 (FEAT_MEMORY64); the validator
                              bounds them by the memory's address type */
     bool typed_refs;      /* (ref null? ht) value types (FEAT_FUNCTION_REFERENCES) */
+    bool exceptions;      /* exnref is a value type (FEAT_EXCEPTIONS) */
 };
 
 /* A reader over the body of one function of m. */
@@ -99,14 +110,16 @@ static inline struct reader body_reader(const struct module *m, const struct cod
                            .end = m->bytes + code->body_offset + code->body_len,
                            .multi_memory = (m->features & FEAT_MULTI_MEMORY) != 0,
                            .memory64 = (m->features & FEAT_MEMORY64) != 0,
-                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0};
+                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0,
+                           .exceptions = (m->features & FEAT_EXCEPTIONS) != 0};
 }
 
 /* A reader over a constant expression of m. */
 static inline struct reader expr_reader(const struct module *m, const struct expr *e)
 {
     return (struct reader){.start = m->bytes, .p = m->bytes + e->offset, .end = m->bytes + e->offset + e->len,
-                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0};
+                           .typed_refs = (m->features & FEAT_FUNCTION_REFERENCES) != 0,
+                           .exceptions = (m->features & FEAT_EXCEPTIONS) != 0};
 }
 
 /* Read the instruction at r->p and advance. On malformed input returns false
@@ -166,17 +179,23 @@ static inline bool read_instr_inline(struct reader *r, struct instr *in, struct 
  * The lowering and the compiled tier walk bodies the same way. */
 static inline bool instr_skip_dead(const struct instr *in, uint32_t *dead_depth)
 {
-    if (in->op == OP_block || in->op == OP_loop || in->op == OP_if_) {
+    if (in->op == OP_block || in->op == OP_loop || in->op == OP_if_ || in->op == OP_try_ ||
+        in->op == OP_try_table) {
         ++*dead_depth;
         return true;
     }
     if (*dead_depth) {
-        if (in->op == OP_end)
+        if (in->op == OP_end || in->op == OP_delegate)
             --*dead_depth;
         return true;
     }
-    return in->op != OP_end && in->op != OP_else_;
+    /* What ends an unreachable stretch: the end of its block, or the next
+     * part of an if or a (legacy) try. */
+    return in->op != OP_end && in->op != OP_else_ && in->op != OP_catch_ && in->op != OP_catch_all &&
+           in->op != OP_delegate;
 }
+
+
 
 /* Read the next br_table label from an instruction already checked by
  * read_instr (no bounds or overflow checks). */
@@ -191,6 +210,23 @@ static inline uint32_t br_table_next(const uint8_t **p)
         shift += 7;
     } while (byte & 0x80);
     return v;
+}
+
+/* Whether op is one of the exception-handling instructions. */
+static inline bool op_is_eh(unsigned op)
+{
+    return op == OP_try_ || op == OP_catch_ || op == OP_throw_ || op == OP_rethrow || op == OP_throw_ref ||
+           op == OP_delegate || op == OP_catch_all || op == OP_try_table;
+}
+
+/* Read the next catch clause of a try_table already checked by read_instr. */
+static inline struct catch_clause catch_next(const uint8_t **p)
+{
+    struct catch_clause c = {.kind = *(*p)++};
+    if (c.kind == CATCH || c.kind == CATCH_REF)
+        c.tag = br_table_next(p);
+    c.label = br_table_next(p);
+    return c;
 }
 
 #endif

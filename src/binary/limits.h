@@ -45,6 +45,10 @@
  * Imports included, as V8 does. */
 #define LIMIT_GLOBALS 1000000u
 
+/* JS API (exception handling): "The maximum number of tags defined or
+ * imported in a module is 1,000,000." */
+#define LIMIT_TAGS 1000000u
+
 /* JS API: "The maximum number of exports declared in a module is 1,000,000."
  * (Raised from 100,000 with the imports, WebAssembly/spec#1766.) */
 #define LIMIT_EXPORTS 1000000u

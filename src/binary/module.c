@@ -26,6 +26,8 @@ void module_free(struct module *m)
     free(m->memories);
     free(m->memory_offsets);
     free(m->globals);
+    free(m->tag_types);
+    free(m->tag_offsets);
     if (m->codes) {
         for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++)
             free(m->codes[i].groups);
@@ -54,6 +56,7 @@ void module_free(struct module *m)
     }
     free(m->local_names);
     free(m->max_stack);
+    free(m->uses_eh);
     free(m->bytes);
     memset(m, 0, sizeof *m);
 }

@@ -289,7 +289,7 @@ static inline bool rd_heaptype(struct reader *r, valtype_t *out, struct wisp_err
     if (UNLIKELY(r->p >= r->end))
         return rd_eof(r, err);
     uint8_t b = *r->p;
-    if (b >= HT_EXN && b <= HT_NOEXN) {
+    if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
         r->p++;
         *out = b;
         return true;
@@ -328,9 +328,15 @@ static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_erro
     case VT_FUNCREF: case VT_EXTERNREF:
         *out = b;
         return true;
+    case VT_EXNREF:
+        if (!r->exceptions)
+            break;
+        *out = b;
+        return true;
     }
     if (r->typed_refs) {
-        if (b >= HT_EXN && b <= HT_NOEXN) {
+        /* exn and noexn only with exception handling */
+        if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
             *out = b;
             return true;
         }
@@ -350,12 +356,13 @@ static inline bool rd_reftype(struct reader *r, valtype_t *out, struct wisp_erro
     uint8_t b;
     if (!rd_byte(r, &b, err))
         return false;
-    if (b == VT_FUNCREF || b == VT_EXTERNREF) {
+    if (b == VT_FUNCREF || b == VT_EXTERNREF || (b == VT_EXNREF && r->exceptions)) {
         *out = b;
         return true;
     }
     if (r->typed_refs) {
-        if (b >= HT_EXN && b <= HT_NOEXN) {
+        /* exn and noexn only with exception handling */
+        if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
             *out = b;
             return true;
         }

@@ -50,13 +50,42 @@ struct capi_module *capi_module_of(const wasm_module_t *module)
     return (struct capi_module *)((const struct capi_ref *)module)->obj;
 }
 
+/* wasm.h has no extern kind for tags and no value kind for exnref: a
+ * module with either is refused here (WISP_ERR_UNSUPPORTED) rather than
+ * shown to the embedder as something else. */
+static bool expressible(const struct module *m, wisp_error *err)
+{
+    bool exnref = false;
+    for (uint32_t i = 0; i < m->ntypes && !exnref; i++)
+        exnref = memchr(m->types[i].types, VT_EXNREF, (size_t)m->types[i].nparams + m->types[i].nresults) != NULL;
+    for (uint32_t i = 0; i < m->nglobals && !exnref; i++)
+        exnref = m->globals[i].type.type == VT_EXNREF;
+    for (uint32_t i = 0; i < m->ntables && !exnref; i++)
+        exnref = m->tables[i].elem == VT_EXNREF;
+    if (m->ntags || exnref)
+        return err_set(err, WISP_ERR_UNSUPPORTED, -1,
+                       "the standard C API (wasm.h) cannot express %s: use wisp.h for exception handling",
+                       m->ntags ? "tags" : "exnref");
+    return true;
+}
+
+static wisp_module *new_module(wasm_store_t *store, const wasm_byte_vec_t *binary, wisp_error *err)
+{
+    wisp_module *wm = wisp_module_new(capi_engine(store->engine), (const uint8_t *)binary->data, binary->size,
+                                      NULL, err);
+    if (wm && !expressible(&wm->m, err)) {
+        wisp_module_free(wm);
+        return NULL;
+    }
+    return wm;
+}
+
 wasm_module_t *wasm_module_new(wasm_store_t *store, const wasm_byte_vec_t *binary)
 {
     if (!store || !binary)
         return NULL;
     wisp_error err;
-    wisp_module *wm = wisp_module_new(capi_engine(store->engine), (const uint8_t *)binary->data, binary->size,
-                                      NULL, &err);
+    wisp_module *wm = new_module(store, binary, &err);
     if (!wm) {
         capi_fail(store, &err);
         return NULL;
@@ -69,8 +98,7 @@ bool wasm_module_validate(wasm_store_t *store, const wasm_byte_vec_t *binary)
     if (!store || !binary)
         return false;
     wisp_error err;
-    wisp_module *wm = wisp_module_new(capi_engine(store->engine), (const uint8_t *)binary->data, binary->size,
-                                      NULL, &err);
+    wisp_module *wm = new_module(store, binary, &err);
     if (!wm)
         return capi_fail(store, &err);
     wisp_module_free(wm);
@@ -207,7 +235,7 @@ static wisp_module *deserialize_validated(wasm_store_t *store, const uint8_t *p,
     }
     wisp_module *wm = xcalloc(1, sizeof *wm);
     wisp_error err;
-    if (!module_decode(&wm->m, p + VM_HEADER, (size_t)wasm_len, features, &err)) {
+    if (!module_decode(&wm->m, p + VM_HEADER, (size_t)wasm_len, features, &err) || !expressible(&wm->m, &err)) {
         capi_fail(store, &err);
         module_free(&wm->m);
         free(wm);

@@ -98,7 +98,7 @@ static const char run_page[] =
     "                              --max-table-elements N, --max-wasm-stack B.\n"
     "     extended-const=y|n, tail-call=y|n,\n"
     "     relaxed-simd=y|n, multi-memory=y|n,\n"
-    "     memory64=y|n\n"
+    "     memory64=y|n, exceptions=y|n\n"
     "                              Wasm 3.0 features, each on by default: n holds\n"
     "                              modules to the spec before it\n"
     "  -C KEY=VALUE[,...]          code generation (also --codegen):\n"

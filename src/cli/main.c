@@ -280,6 +280,15 @@ int cmd_info(int argc, char **argv)
         print_limits("memory", i, &l);
     for (uint32_t i = 0; wisp_module_table_type(m, i, &l); i++)
         print_limits("table", i, &l);
+    /* Tags with their payload types: "tag 0: (param i32 f64)". */
+    size_t nparams;
+    wisp_valtype params[16];
+    for (uint32_t i = 0; wisp_module_tag_type(m, i, &nparams, params, 16); i++) {
+        printf("tag %u: (%s", i, nparams ? "param" : "");
+        for (size_t k = 0; k < nparams && k < 16; k++)
+            printf(" %s", arg_type_name(params[k]));
+        printf("%s)\n", nparams > 16 ? " ..." : "");
+    }
     wisp_module_free(m);
     wisp_engine_free(engine);
     return 0;

@@ -38,11 +38,12 @@ static void print_frame(size_t i, const wisp_frame *f)
     fputc('\n', stderr);
 }
 
-/* A trap: the reason, then the backtrace innermost first. A run of identical
+/* A trap or an uncaught exception: the reason, then the backtrace innermost first. A run of identical
  * frames (deep recursion) prints once with its count. */
 static void print_trap(const wisp_store *store, const wisp_error *err)
 {
-    fprintf(stderr, "wisp: trap: %s\n", err->message);
+    /* An uncaught exception's message says so itself, with its tag. */
+    fprintf(stderr, "wisp: %s%s\n", err->kind == WISP_ERR_EXCEPTION ? "" : "trap: ", err->message);
     size_t n = wisp_store_backtrace_len(store);
     wisp_frame prev;
     size_t run = 0;
@@ -73,6 +74,7 @@ static int run_failure(const wisp_store *store, wisp_error *err, const char *fil
     switch (err->kind) {
     case WISP_ERR_TRAP:
     case WISP_ERR_EXHAUSTION:
+    case WISP_ERR_EXCEPTION:
         print_trap(store, err);
         return EXIT_TRAP;
     case WISP_ERR_EXIT:

@@ -21,6 +21,7 @@ const char *arg_type_name(wisp_valtype t)
     case WISP_V128: return "v128";
     case WISP_FUNCREF: return "funcref";
     case WISP_EXTERNREF: return "externref";
+    case WISP_EXNREF: return "exnref";
     }
     return "?";
 }
@@ -154,6 +155,7 @@ bool parse_arg(const char *s, wisp_valtype type, wisp_val *v)
     case WISP_V128: return parse_v128(s, v->of.v128);
     case WISP_FUNCREF:
     case WISP_EXTERNREF:
+    case WISP_EXNREF:
         /* Only the null reference can be written on a command line. */
         return strcmp(s, "ref.null") == 0 || strcmp(s, "null") == 0;
     }
@@ -205,5 +207,6 @@ void print_val(const wisp_val *v)
         break;
     case WISP_FUNCREF: puts(v->of.funcref ? "ref.func" : "ref.null"); break;
     case WISP_EXTERNREF: puts(v->of.externref ? "ref.extern" : "ref.null"); break;
+    case WISP_EXNREF: puts(v->of.exnref ? "ref.exn" : "ref.null"); break;
     }
 }

@@ -116,7 +116,7 @@ bool wasm_option_set(struct wasm_options *o, const char *key, const char *value,
     } else {
         snprintf(why, size, "-W %s: unknown option; wisp knows fuel, timeout, max-memory-size, "
                  "max-table-elements, max-wasm-stack and the Wasm features (extended-const, tail-call, "
-                 "relaxed-simd, multi-memory, memory64, function-references)", key);
+                 "relaxed-simd, multi-memory, memory64, exceptions, function-references)", key);
         return false;
     }
     return true;

@@ -111,6 +111,9 @@ enum xop {
     XOP_fail64,      /* x: an i32 grow result 0xFFFFFFFF (failure) becomes i64 -1 */
     XOP_memory_fill64, /* d v n mem: memory.fill on an i64 memory */
     XOP_memory_init64, /* d s n data mem: memory.init into an i64 memory */
+    /* exception handling (handlers.c finds where a throw lands): */
+    XOP_throw,     /* tag base: a new exception of tag, its payload in the slots from base */
+    XOP_throw_ref, /* s: throw the exception the exnref in slot s points at (null traps) */
     XOP_select2,   /* d a b cond: v128 */
     XOP_global_get2, XOP_global_set2, /* v128 globals */
 #define X(op, ...) XOP_##op##_add, XOP_##op##_addi, /* d a b off / d a imm off */
@@ -125,6 +128,26 @@ enum xop {
     XOP_COUNT
 };
 
+/* Exception handlers, built by the lowering for a function with try_table
+ * or try. A handler covers the code of one try body; a throw at code
+ * position p (or a call at p that ends in an exception) looks in the
+ * innermost handler covering p, then in its `outer` one, and so on, then
+ * in the caller. A catch clause names the pad to continue at, which branches
+ * to the clause's label with the values put where the pad expects them. */
+struct rt_catch {
+    uint32_t tag;      /* module tag index, or UINT32_MAX: any exception (catch_all) */
+    uint32_t pad;      /* code position to continue at */
+    uint32_t slot;     /* the payload goes to the slots from here */
+    uint32_t ref_slot; /* the exnref goes here, or UINT32_MAX: none (catch, catch_all) */
+    uint32_t handler;  /* the handler it belongs to */
+    bool legacy;       /* a legacy catch: ref_slot is its rethrow slot */
+};
+struct rt_handler {
+    uint32_t start, end;      /* code positions [start, end) of the body it covers */
+    uint32_t outer;           /* where to look next: a handler index, or UINT32_MAX (the caller) */
+    uint32_t first, ncatches; /* its catch clauses, catches[first..], in order */
+};
+
 /* A compiled function. */
 struct rt_code {
     code_t *start;
@@ -136,7 +159,17 @@ struct rt_code {
      * sorted by position, one per instruction that can trap or call. */
     uint32_t npos;
     uint32_t (*pos)[2];
+    /* Exception handlers in order of their start (none in a function
+     * without try_table or try: nothing on any other path looks at them). */
+    uint32_t nhandlers;
+    struct rt_handler *handlers;
+    struct rt_catch *catches;
 };
+
+/* The catch clause of c that takes exception e thrown at code position pc
+ * (handlers.c), or NULL. */
+const struct rt_catch *rt_code_find_catch(const struct rt_code *c, const struct rt_instance *inst, uint32_t pc,
+                                          const struct rt_exception *e);
 
 /* The word that starts an instruction with this xop: a handler address
  * offset (threaded) or the xop itself (switch). From interp.c. */

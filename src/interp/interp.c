@@ -148,7 +148,7 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     X(OP_memory_init) X(OP_data_drop) X(OP_ref_is_null)                                       \
     X(XOP_memory_use) X(XOP_memory_use0) X(XOP_memory_copy_between)                           \
     X(XOP_ea64) X(XOP_clamp64) X(XOP_fail64) X(XOP_memory_fill64)                               \
-    X(XOP_memory_init64)                                                                      \
+    X(XOP_memory_init64) X(XOP_throw) X(XOP_throw_ref)                                         \
     X(OP_i32_div_s) X(OP_i32_div_u) X(OP_i32_rem_s) X(OP_i32_rem_u)                           \
     X(OP_i64_div_s) X(OP_i64_div_u) X(OP_i64_rem_s) X(OP_i64_rem_u)                           \
     X(OP_f32_copysign) X(OP_f64_copysign)                                                     \
@@ -190,6 +190,75 @@ static inline void stv(union slot *s, v128_t v) { memcpy(s, &v, 16); }
     } while (0)
 
 static void trace_host(struct rt_store *s, struct rt_func *f);
+
+/* ---- exceptions: the search across frames (handlers.c searches one) ---- */
+
+/* Where a caught exception continues: the frame, and the clause. */
+struct catch_point {
+    struct frame *frp;    /* the frame records still in use */
+    union slot *fp;
+    struct rt_func *func;
+    const struct rt_catch *k;
+};
+
+/* Look for a handler of s->exn from code position `at` of func's frame fp
+ * outwards through the callers, down to this activation's entry frame
+ * (frames0); skip_first skips func's own handlers (the exception came out
+ * of native code running for func, or of a host function that func
+ * tail-called). Nothing is changed: on failure the trap path records the
+ * frames as they are. Out of line and cold: only a throw comes here. */
+static __attribute__((noinline, cold)) bool find_catch(struct rt_store *s, struct frame *frames0, struct frame *frp,
+                                                       struct rt_func *func, union slot *fp, const code_t *at,
+                                                       bool skip_first, struct catch_point *out)
+{
+    for (;;) {
+        const struct rt_code *c = func->code;
+        if (!skip_first && c && c->nhandlers) {
+            const struct rt_catch *k = rt_code_find_catch(c, func->inst, (uint32_t)(at - c->start), s->exn);
+            if (k) {
+                *out = (struct catch_point){frp, fp, func, k};
+                return true;
+            }
+        }
+        skip_first = false;
+        /* frp[-1] records how func was called; the entry record returns to
+         * the host, where the search ends. Calls on the frame array are
+         * never tail calls (those replace the frame), so every caller's
+         * handlers count. */
+        struct frame *fr = frp - 1;
+        if (fr == frames0)
+            return false;
+        frp = fr;
+        at = fr->ip - 1;
+        fp = fr->fp;
+        func = fr->func;
+    }
+}
+
+/* Hand the exception to clause k in frame fp: the payload into its slots,
+ * the exnref where it goes; an exception no reference can reach any more
+ * is freed. */
+static __attribute__((noinline, cold)) void deliver(struct rt_store *s, union slot *fp, const struct rt_catch *k)
+{
+    struct rt_exception *e = s->exn;
+    if (k->tag != UINT32_MAX) /* catch_all takes no payload, and has no room for one */
+        memcpy(fp + k->slot, e->payload, e->tag->nslots * sizeof *fp);
+    s->exn = NULL;
+    s->trap = TRAP_NONE;
+    if (k->ref_slot != UINT32_MAX) {
+        fp[k->ref_slot].ref = e;
+        e->exposed = true;
+    } else {
+        rt_exception_caught(s, e);
+    }
+}
+
+/* Whether the instruction at ip is a tail call (its callee's exception
+ * does not pass through this function's handlers). */
+static bool is_tail_call(const code_t *ip)
+{
+    return *ip == rt_interp_handler(XOP_return_call) || *ip == rt_interp_handler(XOP_return_call_indirect);
+}
 
 /* Lower a function on its first call; false with the reason in the store
  * (lowering a validated function fails only on a limit or out of memory). */
@@ -307,6 +376,7 @@ static bool interp(struct rt_store *s, struct rt_func *f, union slot *fp, unsign
     const code_t *ip, *ret_ip;
     void (*native_entry)(void *, struct rt_instance *, union slot *);
     enum rt_trap trap = TRAP_NONE;
+    bool skip_first, native_here; /* where an exception's search starts (throw_search) */
 
     LOAD_INSTANCE(f->inst);
     /* The entry frame returns to the halt instruction. */
@@ -749,6 +819,20 @@ dispatch:
 
     CASE(OP_unreachable) { TRAP(TRAP_UNREACHABLE); }
 
+    /* Exceptions: a new one, or one an exnref points at (throw_ref, and
+     * rethrow through its hidden slot). */
+    CASE(XOP_throw) {
+        s->exn = rt_exception_new(s, inst->tags[ip[1]], fp + ip[2]);
+        goto throw_here;
+    }
+    CASE(XOP_throw_ref) {
+        struct rt_exception *e = S(1).ref;
+        if (UNLIKELY(!e))
+            TRAP(TRAP_NULL_EXNREF);
+        s->exn = e;
+        goto throw_here;
+    }
+
     /* A check point. Fuel is counted even when it is not metered (it then
      * starts at 2^62), so one compare covers fuel and interrupts. The fast
      * path is inline; everything else, the trap reason included, goes
@@ -792,8 +876,13 @@ dispatch:
         s->exec.depth = (uint32_t)(frames0 - frames);
         if (!ok) {
             /* The native frames, this function's among them, are in the
-             * trace: continue with the caller's. */
+             * trace: continue with the caller's. An exception goes on to
+             * the callers' handlers (native code has none). */
             trap = s->trap;
+            if (trap == TRAP_EXCEPTION) {
+                skip_first = native_here = true;
+                goto throw_search;
+            }
             goto trap_unwind_callers;
         }
         goto do_return;
@@ -856,6 +945,17 @@ do_call:
         if (!ok) {
             /* Native code has put its frames in the trace already. */
             trap = s->trap != TRAP_NONE ? s->trap : TRAP_HOST;
+            if (trap == TRAP_EXCEPTION) {
+                /* Passed on from the callee: the trace so far stays, and
+                 * the search starts at this call. */
+                if (!callee->native_entry && s->ntrace < RT_TRACE_MAX) {
+                    VEC_GROW(s->trace, s->ntrace, s->trace_cap);
+                    s->trace[s->ntrace++] = (struct rt_trace_frame){callee, UINT32_MAX};
+                }
+                skip_first = is_tail_call(ip);
+                native_here = false;
+                goto throw_search;
+            }
             if (!callee->native_entry)
                 trace_host(s, callee);
             goto trap_unwind;
@@ -888,6 +988,30 @@ do_tail_call:
         memmove(fp, nfp, code->nparam_slots * sizeof *fp);
         goto enter_callee;
     }
+
+throw_here:
+    /* A new throw: its backtrace starts here. */
+    s->ntrace = 0;
+    skip_first = native_here = false;
+throw_search: {
+    struct catch_point cp;
+    if (find_catch(s, frames0, frp, func, fp, ip, skip_first, &cp)) {
+        frp = cp.frp;
+        fp = cp.fp;
+        func = cp.func;
+        if (func->inst != inst)
+            LOAD_INSTANCE(func->inst);
+        mem = memobj->data;
+        mem_size = memobj->size; /* a callee may have grown it */
+        deliver(s, fp, cp.k);
+        ip = func->code->start + cp.k->pad;
+        DISPATCH();
+    }
+    trap = TRAP_EXCEPTION;
+    if (native_here)
+        goto trap_unwind_callers; /* native code recorded this function */
+    goto trap_unwind;
+}
 
 check_trap:
     trap = s->trap;
@@ -926,6 +1050,8 @@ static bool trap_error(struct rt_store *s, struct wisp_error *err)
         kind = WISP_ERR_EXHAUSTION;
     else if (s->trap == TRAP_EXIT)
         kind = WISP_ERR_EXIT;
+    else if (s->trap == TRAP_EXCEPTION)
+        kind = WISP_ERR_EXCEPTION;
     const char *msg = s->trap == TRAP_HOST || (s->trap == TRAP_EXIT && s->trap_message[0])
                           ? s->trap_message : rt_trap_message(s->trap);
     if (s->trap == TRAP_STACK_EXHAUSTED) {
@@ -941,6 +1067,10 @@ static bool trap_error(struct rt_store *s, struct wisp_error *err)
                     msg, s->max_stack_slots * sizeof(union slot));
         else
             err_set(err, kind, -1, "%s: host functions calling wasm nest too deeply", msg);
+    } else if (s->trap == TRAP_EXCEPTION && s->exn) {
+        char what[512];
+        rt_exception_describe(s, s->exn, what, sizeof what);
+        err_set(err, kind, -1, "%s: %s", msg, what);
     } else if (s->trap == TRAP_INTERRUPT && s->interrupted_by_timeout) {
         err_set(err, kind, -1, "%s: the time limit of %.3f s was reached", msg,
                 (double)s->timeout_ns / 1e9);

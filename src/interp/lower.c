@@ -34,6 +34,13 @@ struct ctl {
     bool has_else_fix;
     uint32_t fix_start;   /* this block's fixups start here in c->fixups */
     bool unreachable;
+    /* Exception handling: a try_table's or a legacy try's handler (index
+     * in c->handlers), open while its body is being lowered; a legacy try's
+     * rethrow slot (an index among the hidden slots past the frame). */
+    bool handler_open, legacy;
+    bool rethrown; /* a legacy try some rethrow names */
+    uint32_t handler;
+    uint32_t exn;
 };
 
 struct compiler {
@@ -69,6 +76,18 @@ struct compiler {
     uint32_t last_dst;           /* its destination word, or UINT32_MAX */
     uint32_t last_height;        /* stack height after the entry it produced */
     uint32_t cur_offset;         /* module offset of the wasm instruction being lowered */
+
+    /* Exception handlers of the function (code.h), and the hidden slots
+     * that hold a legacy catch's exception for rethrow: nexn are in use by
+     * open trys, max_exn at most; their slot numbers are known only at the
+     * end, so the code words and clauses naming one are patched then. */
+    struct rt_handler *handlers;
+    uint32_t nhandlers, handlers_cap;
+    struct rt_catch *catches;
+    uint32_t ncatches, catches_cap;
+    uint32_t nexn, max_exn;
+    uint32_t *exn_words;
+    uint32_t nexn_words, exn_words_cap;
 
     /* Check points (limits): whether to emit them, the cost word of the
      * open one, and the instructions counted into it so far. */
@@ -687,10 +706,32 @@ static void do_else(struct compiler *c, struct ctl *k)
     k->unreachable = false;
 }
 
+static void close_handler(struct compiler *c, struct ctl *k);
+
+/* A legacy try's end: its rethrow slot is free again, and when nothing
+ * rethrows from its catches they keep no reference to the exception (so
+ * one no reference exposed is freed when caught, as with try_table's
+ * catch). */
+static void end_legacy_try(struct compiler *c, struct ctl *k)
+{
+    c->nexn--;
+    if (k->rethrown)
+        return;
+    for (uint32_t i = 0; i < c->ncatches; i++)
+        if (c->catches[i].handler == k->handler && c->catches[i].legacy) {
+            c->catches[i].legacy = false;
+            c->catches[i].ref_slot = NONE32;
+        }
+}
+
 static void do_end(struct compiler *c, struct ctl *k)
 {
     if (!k->unreachable)
         materialize_from(c, k->height);
+    if (UNLIKELY(k->handler_open))
+        close_handler(c, k);
+    if (UNLIKELY(k->legacy))
+        end_legacy_try(c, k);
     if (k->has_else_fix)
         patch_here(c, k->else_instr, k->else_word);
     /* Branches to this label were recorded after fix_start; branches to
@@ -815,6 +856,226 @@ static void open_check(struct compiler *c, uint32_t carry)
 static bool mem_is64(const struct compiler *c, uint32_t k);
 static void emit_copy_between(struct compiler *c, const struct instr *in);
 
+/* ---- exception handling ----
+ * A try body is a range of code covered by a handler (code.h). A throw
+ * finds the innermost handler covering it and tries its catch clauses in
+ * order; a clause's pad, lowered next to the try, receives the payload in
+ * the canonical slots of the try's height (and the exnref after it, or in
+ * the legacy try's rethrow slot) and then branches as `br` would. The pads
+ * of a try_table come before its body, jumped over; a legacy catch's pad is
+ * the start of its code. Nothing is emitted into the body itself. */
+
+/* The innermost open handler around the code being lowered, looking no
+ * further out than control entry `upto`. */
+static uint32_t open_handler_within(const struct compiler *c, uint32_t upto)
+{
+    for (uint32_t i = upto + 1; i-- > 0;)
+        if (c->ctls[i].handler_open)
+            return c->ctls[i].handler;
+    return NONE32;
+}
+
+static void open_handler(struct compiler *c, struct ctl *k)
+{
+    set_barrier(c);
+    VEC_GROW(c->handlers, c->nhandlers, c->handlers_cap);
+    c->handlers[c->nhandlers] = (struct rt_handler){.start = c->len, .end = c->len,
+                                                    .outer = open_handler_within(c, c->nctls - 1)};
+    k->handler = c->nhandlers++;
+    k->handler_open = true;
+}
+
+static void close_handler(struct compiler *c, struct ctl *k)
+{
+    c->handlers[k->handler].end = c->len;
+    k->handler_open = false;
+    set_barrier(c);
+}
+
+static void add_catch(struct compiler *c, uint32_t handler, uint32_t tag, uint32_t slot, uint32_t ref_slot,
+                      bool legacy)
+{
+    VEC_GROW(c->catches, c->ncatches, c->catches_cap);
+    c->catches[c->ncatches++] = (struct rt_catch){.tag = tag, .pad = c->len, .slot = slot, .ref_slot = ref_slot,
+                                                  .handler = handler, .legacy = legacy};
+}
+
+static const struct functype *tag_functype(const struct compiler *c, uint32_t tag)
+{
+    return &c->m->types[c->m->tag_types[tag]];
+}
+
+/* Push a tag's payload as values in their canonical slots. */
+static void push_payload(struct compiler *c, uint32_t tag)
+{
+    const struct functype *t = tag_functype(c, tag);
+    for (uint32_t i = 0; i < t->nparams; i++)
+        push(c, E_SLOT, functype_params(t)[i]);
+}
+
+/* try_table: the pads first (skipped over), then the body as a block. */
+static void lower_try_table(struct compiler *c, const struct instr *in)
+{
+    materialize_from(c, 0);
+    uint32_t nparams = in->block.kind == BT_TYPEINDEX ? c->m->types[in->block.index].nparams : 0;
+    uint32_t h = c->nents - nparams, skip = NONE32;
+    /* The try_table's params stay on the abstract stack for the body; each
+     * pad sees height h and the payload above it instead. */
+    struct ent *saved = NULL;
+    if (nparams) {
+        saved = xmalloc(nparams * sizeof *saved);
+        memcpy(saved, c->ents + h, nparams * sizeof *saved);
+    }
+    if (in->catches.count) {
+        skip = emit_op(c, XOP_br);
+        emit_word(c, 0);
+    }
+    uint32_t first = c->ncatches;
+    const uint8_t *p = in->catches.p;
+    for (uint32_t i = 0; i < in->catches.count; i++) {
+        struct catch_clause cc = catch_next(&p);
+        bool with_tag = cc.kind == CATCH || cc.kind == CATCH_REF;
+        bool ref = cc.kind == CATCH_REF || cc.kind == CATCH_ALL_REF;
+        set_barrier(c);
+        c->nents = h;
+        uint32_t slot = slot_at(c, h);
+        if (with_tag)
+            push_payload(c, cc.tag);
+        uint32_t ref_slot = ref ? slot_at(c, c->nents) : NONE32;
+        if (ref)
+            push(c, E_SLOT, VT_EXNREF);
+        add_catch(c, NONE32, with_tag ? cc.tag : NONE32, slot, ref_slot, false);
+        emit_br(c, cc.label);
+    }
+    c->nents = h;
+    for (uint32_t i = 0; i < nparams; i++)
+        *push(c, saved[i].kind, saved[i].type) = saved[i];
+    free(saved);
+    if (skip != NONE32)
+        patch_here(c, skip, skip + 1);
+    struct ctl *k = push_ctl(c, OP_block, in);
+    open_handler(c, k);
+    for (uint32_t i = first; i < c->ncatches; i++)
+        c->catches[i].handler = k->handler;
+}
+
+/* A legacy catch or catch_all: the end of the try body (or of the
+ * previous catch), then the pad, which is where the catch's code starts. */
+static void lower_legacy_catch(struct compiler *c, struct ctl *k, const struct instr *in)
+{
+    if (!k->unreachable) {
+        materialize_from(c, k->height);
+        uint32_t at = emit_op(c, XOP_br);
+        emit_word(c, 0);
+        target_label(c, k, at, at + 1);
+    }
+    if (k->handler_open)
+        close_handler(c, k);
+    set_barrier(c);
+    c->nents = k->height;
+    k->unreachable = false;
+    uint32_t slot = slot_at(c, k->height);
+    add_catch(c, k->handler, in->op == OP_catch_ ? in->a : NONE32, slot, k->exn, true);
+    if (in->op == OP_catch_)
+        push_payload(c, in->a);
+}
+
+/* Emit a word naming hidden slot `exn`, patched when the frame is known. */
+static void emit_exn_word(struct compiler *c, uint32_t exn)
+{
+    VEC_GROW(c->exn_words, c->nexn_words, c->exn_words_cap);
+    c->exn_words[c->nexn_words++] = c->len;
+    emit_word(c, exn);
+}
+
+static bool compile_exceptions(struct compiler *c, const struct instr *in)
+{
+    struct ctl *k = &c->ctls[c->nctls - 1];
+    switch (in->op) {
+    case OP_try_table:
+        lower_try_table(c, in);
+        return true;
+    case OP_try_:
+        materialize_from(c, 0);
+        k = push_ctl(c, OP_block, in);
+        k->legacy = true;
+        k->exn = c->nexn++;
+        if (c->nexn > c->max_exn)
+            c->max_exn = c->nexn;
+        open_handler(c, k);
+        return true;
+    case OP_catch_:
+    case OP_catch_all:
+        lower_legacy_catch(c, k, in);
+        return true;
+    case OP_delegate:
+        /* Uncaught here, the exception goes on from the label's position:
+         * the innermost handler still open around the label (the label's
+         * own, when it is a try body). */
+        if (k->handler_open) {
+            c->handlers[k->handler].outer = open_handler_within(c, c->nctls - 2 - in->a);
+            close_handler(c, k);
+        }
+        do_end(c, k);
+        return true;
+    case OP_throw_: {
+        const struct functype *t = tag_functype(c, in->a);
+        uint32_t h = c->nents - t->nparams;
+        materialize_from(c, h);
+        emit_op(c, XOP_throw);
+        emit_word(c, in->a);
+        emit_word(c, slot_at(c, h));
+        mark_unreachable(c);
+        return true;
+    }
+    case OP_throw_ref: {
+        uint32_t s = pop_slot(c);
+        emit_op(c, XOP_throw_ref);
+        emit_word(c, s);
+        mark_unreachable(c);
+        return true;
+    }
+    case OP_rethrow:
+        c->ctls[c->nctls - 1 - in->a].rethrown = true;
+        emit_op(c, XOP_throw_ref);
+        emit_exn_word(c, c->ctls[c->nctls - 1 - in->a].exn);
+        mark_unreachable(c);
+        return true;
+    }
+    return err_set(c->err, WISP_ERR_UNSUPPORTED, in->offset, "compiler: unhandled instruction %s",
+                   opcode_table[in->op].name);
+}
+
+/* At the end of a function: the hidden slots go past the deepest operand
+ * stack, and each handler's clauses are put together (a legacy try's come
+ * between those of the trys inside it). */
+static void finish_handlers(struct compiler *c, struct rt_code *out)
+{
+    uint32_t hidden = c->max_slot;
+    c->max_slot += c->max_exn;
+    for (uint32_t i = 0; i < c->nexn_words; i++)
+        c->code[c->exn_words[i]] += hidden;
+    struct rt_catch *sorted = xmalloc((c->ncatches ? c->ncatches : 1) * sizeof *sorted);
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < c->nhandlers; h++) {
+        c->handlers[h].first = n;
+        for (uint32_t i = 0; i < c->ncatches; i++) {
+            if (c->catches[i].handler != h)
+                continue;
+            sorted[n] = c->catches[i];
+            if (sorted[n].legacy)
+                sorted[n].ref_slot += hidden;
+            n++;
+        }
+        c->handlers[h].ncatches = n - c->handlers[h].first;
+    }
+    out->nhandlers = c->nhandlers;
+    out->handlers = c->handlers;
+    out->catches = sorted;
+    c->handlers = NULL;
+    c->nhandlers = c->handlers_cap = 0;
+}
+
 static bool compile_instr(struct compiler *c, const struct instr *in)
 {
     struct ctl *k = &c->ctls[c->nctls - 1];
@@ -926,6 +1187,9 @@ static bool compile_instr(struct compiler *c, const struct instr *in)
         emit_plain(c, in, OP_ref_as_non_null, 1, t);
         return true;
     }
+    case OP_try_table: case OP_try_: case OP_catch_: case OP_catch_all: case OP_delegate:
+    case OP_throw_: case OP_throw_ref: case OP_rethrow:
+        return compile_exceptions(c, in);
     case OP_drop:
         c->nents--;
         return true;
@@ -1267,6 +1531,7 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
     c->func = func;
     c->out = out;
     c->len = c->npos = c->nents = c->nctls = c->nfixups = c->dead_depth = 0;
+    c->nhandlers = c->ncatches = c->nexn = c->max_exn = c->nexn_words = 0;
     c->barrier = 0;
     c->last_dst = NONE32;
     c->pos = NULL;
@@ -1336,6 +1601,8 @@ static bool compile_func(struct compiler *c, uint32_t func, struct rt_code *out)
         free(c->pos);
         return false;
     }
+    if (c->nhandlers)
+        finish_handlers(c, out);
     out->start = c->code;
     out->len = c->len;
     out->pos = c->pos;
@@ -1352,6 +1619,9 @@ static void compiler_free(struct compiler *c)
     free(c->ents);
     free(c->ctls);
     free(c->fixups);
+    free(c->handlers);
+    free(c->catches);
+    free(c->exn_words);
 }
 
 void rt_codes_init(struct rt_instance *inst)
@@ -1409,6 +1679,8 @@ void rt_codes_free(struct rt_instance *inst)
     for (uint32_t i = 0; i < ndefined; i++) {
         free(inst->codes[i].start);
         free(inst->codes[i].pos);
+        free(inst->codes[i].handlers);
+        free(inst->codes[i].catches);
     }
     free(inst->codes);
     inst->codes = NULL;

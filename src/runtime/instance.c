@@ -19,9 +19,9 @@ enum { OBJ_INSTANCE = 4 };
 
 /* ---- Import matching ---- */
 
-static const char *const kind_names[] = {"func", "table", "memory", "global"};
+static const char *const kind_names[] = {"func", "table", "memory", "global", "tag"};
 
-static const char *kind_name(uint8_t kind) { return kind < 4 ? kind_names[kind] : "unknown"; }
+static const char *kind_name(uint8_t kind) { return kind < 5 ? kind_names[kind] : "unknown"; }
 
 static void append(char *buf, size_t size, size_t *len, const char *text)
 {
@@ -101,6 +101,10 @@ static void describe_import(struct rt_store *s, const uint32_t *type_ids, const 
     case EXT_GLOBAL:
         describe_global(im->desc.global.type, im->desc.global.mutable_, buf, size);
         return;
+    case EXT_TAG:
+        snprintf(buf, size, "tag ");
+        format_functype(rt_store_type(s, type_ids[im->desc.tag_type]), buf + 4, size - 4);
+        return;
     }
     snprintf(buf, size, "%s", kind_name(im->kind));
 }
@@ -126,6 +130,10 @@ static void describe_extern(const struct rt_extern *ext, char *buf, size_t size)
         return;
     case EXT_GLOBAL:
         describe_global(ext->u.global->type, ext->u.global->mutable_, buf, size);
+        return;
+    case EXT_TAG:
+        snprintf(buf, size, "tag ");
+        format_functype(ext->u.tag->type, buf + 4, size - 4);
         return;
     }
     snprintf(buf, size, "%s", kind_name(ext->kind));
@@ -158,6 +166,8 @@ static bool import_matches(const struct rt_store *s, const uint32_t *type_ids, c
         return ext->u.global->mutable_ == im->desc.global.mutable_ &&
                (im->desc.global.mutable_ ? have == want : rt_store_valtype_sub(s, have, want));
     }
+    case EXT_TAG:
+        return ext->u.tag->type_id == type_ids[im->desc.tag_type];
     }
     return false;
 }
@@ -279,14 +289,20 @@ static bool allocate(struct rt_store *s, struct rt_instance *inst, const struct 
                      struct wisp_error *err)
 {
     const struct module *m = inst->module;
-    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0, nx = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         switch (imports[i].kind) {
         case EXT_FUNC: inst->funcs[nf++] = imports[i].u.func; break;
         case EXT_TABLE: inst->tables[nt++] = imports[i].u.table; break;
         case EXT_MEMORY: inst->memories[nm++] = imports[i].u.memory; break;
         case EXT_GLOBAL: inst->globals[ng++] = imports[i].u.global; break;
+        case EXT_TAG: inst->tags[nx++] = imports[i].u.tag; break;
         }
+    }
+    for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
+        inst->tags[i] = rt_tag_new(s, inst->type_ids[m->tag_types[i]]);
+        inst->tags[i]->inst = inst;
+        inst->tags[i]->index = i;
     }
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         inst->funcs[i] = func_new(s, inst, i);
@@ -417,6 +433,7 @@ struct rt_instance *rt_instantiate(struct rt_store *s, const struct module *m,
     inst->tables = xcalloc(m->ntables ? m->ntables : 1, sizeof *inst->tables);
     inst->memories = xcalloc(m->nmemories ? m->nmemories : 1, sizeof *inst->memories);
     inst->globals = xcalloc(m->nglobals ? m->nglobals : 1, sizeof *inst->globals);
+    inst->tags = xcalloc(m->ntags ? m->ntags : 1, sizeof *inst->tags);
     inst->elems = xcalloc(m->nelems ? m->nelems : 1, sizeof *inst->elems);
     inst->datas = xcalloc(m->ndatas ? m->ndatas : 1, sizeof *inst->datas);
     rt_store_record(s, OBJ_INSTANCE, inst);
@@ -463,6 +480,7 @@ bool rt_instance_export(const struct rt_instance *inst, const char *name, uint32
         case EXT_TABLE: out->u.table = inst->tables[e->index]; break;
         case EXT_MEMORY: out->u.memory = inst->memories[e->index]; break;
         case EXT_GLOBAL: out->u.global = inst->globals[e->index]; break;
+        case EXT_TAG: out->u.tag = inst->tags[e->index]; break;
         default: return false;
         }
         return true;

@@ -323,7 +323,9 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
             return;
         if (s->trap == TRAP_NONE)
             s->trap = TRAP_HOST;
-        s->ntrace = 0;
+        /* An exception passed on keeps the frames it came through. */
+        if (s->trap != TRAP_EXCEPTION)
+            s->ntrace = 0;
         add_frame(s, callee, UINT32_MAX);
         /* The function whose code made the call (the calling stub may be
          * inlined into it), then the frames above. */

@@ -50,6 +50,9 @@ enum rt_trap {
     TRAP_OOM,                /* "out of memory" (the host could not allocate) */
     TRAP_OUT_OF_FUEL,        /* "all fuel consumed" */
     TRAP_INTERRUPT,          /* "interrupt" (wisp_store_interrupt, or a timeout) */
+    TRAP_EXCEPTION,          /* "uncaught exception": a wasm exception no handler took;
+                                it travels the trap's exit path, s->exn is the exception */
+    TRAP_NULL_EXNREF,        /* "null exception reference" (throw_ref of a null) */
 };
 const char *rt_trap_message(enum rt_trap t);
 
@@ -105,6 +108,28 @@ struct rt_table {
     void **elems;
 };
 
+/* An exception tag: its type's params are the payload's types. Tags are
+ * compared by identity: an imported tag is the exporter's object. */
+struct rt_tag {
+    uint32_t type_id;            /* interned in the store */
+    const struct functype *type; /* the store's interned copy */
+    uint32_t nslots;             /* payload slots (v128 counts two) */
+    struct rt_instance *inst;    /* defining instance and index, for messages; */
+    uint32_t index;              /* inst is NULL for a tag the host made */
+};
+
+/* An exception (exception.c): a tag and its payload. Owned by the store,
+ * which frees it with itself, or as soon as a handler that exposes no
+ * reference to it (catch, catch_all) has taken its payload. An exnref is a
+ * pointer to one. */
+struct rt_exception {
+    struct rt_tag *tag;
+    struct rt_exception *prev, *next; /* the store's list */
+    bool exposed;        /* an exnref to it exists (catch_ref, catch_all_ref, a
+                            legacy catch's rethrow slot, the embedder): kept */
+    union slot payload[]; /* tag->nslots */
+};
+
 /* A linear memory. data is reserved once (up to the maximum, or 4 GiB) so it
  * never moves while the memory lives; size is the current size in bytes. */
 struct rt_memory {
@@ -148,6 +173,7 @@ struct rt_extern {
         struct rt_table *table;
         struct rt_memory *memory;
         struct rt_global *global;
+        struct rt_tag *tag;
     } u;
 };
 
@@ -171,6 +197,7 @@ struct rt_instance {
     struct rt_table **tables;
     struct rt_memory **memories;
     struct rt_global **globals;
+    struct rt_tag **tags;        /* module->ntags, imports first */
     struct rt_elem *elems;       /* module->nelems */
     struct rt_data *datas;       /* module->ndatas */
     struct rt_code *codes;       /* compiled bodies, owned (src/interp/lower.c) */
@@ -202,7 +229,12 @@ struct rt_store {
     struct functype *types;
     /* Everything allocated in the store, freed with it. */
     uint32_t nobjects, objects_cap;
-    struct rt_object { uint8_t kind; void *p; } *objects; /* kind: enum extern_kind, or 4 = instance */
+    struct rt_object { uint8_t kind; void *p; } *objects; /* kind: EXT_FUNC, EXT_TABLE, EXT_MEMORY,
+                                                             EXT_GLOBAL, or 4 = instance, 5 = tag */
+    /* Exceptions (exception.c): every live one, and the one in flight
+     * (thrown and not yet caught, or the one that ended the last call). */
+    struct rt_exception *exceptions;
+    struct rt_exception *exn;
     /* The linker's definitions: (module, name) -> extern. */
     uint32_t ndefs, defs_cap;
     struct rt_def { char *module, *name; uint32_t module_len, name_len; struct rt_extern ext; } *defs;
@@ -287,6 +319,20 @@ struct rt_table *rt_table_new(struct rt_store *s, const struct tabletype *type, 
                               struct wisp_error *err);
 struct rt_memory *rt_memory_new(struct rt_store *s, const struct memtype *type, struct wisp_error *err);
 struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *type, const union slot *init);
+struct rt_tag *rt_tag_new(struct rt_store *s, uint32_t type_id); /* an interned type */
+
+/* Exceptions (exception.c). rt_exception_new makes one of tag with its
+ * payload copied from tag->nslots slots. rt_exception_caught is called
+ * when a handler has taken e's payload: without a reference exposed, e is
+ * freed. rt_exception_describe writes "tag N of instance X, payload (...)"
+ * for messages. rt_exceptions_free frees all of a store's. */
+struct rt_exception *rt_exception_new(struct rt_store *s, struct rt_tag *tag, const union slot *payload);
+void rt_exception_caught(struct rt_store *s, struct rt_exception *e);
+void rt_exception_describe(const struct rt_store *s, const struct rt_exception *e, char *buf, size_t size);
+void rt_exceptions_free(struct rt_store *s);
+/* Make e the exception in flight and return false, for a host function
+ * that throws (or passes on) a wasm exception. */
+bool rt_host_throw(struct rt_caller *caller, struct rt_exception *e);
 
 /* Grow by delta pages/entries. Returns the old size, or -1 (and leaves the
  * object unchanged) when the new size passes the maximum or cannot be

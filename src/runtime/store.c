@@ -20,7 +20,7 @@
  * the host: no real program needs 80 MB of references. */
 #define TABLE_ENTRY_LIMIT 10000000u
 
-enum { OBJ_INSTANCE = 4 };
+enum { OBJ_INSTANCE = 4, OBJ_TAG = 5 };
 
 /* The store as allocated: the public part first, then the lookup tables for
  * interning and definitions, which no other file needs to see. Stores are
@@ -104,6 +104,7 @@ static void instance_free(struct rt_instance *inst)
     free(inst->tables);
     free(inst->memories);
     free(inst->globals);
+    free(inst->tags);
     free(inst->name);
     free(inst);
 }
@@ -141,6 +142,7 @@ void rt_store_free(struct rt_store *s)
             break;
         }
         case EXT_GLOBAL:
+        case OBJ_TAG:
             free(p);
             break;
         case OBJ_INSTANCE:
@@ -149,6 +151,7 @@ void rt_store_free(struct rt_store *s)
         }
     }
     free(s->objects);
+    rt_exceptions_free(s);
     for (uint32_t i = 0; i < s->ntypes; i++)
         free(s->types[i].types);
     free(s->types);
@@ -292,7 +295,7 @@ bool rt_ref_fits(const struct rt_store *s, valtype_t t, const void *ref)
         return vt_nullable(t);
     switch (vt_heap(t)) {
     case HT_INDEX: return rt_store_type_sub(s, ((const struct rt_func *)ref)->type_id, vt_index(t));
-    case HT_FUNC: case HT_EXTERN: return true;
+    case HT_FUNC: case HT_EXTERN: case HT_EXN: return true;
     default: return false; /* none of wisp's values are of the others */
     }
 }
@@ -484,6 +487,16 @@ struct rt_global *rt_global_new(struct rt_store *s, const struct globaltype *typ
     return g;
 }
 
+struct rt_tag *rt_tag_new(struct rt_store *s, uint32_t type_id)
+{
+    struct rt_tag *t = xcalloc(1, sizeof *t);
+    t->type_id = type_id;
+    t->type = rt_store_type(s, type_id);
+    t->nslots = rt_slot_count(functype_params(t->type), t->type->nparams);
+    rt_store_record(s, OBJ_TAG, t);
+    return t;
+}
+
 int64_t rt_memory_grow(struct rt_memory *m, uint64_t delta)
 {
     uint64_t old = m->size / PAGE_SIZE;
@@ -659,6 +672,8 @@ const char *rt_trap_message(enum rt_trap t)
     case TRAP_UNDEFINED_ELEM: return "undefined element";
     case TRAP_NULL_FUNC: return "null function reference";
     case TRAP_NULL_REF: return "null reference";
+    case TRAP_EXCEPTION: return "uncaught exception";
+    case TRAP_NULL_EXNREF: return "null exception reference";
     case TRAP_STACK_EXHAUSTED: return "call stack exhausted";
     case TRAP_HOST: return "host trap";
     case TRAP_EXIT: return "exit";

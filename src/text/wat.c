@@ -102,7 +102,7 @@ static const char *const known_keywords[] = {
     "binary", "quote", "nan:canonical", "nan:arithmetic", "i8x16", "i16x8", "i32x4",
     "i64x2", "f32x4", "f64x2", "register", "invoke", "get", "assert_return", "assert_trap",
     "assert_exhaustion", "assert_malformed", "assert_invalid", "assert_unlinkable",
-    "ref.extern",
+    "ref.extern", "exnref", "exn", "tag", "do", "catch_ref", "catch_all_ref",
 };
 
 static bool memarg_keyword_ok(const struct token *t)
@@ -525,7 +525,8 @@ bool wat_typeuse_index(struct wat *w, const struct typeuse *tu, uint32_t *index)
 
 /* ---- indices ---- */
 
-static const char *const space_names[IS_COUNT] = {"type", "function", "table", "memory", "global", "elem", "data"};
+static const char *const space_names[IS_COUNT] = {"type", "function", "table", "memory", "global", "elem", "data",
+                                                  "tag"};
 
 bool wat_peek_index(struct wat *w, bool *yes)
 {
@@ -752,6 +753,8 @@ static enum index_space space_of(const struct token *kw)
         return IS_MEMORY;
     if (tok_keyword_is(kw, "global"))
         return IS_GLOBAL;
+    if (tok_keyword_is(kw, "tag"))
+        return IS_TAG;
     return IS_COUNT;
 }
 
@@ -852,8 +855,8 @@ static bool scan_fields(struct wat *w, bool top_level)
 /* ---- pass 2: sections ---- */
 
 struct sections {
-    struct buf imports, funcs, tables, mems, globals, exports, start, elems, codes, datas;
-    uint32_t nimports, nfuncs, ntables, nmems, nglobals, nexports, nelems, ncodes, ndatas;
+    struct buf imports, funcs, tables, mems, tags, globals, exports, start, elems, codes, datas;
+    uint32_t nimports, nfuncs, ntables, nmems, ntags, nglobals, nexports, nelems, ncodes, ndatas;
     bool has_start;
 };
 
@@ -863,6 +866,7 @@ static void sections_free(struct sections *s)
     buf_free(&s->funcs);
     buf_free(&s->tables);
     buf_free(&s->mems);
+    buf_free(&s->tags);
     buf_free(&s->globals);
     buf_free(&s->exports);
     buf_free(&s->start);
@@ -1443,6 +1447,35 @@ static bool field_global(struct emit *e)
     return parse_globaltype(w, &e->s.globals) && wat_parse_expr(w, &e->s.globals) && wat_expect_rparen(w);
 }
 
+/* A tag's type: the attribute byte (0, an exception) and a type use. */
+static bool parse_tagtype(struct wat *w, struct buf *out)
+{
+    struct typeuse tu;
+    uint32_t type;
+    bool ok = wat_parse_typeuse(w, &tu, false) && wat_typeuse_index(w, &tu, &type);
+    if (ok) {
+        buf_byte(out, 0);
+        buf_u32(out, type);
+    }
+    wat_typeuse_free(&tu);
+    return ok;
+}
+
+/* (tag $id? (export "n")* (import "m" "n")? typeuse) */
+static bool field_tag(struct emit *e)
+{
+    struct wat *w = e->w;
+    struct token id;
+    bool imported;
+    uint32_t index = e->next[IS_TAG]++;
+    if (!peek_id(w, &id) || !inline_exports(e, EXT_TAG, index) || !inline_import(e, EXT_TAG, &imported))
+        return false;
+    if (imported)
+        return parse_tagtype(w, &e->s.imports) && wat_expect_rparen(w);
+    e->s.ntags++;
+    return parse_tagtype(w, &e->s.tags) && wat_expect_rparen(w);
+}
+
 static bool field_import(struct emit *e)
 {
     struct wat *w = e->w;
@@ -1481,6 +1514,10 @@ static bool field_import(struct emit *e)
         buf_byte(&e->s.imports, EXT_MEMORY);
         ok = parse_limits(w, &e->s.imports);
         break;
+    case IS_TAG:
+        buf_byte(&e->s.imports, EXT_TAG);
+        ok = parse_tagtype(w, &e->s.imports);
+        break;
     default:
         buf_byte(&e->s.imports, EXT_GLOBAL);
         ok = parse_globaltype(w, &e->s.imports);
@@ -1504,7 +1541,8 @@ static bool field_export(struct emit *e)
             ok = wat_parse_index(w, space, &index) && wat_expect_rparen(w) && wat_expect_rparen(w);
         if (ok) {
             static const uint8_t kinds[] = {[IS_FUNC] = EXT_FUNC, [IS_TABLE] = EXT_TABLE,
-                                            [IS_MEMORY] = EXT_MEMORY, [IS_GLOBAL] = EXT_GLOBAL};
+                                            [IS_MEMORY] = EXT_MEMORY, [IS_GLOBAL] = EXT_GLOBAL,
+                                            [IS_TAG] = EXT_TAG};
             add_export(e, &name, kinds[space], index);
         }
     }
@@ -1649,6 +1687,8 @@ static bool emit_fields(struct emit *e, bool top_level)
             ok = field_memory(e);
         else if (tok_keyword_is(&kw, "global"))
             ok = field_global(e);
+        else if (tok_keyword_is(&kw, "tag"))
+            ok = field_tag(e);
         else if (tok_keyword_is(&kw, "export"))
             ok = field_export(e);
         else if (tok_keyword_is(&kw, "start"))
@@ -1764,6 +1804,8 @@ static void assemble(struct wat *w, struct sections *s, struct buf *out)
         put_section(out, 4, s->ntables, &s->tables, true);
     if (s->nmems)
         put_section(out, 5, s->nmems, &s->mems, true);
+    if (s->ntags)
+        put_section(out, 13, s->ntags, &s->tags, true);
     if (s->nglobals)
         put_section(out, 6, s->nglobals, &s->globals, true);
     if (s->nexports)

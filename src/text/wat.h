@@ -60,7 +60,7 @@ struct typeuse {
     struct token *param_ids; /* one per param (len 0 when unnamed), funcs only */
 };
 
-enum index_space { IS_TYPE, IS_FUNC, IS_TABLE, IS_MEMORY, IS_GLOBAL, IS_ELEM, IS_DATA, IS_COUNT };
+enum index_space { IS_TYPE, IS_FUNC, IS_TABLE, IS_MEMORY, IS_GLOBAL, IS_ELEM, IS_DATA, IS_TAG, IS_COUNT };
 
 struct wat {
     struct lexer *lx;

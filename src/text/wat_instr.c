@@ -597,6 +597,11 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
             return false;
         buf_u32(out, a);
         return true;
+    case IMM_TAG:
+        if (!wat_parse_index(w, IS_TAG, &a))
+            return false;
+        buf_u32(out, a);
+        return true;
     default:
         return wat_fail(w, op_tok, "unexpected token");
     }
@@ -605,6 +610,8 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
 /* ---- instruction sequences ---- */
 
 static bool is_block_op(int op) { return op == OP_block || op == OP_loop || op == OP_if_; }
+/* The parts of a legacy try, which only its parser takes. */
+static bool is_try_part(int op) { return op == OP_catch_ || op == OP_catch_all || op == OP_delegate; }
 static bool is_select_op(int op) { return op == OP_select || op == OP_select_t; }
 
 static bool enter(struct wat *w, struct func_ctx *f, const struct token *t)
@@ -646,16 +653,196 @@ static bool parse_block_plain(struct wat *w, struct func_ctx *f, struct buf *cod
     return true;
 }
 
+/* ---- exception handling ---- */
+
+/* try_table's clauses: (catch x l) (catch_ref x l) (catch_all l)
+ * (catch_all_ref l), their labels resolved outside the try_table. */
+static bool parse_catch_clauses(struct wat *w, struct func_ctx *f, struct buf *out)
+{
+    static const char *const kinds[] = {[CATCH] = "catch", [CATCH_REF] = "catch_ref",
+                                        [CATCH_ALL] = "catch_all", [CATCH_ALL_REF] = "catch_all_ref"};
+    struct buf clauses = {0};
+    uint32_t n = 0;
+    bool ok = true;
+    for (;;) {
+        int kind = -1;
+        bool yes = false;
+        for (int k = 0; ok && k < 4 && kind < 0; k++) {
+            ok = wat_peek_sexpr(w, kinds[k], &yes);
+            if (yes)
+                kind = k;
+        }
+        if (!ok || kind < 0)
+            break;
+        struct token t;
+        uint32_t tag, label;
+        ok = wat_next(w, &t) && wat_next(w, &t);
+        buf_byte(&clauses, (uint8_t)kind);
+        if (ok && (kind == CATCH || kind == CATCH_REF)) {
+            ok = wat_parse_index(w, IS_TAG, &tag);
+            buf_u32(&clauses, tag);
+        }
+        ok = ok && parse_label_ref(w, f, &label) && wat_expect_rparen(w);
+        buf_u32(&clauses, label);
+        n++;
+    }
+    if (ok) {
+        buf_u32(out, n);
+        buf_bytes(out, clauses.data, clauses.len);
+    }
+    buf_free(&clauses);
+    return ok;
+}
+
+/* try_table label? blocktype catch* instr* (then `end label?` unless
+ * folded), the keyword already consumed. */
+static bool parse_try_table(struct wat *w, struct func_ctx *f, struct buf *code, bool folded)
+{
+    struct token label, t;
+    if (!opt_label(w, &label))
+        return false;
+    emit_op(code, OP_try_table);
+    if (!parse_blocktype(w, code) || !parse_catch_clauses(w, f, code))
+        return false;
+    push_label(f, &label);
+    if (!wat_parse_instrs(w, f, code))
+        return false;
+    if (!folded && (!wat_next(w, &t) || !tok_keyword_is(&t, "end")))
+        return wat_unexpected(w, &t);
+    if (!folded && !check_end_label(w, &label))
+        return false;
+    buf_byte(code, 0x0B);
+    f->nlabels--;
+    return true;
+}
+
+/* try label? blocktype: opens the try's label. */
+static bool try_head(struct wat *w, struct func_ctx *f, struct buf *code, struct token *label)
+{
+    if (!opt_label(w, label))
+        return false;
+    emit_op(code, OP_try_);
+    if (!parse_blocktype(w, code))
+        return false;
+    push_label(f, label);
+    return true;
+}
+
+/* catch x: the opcode and the tag. */
+static bool emit_catch(struct wat *w, struct buf *code)
+{
+    uint32_t tag;
+    emit_op(code, OP_catch_);
+    if (!wat_parse_index(w, IS_TAG, &tag))
+        return false;
+    buf_u32(code, tag);
+    return true;
+}
+
+/* delegate l: closes the try's label first, as l names one around it. */
+static bool emit_delegate(struct wat *w, struct func_ctx *f, struct buf *code)
+{
+    uint32_t depth;
+    f->nlabels--;
+    emit_op(code, OP_delegate);
+    if (!parse_label_ref(w, f, &depth))
+        return false;
+    buf_u32(code, depth);
+    return true;
+}
+
+/* The rest of a legacy try after its body: catch x instr*, catch_all
+ * instr*, then end; or delegate l. Plain: the keyword t was just read. */
+static bool parse_try_plain_rest(struct wat *w, struct func_ctx *f, struct buf *code, const struct token *label,
+                                 struct token *t)
+{
+    bool had_catch_all = false;
+    for (;;) {
+        if (tok_keyword_is(t, "catch") && !had_catch_all) {
+            if (!emit_catch(w, code))
+                return false;
+        } else if (tok_keyword_is(t, "catch_all") && !had_catch_all) {
+            emit_op(code, OP_catch_all);
+            had_catch_all = true;
+        } else {
+            break;
+        }
+        if (!wat_parse_instrs(w, f, code) || !wat_next(w, t))
+            return false;
+    }
+    if (tok_keyword_is(t, "end")) {
+        buf_byte(code, 0x0B);
+        f->nlabels--;
+        return check_end_label(w, label);
+    }
+    if (tok_keyword_is(t, "delegate"))
+        return emit_delegate(w, f, code);
+    return wat_unexpected(w, t);
+}
+
+/* (try label? blocktype (do instr*) (catch x instr*)* (catch_all instr*)?)
+ * or (try label? blocktype (do instr*) (delegate l)), after "(try". */
+static bool parse_try_folded(struct wat *w, struct func_ctx *f, struct buf *code)
+{
+    struct token label, t;
+    bool yes;
+    if (!try_head(w, f, code, &label) || !wat_expect(w, TOK_LPAREN, &t) || !wat_next(w, &t))
+        return false;
+    if (!tok_keyword_is(&t, "do"))
+        return wat_unexpected(w, &t);
+    if (!wat_parse_instrs(w, f, code) || !wat_expect_rparen(w))
+        return false;
+    if (!wat_peek_sexpr(w, "delegate", &yes))
+        return false;
+    if (yes)
+        return wat_next(w, &t) && wat_next(w, &t) && emit_delegate(w, f, code) && wat_expect_rparen(w);
+    for (bool had_catch_all = false; !had_catch_all;) {
+        bool is_catch, is_all;
+        if (!wat_peek_sexpr(w, "catch", &is_catch) || !wat_peek_sexpr(w, "catch_all", &is_all))
+            return false;
+        if (!is_catch && !is_all)
+            break;
+        if (!wat_next(w, &t) || !wat_next(w, &t))
+            return false;
+        if (is_catch) {
+            if (!emit_catch(w, code))
+                return false;
+        } else {
+            emit_op(code, OP_catch_all);
+            had_catch_all = true;
+        }
+        if (!wat_parse_instrs(w, f, code) || !wat_expect_rparen(w))
+            return false;
+    }
+    buf_byte(code, 0x0B);
+    f->nlabels--;
+    return true;
+}
+
 static bool parse_plain(struct wat *w, struct func_ctx *f, struct buf *code)
 {
     struct token t;
     if (!wat_next(w, &t))
         return false;
     int op = wat_op_lookup(w, t.text, t.len);
-    if (op < 0 || op == OP_else_ || op == OP_end)
+    if (op < 0 || op == OP_else_ || op == OP_end || is_try_part(op))
         return wat_unexpected(w, &t);
     if (is_block_op(op))
         return parse_block_plain(w, f, code, op, &t);
+    if (op == OP_try_table || op == OP_try_) {
+        struct token label;
+        if (!enter(w, f, &t))
+            return false;
+        if (op == OP_try_table) {
+            if (!parse_try_table(w, f, code, false))
+                return false;
+        } else if (!try_head(w, f, code, &label) || !wat_parse_instrs(w, f, code) || !wat_next(w, &t) ||
+                   !parse_try_plain_rest(w, f, code, &label, &t)) {
+            return false;
+        }
+        f->depth--;
+        return true;
+    }
     if (is_select_op(op))
         return parse_select(w, code);
     emit_op(code, op);
@@ -718,10 +905,14 @@ bool wat_parse_folded(struct wat *w, struct func_ctx *f, struct buf *code)
     if (t.kind != TOK_KEYWORD)
         return wat_unexpected(w, &t);
     int op = wat_op_lookup(w, t.text, t.len);
-    if (op < 0 || op == OP_else_ || op == OP_end)
+    if (op < 0 || op == OP_else_ || op == OP_end || is_try_part(op))
         return wat_unexpected(w, &t);
     bool ok;
-    if (op == OP_block || op == OP_loop) {
+    if (op == OP_try_table) {
+        ok = parse_try_table(w, f, code, true);
+    } else if (op == OP_try_) {
+        ok = parse_try_folded(w, f, code);
+    } else if (op == OP_block || op == OP_loop) {
         struct token label;
         ok = opt_label(w, &label);
         if (ok) {
@@ -768,7 +959,8 @@ bool wat_parse_instrs(struct wat *w, struct func_ctx *f, struct buf *code)
             if (!wat_parse_folded(w, f, code))
                 return false;
         } else if (t0.kind == TOK_KEYWORD) {
-            if (tok_keyword_is(&t0, "end") || tok_keyword_is(&t0, "else"))
+            if (tok_keyword_is(&t0, "end") || tok_keyword_is(&t0, "else") || tok_keyword_is(&t0, "catch") ||
+                tok_keyword_is(&t0, "catch_all") || tok_keyword_is(&t0, "delegate"))
                 return true;
             if (!parse_plain(w, f, code))
                 return false;

@@ -554,6 +554,185 @@ static void local_init(struct validator *v, uint32_t x, valtype_t t)
     v->inits[v->ninits++] = x;
 }
 
+/* ---- Exception handling ----------------------------------------------- */
+
+static bool internal_error_op(struct validator *v)
+{
+    return err_set(v->err, WISP_ERR_INVALID, v->offset, "internal error: %s has no typing rule",
+                   opcode_table[v->op].name);
+}
+
+static bool check_tag(struct validator *v, uint32_t tag)
+{
+    if (!(v->m->features & FEAT_EXCEPTIONS))
+        return fail(v, "%s needs the exceptions feature (Wasm 3.0)", opcode_table[v->op].name);
+    return tag < v->m->ntags || fail(v, "unknown tag %u", tag);
+}
+
+static const struct functype *tag_type(const struct validator *v, uint32_t tag)
+{
+    return &v->m->types[v->m->tag_types[tag]];
+}
+
+/* "type mismatch: <what> requires [t*] but stack has [t*]", the reference
+ * interpreter's wording, which the exception handling scripts expect: the
+ * stack is what the innermost block holds. */
+static bool mismatch_described(struct validator *v, const char *what, const valtype_t *types, uint32_t n)
+{
+    char need[256] = "", have[256] = "";
+    size_t len = 0;
+    for (uint32_t i = 0; i < n && len < sizeof need - 16; i++)
+        len += (size_t)snprintf(need + len, sizeof need - len, "%s%s", i ? " " : "", valtype_name(types[i]));
+    uint32_t from = v->ctrls[v->nctrls - 1].height;
+    len = 0;
+    for (uint32_t i = from; i < v->nvals && len < sizeof have - 16; i++)
+        len += (size_t)snprintf(have + len, sizeof have - len, "%s%s", i > from ? " " : "",
+                                valtype_name(v->vals[i]));
+    return fail(v, "type mismatch: %s requires [%s] but stack has [%s]", what, need, have);
+}
+
+/* pop_vals with the reference's wording on failure (the stack is left as
+ * it was before, for the message). */
+static bool pop_vals_described(struct validator *v, const char *what, const valtype_t *types, uint32_t n)
+{
+    const struct ctrl_frame *top = &v->ctrls[v->nctrls - 1];
+    uint32_t avail = v->nvals - top->height;
+    bool ok = avail >= n || top->unreachable;
+    for (uint32_t i = 0; ok && i < n && i < avail; i++) {
+        valtype_t t = v->vals[v->nvals - 1 - i], want = types[n - 1 - i];
+        ok = t == want || t == VT_UNKNOWN || module_valtype_sub(v->m, t, want);
+    }
+    if (!ok)
+        return mismatch_described(v, what, types, n);
+    return pop_vals(v, types, n);
+}
+
+/* pop_ctrl for a legacy try's parts, with the reference's wording. */
+static bool pop_try_part(struct validator *v, struct ctrl_frame *frame)
+{
+    *frame = v->ctrls[v->nctrls - 1];
+    if (!pop_vals_described(v, "instruction", frame->end_types, frame->nend))
+        return false;
+    if (v->nvals != frame->height) {
+        v->nvals += frame->nend; /* show the whole stack */
+        return mismatch_described(v, "block", frame->end_types, frame->nend);
+    }
+    v->nctrls--;
+    return true;
+}
+
+/* Whether a catch clause can branch to `target` with `types` (the tag's
+ * params, then a (ref exn) for the _ref kinds): each a subtype of the
+ * label's. */
+static bool catch_label_matches(const struct validator *v, const struct ctrl_frame *target, const valtype_t *types,
+                                uint32_t n, bool ref)
+{
+    if (label_arity(target) != n + ref)
+        return false;
+    const valtype_t *want = label_types(target);
+    for (uint32_t i = 0; i < n; i++)
+        if (!module_valtype_sub(v->m, types[i], want[i]))
+            return false;
+    return !ref || module_valtype_sub(v->m, vt_ref(HT_EXN, false), want[n]);
+}
+
+static bool check_try_table(struct validator *v, const struct instr *in)
+{
+    struct blocktype bt;
+    if (!(v->m->features & FEAT_EXCEPTIONS))
+        return fail(v, "try_table needs the exceptions feature (Wasm 3.0)");
+    if (!block_type(v, in, &bt))
+        return false;
+    const uint8_t *p = in->catches.p;
+    for (uint32_t i = 0; i < in->catches.count; i++) {
+        struct catch_clause cc = catch_next(&p);
+        const struct ctrl_frame *target = NULL;
+        const valtype_t *types = NULL;
+        uint32_t n = 0;
+        if (cc.kind == CATCH || cc.kind == CATCH_REF) {
+            if (!check_tag(v, cc.tag))
+                return false;
+            types = functype_params(tag_type(v, cc.tag));
+            n = tag_type(v, cc.tag)->nparams;
+        }
+        if (!label(v, cc.label, &target))
+            return false;
+        if (!catch_label_matches(v, target, types, n, cc.kind == CATCH_REF || cc.kind == CATCH_ALL_REF))
+            return fail(v, "type mismatch: catch clause %u of try_table does not match label %u", i,
+                        cc.label);
+    }
+    if (!pop_vals(v, bt.start_types, bt.nstart))
+        return false;
+    push_ctrl(v, OP_try_table, bt.start_types, bt.nstart, bt.end_types, bt.nend);
+    return true;
+}
+
+/* throw, throw_ref, and the legacy try, catch, catch_all, delegate and
+ * rethrow. */
+static bool check_exceptions(struct validator *v, const struct instr *in)
+{
+    struct blocktype bt;
+    struct ctrl_frame frame;
+    const struct ctrl_frame *target = NULL;
+    uint16_t top = v->ctrls[v->nctrls - 1].opcode;
+    if (!(v->m->features & FEAT_EXCEPTIONS))
+        return fail(v, "%s needs the exceptions feature (Wasm 3.0)", opcode_table[in->op].name);
+    v->m->uses_eh[v->defined] = 1;
+    switch (in->op) {
+    case OP_try_table:
+        return check_try_table(v, in);
+    case OP_throw_: {
+        if (!check_tag(v, in->a))
+            return false;
+        const struct functype *t = tag_type(v, in->a);
+        if (!pop_vals_described(v, "instruction", functype_params(t), t->nparams))
+            return false;
+        unreachable(v);
+        return true;
+    }
+    case OP_throw_ref:
+        if (!pop_expect(v, VT_EXNREF))
+            return false;
+        unreachable(v);
+        return true;
+    case OP_try_:
+        if (!block_type(v, in, &bt) || !pop_vals(v, bt.start_types, bt.nstart))
+            return false;
+        push_ctrl(v, OP_try_, bt.start_types, bt.nstart, bt.end_types, bt.nend);
+        return true;
+    case OP_catch_:
+    case OP_catch_all:
+        if (top != OP_try_ && top != OP_catch_)
+            return fail(v, "%s without a matching try", opcode_table[in->op].name);
+        if (in->op == OP_catch_ && !check_tag(v, in->a))
+            return false;
+        if (!pop_try_part(v, &frame))
+            return false;
+        push_ctrl(v, in->op, frame.start_types, 0, frame.end_types, frame.nend);
+        v->ctrls[v->nctrls - 1].start_types = frame.start_types;
+        if (in->op == OP_catch_)
+            push_vals(v, functype_params(tag_type(v, in->a)), tag_type(v, in->a)->nparams);
+        return true;
+    case OP_delegate:
+        if (top != OP_try_)
+            return fail(v, "delegate without a matching try");
+        if (!pop_try_part(v, &frame))
+            return false;
+        if (!label(v, in->a, &target)) /* in the context around the try */
+            return false;
+        push_vals(v, frame.end_types, frame.nend);
+        return true;
+    case OP_rethrow:
+        if (!label(v, in->a, &target))
+            return false;
+        if (target->opcode != OP_catch_ && target->opcode != OP_catch_all)
+            return fail(v, "invalid rethrow label %u: not a catch", in->a);
+        unreachable(v);
+        return true;
+    }
+    return internal_error_op(v);
+}
+
 static bool check_instr(struct validator *v, const struct instr *in)
 {
     const struct module *m = v->m;
@@ -589,8 +768,13 @@ static bool check_instr(struct validator *v, const struct instr *in)
         push_ctrl(v, OP_else_, frame.start_types, frame.nstart, frame.end_types, frame.nend);
         return true;
     case OP_end:
-        if (!pop_ctrl(v, &frame))
+        if (UNLIKELY(v->ctrls[v->nctrls - 1].opcode == OP_try_ || v->ctrls[v->nctrls - 1].opcode == OP_catch_ ||
+                     v->ctrls[v->nctrls - 1].opcode == OP_catch_all)) {
+            if (!pop_try_part(v, &frame))
+                return false;
+        } else if (!pop_ctrl(v, &frame)) {
             return false;
+        }
         if (frame.opcode == OP_if_) {
             /* `if bt ... end` means `if bt ... else end`: the empty else
              * branch must turn the block's params into its results. */
@@ -648,6 +832,9 @@ static bool check_instr(struct validator *v, const struct instr *in)
     case OP_br_on_null:
     case OP_br_on_non_null:
         return check_br_on_null(v, in);
+    case OP_try_: case OP_catch_: case OP_catch_all: case OP_delegate: case OP_rethrow:
+    case OP_throw_: case OP_throw_ref: case OP_try_table:
+        return check_exceptions(v, in);
 
     case OP_drop:
         return pop_val(v, &t);
@@ -912,6 +1099,7 @@ bool validate_code(struct validator *v, uint32_t defined)
     const struct code *code = &m->codes[defined];
 
     setup_locals(v, type, code);
+    v->defined = defined;
     bool ok = true;
     for (uint32_t g = 0; ok && g < code->ngroups; g++)
         ok = validate_valtype(v, code->groups[g].type, code->size_offset);

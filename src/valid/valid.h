@@ -14,7 +14,9 @@
 
 /* One entry of the appendix's control stack. */
 struct ctrl_frame {
-    uint16_t opcode; /* OP_block, OP_loop, OP_if_ or OP_else_; the function body is a block */
+    uint16_t opcode; /* OP_block, OP_loop, OP_if_ or OP_else_; the function body is a block.
+                        Exception handling: OP_try_table, and a legacy try's parts:
+                        OP_try_ (its body), OP_catch_ and OP_catch_all (a handler) */
     const valtype_t *start_types;
     const valtype_t *end_types;
     uint32_t nstart, nend;
@@ -75,6 +77,7 @@ struct validator {
 
     struct op_sig sigs[OP_COUNT];
 
+    uint32_t defined; /* the defined function being checked */
     /* The instruction being checked, for error messages. */
     uint16_t op;
     uint32_t offset;

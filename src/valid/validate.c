@@ -150,6 +150,19 @@ static bool check_table_elem(struct validator *v, const struct tabletype *t, uin
     return true;
 }
 
+/* A tag's type: a function type whose params are the payload; it must
+ * have no results. */
+static bool check_tag_type(struct validator *v, uint32_t type, int64_t offset)
+{
+    if (!check_type_index(v, type, offset))
+        return false;
+    if (v->m->types[type].nresults != 0)
+        return err_set(v->err, WISP_ERR_INVALID, offset,
+                       "non-empty tag result type: type %u has %u result(s)", type,
+                       v->m->types[type].nresults);
+    return true;
+}
+
 static bool check_imports(struct validator *v)
 {
     const struct module *m = v->m;
@@ -164,6 +177,7 @@ static bool check_imports(struct validator *v)
             break;
         case EXT_MEMORY: ok = check_memory_type(v, &im->desc.memory, im->offset); break;
         case EXT_GLOBAL: ok = validate_valtype(v, im->desc.global.type, im->offset); break;
+        case EXT_TAG: ok = check_tag_type(v, im->desc.tag_type, im->offset); break;
         default: break;
         }
         if (!ok)
@@ -191,6 +205,9 @@ static bool check_definitions(struct validator *v)
                        m->nmemories);
     for (uint32_t i = m->nmemory_imports; i < m->nmemories; i++)
         if (!check_memory_type(v, &m->memories[i], m->memory_offsets[i]))
+            return false;
+    for (uint32_t t = m->ntag_imports; t < m->ntags; t++)
+        if (!check_tag_type(v, m->tag_types[t], m->tag_offsets[t]))
             return false;
     for (uint32_t g = m->nglobal_imports; g < m->nglobals; g++)
         if (!validate_valtype(v, m->globals[g].type.type, m->globals[g].offset) ||
@@ -325,6 +342,11 @@ static bool check_export_index(struct validator *v, const struct export *ex)
             return true;
         message = "unknown memory";
         break;
+    case EXT_TAG:
+        if (ex->index < m->ntags)
+            return true;
+        message = "unknown tag";
+        break;
     default:
         if (ex->index < m->nglobals)
             return true;
@@ -448,6 +470,8 @@ bool module_validate(struct module *m, struct wisp_error *err)
     v.refs = xcalloc(m->nfuncs / 64 + 1, sizeof *v.refs);
     free(m->max_stack);
     m->max_stack = xcalloc((size_t)(m->nfuncs - m->nfunc_imports) + 1, sizeof *m->max_stack);
+    free(m->uses_eh);
+    m->uses_eh = m->features & FEAT_EXCEPTIONS ? xcalloc((size_t)(m->nfuncs - m->nfunc_imports) + 1, 1) : NULL;
 
     validator_init_sigs(&v);
     collect_refs(&v);

@@ -181,6 +181,7 @@ static void put_value(struct buf *b, const struct value *v)
         else
             bprintf(b, "ref.extern %" PRIuPTR, (uintptr_t)v->s[0].ref - 1);
         break;
+    case VT_EXNREF: bprintf(b, v->s[0].ref ? "ref.exn" : "ref.null exn"); break;
     default: bprintf(b, "<%s>", valtype_name(v->type)); break;
     }
 }
@@ -709,10 +710,10 @@ static bool value_matches(const struct wast_value *e, const struct value *v)
                (e->heap == WH_UNSPECIFIED || heap_top(e->heap) == type_top(v->type));
     case WV_REF_EXTERN: return holds_extern(v->type) && (uintptr_t)v->s[0].ref == (uintptr_t)(e->u.i64 + 1);
     /* Values of the any hierarchy (host references in it, i31, structs,
-     * arrays) and exceptions: wisp has no such types yet, so no result
-     * can be one. */
+     * arrays): wisp has no such types yet, so no result can be one. */
     case WV_REF_HOST: return false;
-    case WV_REF: return v->s[0].ref && (e->heap == WH_FUNC || e->heap == WH_EXTERN) && type_top(v->type) == e->heap;
+    case WV_REF: return v->s[0].ref && (e->heap == WH_FUNC || e->heap == WH_EXTERN || e->heap == WH_EXN) &&
+                        type_top(v->type) == e->heap;
     case WV_EITHER:
         for (uint32_t i = 0; i < e->nalts; i++)
             if (value_matches(&e->alts[i], v))
