@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 T=${TMPROOT:-/tmp}/toolchain; mkdir -p "$T"
 want="longjmp returned 42 at depth 5 after 2 setjmp returns"
 for tool in clang-19 wasm-ld-19; do
-  command -v $tool >/dev/null || { echo "SKIP setjmp/longjmp program: $tool not installed (apt-get install clang-19 lld-19)"; exit 0; }
+  command -v $tool >/dev/null || { echo "SKIP setjmp/longjmp program: $tool not installed (apt-get install clang-19 lld-19 libclang-rt-19-dev-wasm32)"; exit 0; }
 done
 [ -f /usr/lib/wasm32-wasi/libc.a ] || { echo "SKIP setjmp/longjmp program: wasi-libc not installed"; exit 0; }
 if ! clang-19 --target=wasm32-wasi --sysroot=/usr -nostdinc -isystem include \
