@@ -252,10 +252,21 @@ static uint32_t intern_group(struct rt_store *s, const struct rec_view *g)
     return base;
 }
 
+/* A host function's type: final, alone in its group, and its references
+ * abstract (a host has no type indices; a type index given here, say a
+ * module's, would name some unrelated store type, so it stands for the
+ * abstract type above it). */
 uint32_t rt_store_intern_type(struct rt_store *s, const struct functype *t)
 {
-    struct rec_view g = {t, 0, 1, NULL};
-    return intern_group(s, &g);
+    size_t n = (size_t)t->nparams + t->nresults;
+    struct functype host = {.nparams = t->nparams, .nresults = t->nresults,
+                            .types = xmalloc((n ? n : 1) * sizeof *host.types), .rec_len = 1};
+    for (size_t k = 0; k < n; k++)
+        host.types[k] = vt_is_index(t->types[k]) ? vt_ref(HT_FUNC, vt_nullable(t->types[k])) : t->types[k];
+    struct rec_view g = {&host, 0, 1, NULL};
+    uint32_t id = intern_group(s, &g);
+    free(host.types);
+    return id;
 }
 
 void rt_store_intern_module_types(struct rt_store *s, const struct module *m, uint32_t *type_ids)
