@@ -60,6 +60,9 @@ static inline bool valtype_is_ref(valtype_t t)
     uint32_t h = vt_heap(t);
     return (h >= HT_EXN && h <= HT_NOEXN) || h == HT_INDEX;
 }
+/* Whether a local or table element of type t starts as something: every
+ * type but a reference type that null is not a value of. */
+static inline bool valtype_defaultable(valtype_t t) { return !valtype_is_ref(t) || vt_nullable(t); }
 /* The top of a reference type's hierarchy (HT_FUNC, HT_EXTERN, HT_ANY or
  * HT_EXN); a type index is in func's (function types are the only defined
  * types until GC). */
@@ -123,7 +126,6 @@ struct functype {
 };
 static inline const valtype_t *functype_params(const struct functype *t) { return t->types; }
 static inline const valtype_t *functype_results(const struct functype *t) { return t->types + t->nparams; }
-bool functype_equal(const struct functype *a, const struct functype *b);
 
 /* A constant expression: bytes [offset, offset+len) of the module, ending with
  * the `end` opcode. Validated by the validator, evaluated at instantiation. */
@@ -303,16 +305,19 @@ bool module_decode_owned(struct module *m, uint8_t *bytes, size_t len, uint32_t 
                          struct wisp_error *err);
 /* Validate a decoded module (kind WISP_ERR_INVALID on failure). */
 bool module_validate(struct module *m, struct wisp_error *err);
+/* Its type section alone, and fill m->canon and m->singles: what a module
+ * loaded without validation (a serialized validated form) still needs. */
+bool module_validate_types(struct module *m, struct wisp_error *err);
 void module_free(struct module *m);
 
-/* Types (types.c). Whether function type a is b or a declared subtype of
- * it, and value type a a subtype of b, in module m (validated types). */
-bool module_type_sub(const struct module *m, uint32_t a, uint32_t b);
+/* Types (types.c). Whether defined type a is b or a declared subtype of
+ * it, among types (an index space: a module's, whose canon says which
+ * indices are equivalent, or a store's, where canon is NULL: equal ids
+ * are equal types), and value type a a subtype of b there. */
+bool types_sub(const struct functype *types, const uint32_t *canon, uint32_t a, uint32_t b);
+bool valtype_sub_in(const struct functype *types, const uint32_t *canon, valtype_t a, valtype_t b);
+/* The same in module m (validated types). */
 bool module_valtype_sub(const struct module *m, valtype_t a, valtype_t b);
-/* The same for any index space: index_sub(ctx, a, b) says whether defined
- * type a is a subtype of b. */
-bool valtype_sub_with(valtype_t a, valtype_t b, bool (*index_sub)(const void *ctx, uint32_t a, uint32_t b),
-                      const void *ctx);
 /* A recursion group seen from some index space: types[start, start+len),
  * whose references to types outside the group are mapped through map (an
  * index of the space -> an id of the common space), or kept when map is
@@ -326,9 +331,6 @@ struct rec_view {
 };
 uint32_t rec_group_hash(const struct rec_view *g);
 bool rec_group_equal(const struct rec_view *a, const struct rec_view *b);
-/* Whether every type index the type section holds is one module_validate
- * would accept (a module loaded without validation is checked so). */
-bool module_types_in_range(const struct module *m);
 /* Fill m->canon and m->singles (validated type section). */
 void module_canonicalize_types(struct module *m);
 /* A one-element list holding t, at an address that lasts as long as m: a

@@ -450,10 +450,7 @@ bool wisp_exn_payload(const wisp_exn *exn, size_t i, wisp_val *value)
     const struct functype *t = e->tag->type;
     if (i >= t->nparams)
         return false;
-    const union slot *v = e->payload;
-    for (size_t k = 0; k < i; k++)
-        v += functype_params(t)[k] == VT_V128 ? 2 : 1;
-    slots_to_val(functype_params(t)[i], v, value);
+    slots_to_val(functype_params(t)[i], e->payload + rt_slot_count(functype_params(t), (uint32_t)i), value);
     return true;
 }
 

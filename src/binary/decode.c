@@ -240,8 +240,8 @@ static bool read_globaltype(struct decoder *d, struct globaltype *out)
     return true;
 }
 
-/* A vector of value types into a new array of count entries. */
-static bool read_valtypes(struct decoder *d, uint32_t *count, valtype_t **out, uint32_t limit,
+/* A vector of value types, appended to *types after its first `have`. */
+static bool read_valtypes(struct decoder *d, uint32_t *count, valtype_t **types, uint32_t have, uint32_t limit,
                           const char *what)
 {
     const uint8_t *at = d->r.p;
@@ -250,33 +250,19 @@ static bool read_valtypes(struct decoder *d, uint32_t *count, valtype_t **out, u
     /* Each takes a byte at least: the count is bounded by what is left. */
     if (*count > (size_t)(d->r.end - d->r.p))
         return rd_eof(&d->r, d->err);
-    *out = xmalloc((*count ? *count : 1) * sizeof **out);
+    *types = xrealloc(*types, ((size_t)have + *count + 1) * sizeof **types);
     for (uint32_t i = 0; i < *count; i++)
-        if (!rd_valtype(&d->r, &(*out)[i], d->err)) {
-            free(*out);
-            *out = NULL;
+        if (!rd_valtype(&d->r, &(*types)[have + i], d->err))
             return false;
-        }
     return true;
 }
 
-/* func params results, after its 0x60. */
+/* func params results, after its 0x60; the type owns t->types whatever
+ * the outcome. */
 static bool read_functype(struct decoder *d, struct functype *t)
 {
-    uint32_t np, nr;
-    valtype_t *params, *results;
-    if (!read_valtypes(d, &np, &params, LIMIT_PARAMS, "parameters"))
-        return false;
-    if (!read_valtypes(d, &nr, &results, LIMIT_RESULTS, "results")) {
-        free(params);
-        return false;
-    }
-    t->nparams = np;
-    t->nresults = nr;
-    t->types = xrealloc(params, ((size_t)np + nr ? (size_t)np + nr : 1) * sizeof *t->types);
-    memcpy(t->types + np, results, nr * sizeof *results);
-    free(results);
-    return true;
+    return read_valtypes(d, &t->nparams, &t->types, 0, LIMIT_PARAMS, "parameters") &&
+           read_valtypes(d, &t->nresults, &t->types, t->nparams, LIMIT_RESULTS, "results");
 }
 
 /* One subtype: `func`, or 3.0's `sub`/`sub final` with at most one
@@ -343,9 +329,10 @@ static bool read_type_section(struct decoder *d)
             GROW(m->types, cap, m->ntypes);
             struct functype *t = &m->types[m->ntypes];
             *t = (struct functype){.rec = rec, .rec_len = n, .offset = here(d)};
+            /* Counted even when it fails, so module_free frees its types. */
+            m->ntypes++;
             if (!read_subtype(d, t))
                 return false;
-            m->ntypes++;
         }
     }
     return true;

@@ -279,6 +279,21 @@ static inline bool rd_name_bytes(struct reader *r, const uint8_t **bytes, uint32
     return true;
 }
 
+/* Whether abstract heap type code b (0x69-0x74) is one this reader's
+ * features have: func and extern always, exn with exception handling
+ * (exnref), the others (and noexn) with typed references. In (ref ht),
+ * which needs typed references, only exn and noexn ask for more. */
+static inline bool rd_abstract_ok(const struct reader *r, uint8_t b)
+{
+    if (b < HT_EXN || b > HT_NOEXN)
+        return false;
+    if (b == HT_FUNC || b == HT_EXTERN)
+        return true;
+    if (b == HT_EXN)
+        return r->exceptions;
+    return r->typed_refs && (b != HT_NOEXN || r->exceptions);
+}
+
 /* A heap type: an abstract type's one-byte code, or a type index as a
  * non-negative s33. Gives the nullable reference type. An index past any
  * module's types is kept as VT_INDEX_MAX, for the validator to call
@@ -289,7 +304,7 @@ static inline bool rd_heaptype(struct reader *r, valtype_t *out, struct wisp_err
     if (UNLIKELY(r->p >= r->end))
         return rd_eof(r, err);
     uint8_t b = *r->p;
-    if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
+    if (rd_abstract_ok(r, b)) {
         r->p++;
         *out = b;
         return true;
@@ -303,20 +318,27 @@ static inline bool rd_heaptype(struct reader *r, valtype_t *out, struct wisp_err
     return true;
 }
 
-/* (ref null? ht), after its 0x63 or 0x64. */
-static inline bool rd_ref_heaptype(struct reader *r, uint8_t b, valtype_t *out, struct wisp_error *err)
+/* A reference type whose first byte b was just read: 1 with it in *out, 0
+ * when b starts none (nothing more read), -1 on an error in it: an
+ * abstract shorthand, or with typed references (ref null? ht). */
+static inline int rd_reftype_from(struct reader *r, uint8_t b, valtype_t *out, struct wisp_error *err)
 {
+    if (rd_abstract_ok(r, b)) {
+        *out = b;
+        return 1;
+    }
+    if (!r->typed_refs || (b != 0x63 && b != 0x64))
+        return 0;
     if (!rd_heaptype(r, out, err))
-        return false;
+        return -1;
     if (b == 0x64)
         *out |= VT_NONNULL;
-    return true;
+    return 1;
 }
 
 /* Value and reference types are one byte in 2.0. The reference interpreter
  * reads them as a 7-bit signed LEB128, so a continuation bit is a too-long
- * integer; other bad bytes get its wording for the type class they fall in.
- * With typed references, (ref null? ht) and the other abstract shorthands. */
+ * integer; other bad bytes get its wording for the type class they fall in. */
 static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_error *err)
 {
     const uint8_t *at = r->p;
@@ -325,24 +347,12 @@ static inline bool rd_valtype(struct reader *r, valtype_t *out, struct wisp_erro
         return false;
     switch (b) {
     case VT_I32: case VT_I64: case VT_F32: case VT_F64: case VT_V128:
-    case VT_FUNCREF: case VT_EXTERNREF:
-        *out = b;
-        return true;
-    case VT_EXNREF:
-        if (!r->exceptions)
-            break;
         *out = b;
         return true;
     }
-    if (r->typed_refs) {
-        /* exn and noexn only with exception handling */
-        if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
-            *out = b;
-            return true;
-        }
-        if (b == 0x63 || b == 0x64)
-            return rd_ref_heaptype(r, b, out, err);
-    }
+    int k = rd_reftype_from(r, b, out, err);
+    if (k)
+        return k > 0;
     if (b & 0x80)
         return rd_fail(r, r->p, err, "integer representation too long");
     return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at),
@@ -356,19 +366,9 @@ static inline bool rd_reftype(struct reader *r, valtype_t *out, struct wisp_erro
     uint8_t b;
     if (!rd_byte(r, &b, err))
         return false;
-    if (b == VT_FUNCREF || b == VT_EXTERNREF || (b == VT_EXNREF && r->exceptions)) {
-        *out = b;
-        return true;
-    }
-    if (r->typed_refs) {
-        /* exn and noexn only with exception handling */
-        if (b >= HT_EXN && b <= HT_NOEXN && (r->exceptions || (b != HT_EXN && b != HT_NOEXN))) {
-            *out = b;
-            return true;
-        }
-        if (b == 0x63 || b == 0x64)
-            return rd_ref_heaptype(r, b, out, err);
-    }
+    int k = rd_reftype_from(r, b, out, err);
+    if (k)
+        return k > 0;
     if (b & 0x80)
         return rd_fail(r, r->p, err, "integer representation too long");
     return RD_ERR(err, WISP_ERR_MALFORMED, rd_offset(r, at),

@@ -11,7 +11,6 @@
  * space. */
 #include "module.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,12 +53,6 @@ const char *valtype_name(valtype_t t)
     return b;
 }
 
-bool functype_equal(const struct functype *a, const struct functype *b)
-{
-    return a->nparams == b->nparams && a->nresults == b->nresults &&
-           memcmp(a->types, b->types, ((size_t)a->nparams + a->nresults) * sizeof(valtype_t)) == 0;
-}
-
 /* ---- subtyping ---- */
 
 static bool heap_sub(uint32_t a, uint32_t b)
@@ -77,8 +70,20 @@ static bool heap_sub(uint32_t a, uint32_t b)
     }
 }
 
-bool valtype_sub_with(valtype_t a, valtype_t b, bool (*index_sub)(const void *ctx, uint32_t a, uint32_t b),
-                      const void *ctx)
+bool types_sub(const struct functype *types, const uint32_t *canon, uint32_t a, uint32_t b)
+{
+    /* Every supertype index is below its subtype's (validated), so the
+     * chain ends. */
+    for (;;) {
+        if (canon ? canon[a] == canon[b] : a == b)
+            return true;
+        if (!types[a].super)
+            return false;
+        a = types[a].super - 1;
+    }
+}
+
+bool valtype_sub_in(const struct functype *types, const uint32_t *canon, valtype_t a, valtype_t b)
 {
     if (a == b)
         return true;
@@ -87,7 +92,7 @@ bool valtype_sub_with(valtype_t a, valtype_t b, bool (*index_sub)(const void *ct
     if (vt_nullable(a) && !vt_nullable(b))
         return false;
     if (vt_is_index(a) && vt_is_index(b))
-        return index_sub(ctx, vt_index(a), vt_index(b));
+        return types_sub(types, canon, vt_index(a), vt_index(b));
     if (vt_is_index(a)) /* a function type: below func */
         return vt_heap(b) == HT_FUNC;
     if (vt_is_index(b)) /* only nofunc is below a function type */
@@ -95,27 +100,9 @@ bool valtype_sub_with(valtype_t a, valtype_t b, bool (*index_sub)(const void *ct
     return heap_sub(vt_heap(a), vt_heap(b));
 }
 
-bool module_type_sub(const struct module *m, uint32_t a, uint32_t b)
-{
-    /* Validated: every supertype index is below its subtype's, so the
-     * chain ends. */
-    for (;;) {
-        if (m->canon[a] == m->canon[b])
-            return true;
-        if (!m->types[a].super)
-            return false;
-        a = m->types[a].super - 1;
-    }
-}
-
-static bool module_index_sub(const void *ctx, uint32_t a, uint32_t b)
-{
-    return module_type_sub(ctx, a, b);
-}
-
 bool module_valtype_sub(const struct module *m, valtype_t a, valtype_t b)
 {
-    return a == b || valtype_sub_with(a, b, module_index_sub, m);
+    return valtype_sub_in(m->types, m->canon, a, b);
 }
 
 /* ---- recursion groups ---- */
@@ -183,32 +170,22 @@ bool rec_group_equal(const struct rec_view *a, const struct rec_view *b)
     return true;
 }
 
-bool module_types_in_range(const struct module *m)
-{
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        const struct functype *t = &m->types[i];
-        for (uint32_t k = 0; k < t->nparams + t->nresults; k++)
-            if (vt_is_index(t->types[k]) && vt_index(t->types[k]) >= t->rec + t->rec_len)
-                return false;
-        if (t->super && t->super - 1 >= i)
-            return false;
-    }
-    return true;
-}
-
-static valtype_t single_valtype[2 * 256];
-static pthread_once_t single_once = PTHREAD_ONCE_INIT;
-static void init_singles(void)
-{
-    for (uint32_t t = 0; t < 2 * 256; t++)
-        single_valtype[t] = t;
-}
+/* Every value type without an index, by its low 9 bits (the code and
+ * VT_NONNULL): the one-element list of valtype_single, made by the
+ * compiler (no initialization on the validator's path). */
+#define SINGLE1(n) (n),
+#define SINGLE2(n) SINGLE1(n) SINGLE1((n) + 1)
+#define SINGLE8(n) SINGLE2(n) SINGLE2((n) + 2) SINGLE2((n) + 4) SINGLE2((n) + 6)
+#define SINGLE64(n) SINGLE8(n) SINGLE8((n) + 8) SINGLE8((n) + 16) SINGLE8((n) + 24) \
+    SINGLE8((n) + 32) SINGLE8((n) + 40) SINGLE8((n) + 48) SINGLE8((n) + 56)
+static const valtype_t single_valtype[2 * 256] = {
+    SINGLE64(0) SINGLE64(64) SINGLE64(128) SINGLE64(192) SINGLE64(256) SINGLE64(320) SINGLE64(384) SINGLE64(448)
+};
 
 const valtype_t *valtype_single(const struct module *m, valtype_t t)
 {
     if (vt_is_index(t))
         return &m->singles[2 * vt_index(t) + !vt_nullable(t)];
-    pthread_once(&single_once, init_singles);
     return &single_valtype[t & (VT_NONNULL | 0xFF)];
 }
 

@@ -241,7 +241,9 @@ static wisp_module *deserialize_validated(wasm_store_t *store, const uint8_t *p,
         free(wm);
         return NULL;
     }
-    if (wm->m.nfuncs - wm->m.nfunc_imports != ndefined || !module_types_in_range(&wm->m)) {
+    /* What validation computes about types is not stored: it is checked
+     * and made again. */
+    if (wm->m.nfuncs - wm->m.nfunc_imports != ndefined || !module_validate_types(&wm->m, &err)) {
         capi_failf(store, WISP_ERR_MALFORMED, "serialized module cannot be used: it is damaged");
         module_free(&wm->m);
         free(wm);
@@ -250,8 +252,6 @@ static wisp_module *deserialize_validated(wasm_store_t *store, const uint8_t *p,
     wm->m.max_stack = xcalloc((size_t)ndefined + 1, sizeof *wm->m.max_stack);
     for (uint64_t i = 0; i < ndefined; i++)
         wm->m.max_stack[i] = get32(p + VM_HEADER + wasm_len + 4 * i);
-    /* The rest of what validation computes. */
-    module_canonicalize_types(&wm->m);
     return wm;
 }
 

@@ -1,7 +1,7 @@
 /* Exceptions at run time, for every tier that throws: the objects (a tag
  * and a payload, owned by the store), how long they live, and how one is
  * named in a message. How a thrown exception finds its handler is the
- * interpreter's business (src/interp/exceptions.c); an exception nothing
+ * interpreter's business (src/interp/handlers.c); an exception nothing
  * catches leaves a call like a trap, with TRAP_EXCEPTION and s->exn. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -203,15 +203,17 @@ static void rehash_types(struct store_impl *si)
     si->type_slots_cap = cap;
 }
 
-/* A value type of group g in store terms: type indices mapped to store
- * ids, those inside the group to base + their place in it. */
+/* Type index x of group g as a store id: one inside the group is base +
+ * its place in it, the others are mapped. */
+static uint32_t store_id(const struct rec_view *g, uint32_t base, uint32_t x)
+{
+    return x - g->start < g->len ? base + (x - g->start) : g->map ? g->map[x] : x;
+}
+
+/* A value type of group g in store terms. */
 static valtype_t store_valtype(const struct rec_view *g, uint32_t base, valtype_t t)
 {
-    if (!vt_is_index(t))
-        return t;
-    uint32_t x = vt_index(t);
-    uint32_t id = x - g->start < g->len ? base + (x - g->start) : g->map ? g->map[x] : x;
-    return vt_ref_index(id, vt_nullable(t));
+    return vt_is_index(t) ? vt_ref_index(store_id(g, base, vt_index(t)), vt_nullable(t)) : t;
 }
 
 /* The store id of g's first type, g added when the store has no such
@@ -240,7 +242,7 @@ static uint32_t intern_group(struct rt_store *s, const struct rec_view *g)
         for (size_t k = 0; k < n; k++)
             copy->types[k] = store_valtype(g, base, t->types[k]);
         if (t->super)
-            copy->super = vt_index(store_valtype(g, base, vt_ref_index(t->super - 1, true))) + 1;
+            copy->super = store_id(g, base, t->super - 1) + 1;
         if (s->types_cap > si->stable_cap) {
             si->stable = xrealloc(si->stable, s->types_cap * sizeof *si->stable);
             si->stable_cap = s->types_cap;
@@ -281,23 +283,12 @@ void rt_store_intern_module_types(struct rt_store *s, const struct module *m, ui
 
 bool rt_store_type_sub(const struct rt_store *s, uint32_t a, uint32_t b)
 {
-    for (;;) {
-        if (a == b)
-            return true;
-        if (!s->types[a].super)
-            return false;
-        a = s->types[a].super - 1;
-    }
-}
-
-static bool store_index_sub(const void *s, uint32_t a, uint32_t b)
-{
-    return rt_store_type_sub(s, a, b);
+    return types_sub(s->types, NULL, a, b);
 }
 
 bool rt_store_valtype_sub(const struct rt_store *s, valtype_t a, valtype_t b)
 {
-    return a == b || valtype_sub_with(a, b, store_index_sub, s);
+    return valtype_sub_in(s->types, NULL, a, b);
 }
 
 bool rt_ref_fits(const struct rt_store *s, valtype_t t, const void *ref)

@@ -496,11 +496,6 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
         free(labels);
         return false;
     }
-    case IMM_FUNC:
-        if (!wat_parse_index(w, IS_FUNC, &a))
-            return false;
-        buf_u32(out, a);
-        return true;
     case IMM_CALL_INDIRECT: {
         struct typeuse tu;
         if (!opt_index(w, IS_TABLE, &b))
@@ -515,11 +510,6 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
     }
     case IMM_LOCAL:
         if (!parse_local_index(w, f, &a))
-            return false;
-        buf_u32(out, a);
-        return true;
-    case IMM_GLOBAL:
-        if (!wat_parse_index(w, IS_GLOBAL, &a))
             return false;
         buf_u32(out, a);
         return true;
@@ -555,11 +545,6 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
         wat_emit_heaptype(out, ht);
         return true;
     }
-    case IMM_TYPE:
-        if (!wat_parse_index(w, IS_TYPE, &a))
-            return false;
-        buf_u32(out, a);
-        return true;
     case IMM_MEMORY_INIT:
         if (!one_or_two_indices(w, IS_MEMORY, IS_DATA, &a, &b))
             return false;
@@ -592,16 +577,19 @@ static bool parse_immediates(struct wat *w, struct func_ctx *f, int op, const st
         buf_u32(out, b);
         buf_u32(out, a);
         return true;
+    case IMM_FUNC:
+    case IMM_GLOBAL:
+    case IMM_TYPE:
     case IMM_ELEM:
-        if (!wat_parse_index(w, IS_ELEM, &a))
+    case IMM_TAG: {
+        /* One index of the space the immediate names. */
+        static const uint8_t space[] = {[IMM_FUNC] = IS_FUNC, [IMM_GLOBAL] = IS_GLOBAL, [IMM_TYPE] = IS_TYPE,
+                                        [IMM_ELEM] = IS_ELEM, [IMM_TAG] = IS_TAG};
+        if (!wat_parse_index(w, space[opcode_table[op].imm], &a))
             return false;
         buf_u32(out, a);
         return true;
-    case IMM_TAG:
-        if (!wat_parse_index(w, IS_TAG, &a))
-            return false;
-        buf_u32(out, a);
-        return true;
+    }
     default:
         return wat_fail(w, op_tok, "unexpected token");
     }

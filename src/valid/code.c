@@ -541,7 +541,7 @@ static bool check_br_on_null(struct validator *v, const struct instr *in)
 /* Whether local x's type has no default value and it is not set yet. */
 static bool local_unset(struct validator *v, uint32_t x, valtype_t t)
 {
-    return valtype_is_ref(t) && !vt_nullable(t) && x >= v->nparams &&
+    return !valtype_defaultable(t) && x >= v->nparams &&
            !((v->init_bits[x / 64] >> (x % 64)) & 1);
 }
 
@@ -564,8 +564,6 @@ static bool internal_error_op(struct validator *v)
 
 static bool check_tag(struct validator *v, uint32_t tag)
 {
-    if (!(v->m->features & FEAT_EXCEPTIONS))
-        return fail(v, "%s needs the exceptions feature (Wasm 3.0)", opcode_table[v->op].name);
     return tag < v->m->ntags || fail(v, "unknown tag %u", tag);
 }
 
@@ -639,8 +637,6 @@ static bool catch_label_matches(const struct validator *v, const struct ctrl_fra
 static bool check_try_table(struct validator *v, const struct instr *in)
 {
     struct blocktype bt;
-    if (!(v->m->features & FEAT_EXCEPTIONS))
-        return fail(v, "try_table needs the exceptions feature (Wasm 3.0)");
     if (!block_type(v, in, &bt))
         return false;
     const uint8_t *p = in->catches.p;
@@ -1019,8 +1015,7 @@ static void setup_locals(struct validator *v, const struct functype *type, const
     uint64_t declared = 0;
     v->any_nondefaultable = false;
     for (uint32_t g = 0; g < code->ngroups; g++) {
-        valtype_t t = code->groups[g].type;
-        if (valtype_is_ref(t) && !vt_nullable(t) && code->groups[g].count)
+        if (!valtype_defaultable(code->groups[g].type) && code->groups[g].count)
             v->any_nondefaultable = true;
         declared += code->groups[g].count;
         /* The decoder bounds the total; saturate rather than wrap regardless. */

@@ -65,10 +65,8 @@ static bool check_const_expr(struct validator *v, const struct expr *e, valtype_
         case OP_f64_const: push = VT_F64; break;
         case OP_v128_const: push = VT_V128; break;
         case OP_ref_null:
-            if (vt_is_index(in.valtype) && vt_index(in.valtype) >= m->ntypes) {
-                fail_at(v, in.offset, "unknown type", vt_index(in.valtype));
+            if (!validate_valtype(v, in.valtype, in.offset))
                 goto done;
-            }
             push = in.valtype;
             break;
         case OP_ref_func:

@@ -143,7 +143,7 @@ static bool check_table_elem(struct validator *v, const struct tabletype *t, uin
         return false;
     if (t->init.len)
         return validate_const_expr(v, &t->init, t->elem, CONST_EXPR_TABLE_INIT, index);
-    if (!vt_nullable(t->elem) && index >= v->m->ntable_imports)
+    if (!valtype_defaultable(t->elem) && index >= v->m->ntable_imports)
         return err_set(v->err, WISP_ERR_INVALID, offset,
                        "type mismatch: table %u of %s needs an initial value (null is not one)", index,
                        valtype_name(t->elem));
@@ -462,6 +462,12 @@ static bool check_codes(struct validator *v)
         free(second);
     }
     return ok;
+}
+
+bool module_validate_types(struct module *m, struct wisp_error *err)
+{
+    struct validator v = {.m = m, .err = err};
+    return check_types(&v);
 }
 
 bool module_validate(struct module *m, struct wisp_error *err)
