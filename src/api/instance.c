@@ -421,7 +421,7 @@ wisp_exn *wisp_exn_new(wisp_store *store, const wisp_instance *instance, const c
     uint32_t pos = 0;
     bool ok = true;
     for (size_t i = 0; i < npayload && ok; i++) {
-        if (payload[i].type != valtype_to_wisp(functype_params(t)[i]))
+        if (!val_fits(store->rt, functype_params(t)[i], &payload[i]))
             ok = err_set(err, WISP_ERR_LINK, -1, "type mismatch: payload value %zu of tag \"%s\" is %s, expected %s", i,
                          tag_name, wisp_valtype_name(payload[i].type), valtype_name(functype_params(t)[i]));
         else

@@ -53,15 +53,18 @@ struct capi_module *capi_module_of(const wasm_module_t *module)
 /* wasm.h has no extern kind for tags and no value kind for exnref: a
  * module with either is refused here (WISP_ERR_UNSUPPORTED) rather than
  * shown to the embedder as something else. */
+static bool is_exn(valtype_t t) { return valtype_is_ref(t) && vt_top(t) == HT_EXN; }
+
 static bool expressible(const struct module *m, wisp_error *err)
 {
     bool exnref = false;
     for (uint32_t i = 0; i < m->ntypes && !exnref; i++)
-        exnref = memchr(m->types[i].types, VT_EXNREF, (size_t)m->types[i].nparams + m->types[i].nresults) != NULL;
+        for (uint32_t k = 0; k < m->types[i].nparams + m->types[i].nresults && !exnref; k++)
+            exnref = is_exn(m->types[i].types[k]);
     for (uint32_t i = 0; i < m->nglobals && !exnref; i++)
-        exnref = m->globals[i].type.type == VT_EXNREF;
+        exnref = is_exn(m->globals[i].type.type);
     for (uint32_t i = 0; i < m->ntables && !exnref; i++)
-        exnref = m->tables[i].elem == VT_EXNREF;
+        exnref = is_exn(m->tables[i].elem);
     if (m->ntags || exnref)
         return err_set(err, WISP_ERR_UNSUPPORTED, -1,
                        "the standard C API (wasm.h) cannot express %s: use wisp.h for exception handling",

@@ -257,7 +257,8 @@ static __attribute__((noinline, cold)) void deliver(struct rt_store *s, union sl
  * does not pass through this function's handlers). */
 static bool is_tail_call(const code_t *ip)
 {
-    return *ip == rt_interp_handler(XOP_return_call) || *ip == rt_interp_handler(XOP_return_call_indirect);
+    return *ip == rt_interp_handler(XOP_return_call) || *ip == rt_interp_handler(XOP_return_call_indirect) ||
+           *ip == rt_interp_handler(XOP_return_call_ref);
 }
 
 /* Lower a function on its first call; false with the reason in the store

@@ -589,6 +589,7 @@ serialize_run() { # the lines of serialize.c's run() for WHAT
 want_serialize=$(cat <<EOF
 validate the module: 1
 a type error: validate 0, wasm_module_new NULL
+an exception reference parameter: validate 0, wasm_module_new NULL
 the smallest module: validate 1, wasm_module_new a module
 version 2: validate 0, wasm_module_new NULL
 text: validate 0, wasm_module_new NULL

@@ -121,7 +121,12 @@ int main(int argc, char **argv)
         static const char empty_module[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
         static const char wrong_version[] = {0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00};
         static const char garbage[] = "this is not a module";
+        /* A type (i32, (ref null exn)) -> (): valid, but wasm.h has no
+         * kind for exception references, so it is refused. */
+        static const char exn_param[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                                         0x01, 0x07, 0x01, 0x60, 0x02, 0x7f, 0x63, 0x69, 0x00};
         try_bytes("a type error", store, invalid, sizeof invalid);
+        try_bytes("an exception reference parameter", store, exn_param, sizeof exn_param);
         try_bytes("the smallest module", store, empty_module, sizeof empty_module);
         try_bytes("version 2", store, wrong_version, sizeof wrong_version);
         try_bytes("text", store, garbage, sizeof garbage - 1);

@@ -27,7 +27,32 @@ static const char wat[] =
     "    (block $h (result exnref)\n"
     "      (try_table (catch_all_ref $h) (throw $e (i32.const 11)))\n"
     "      (unreachable)))\n"
-    "  (func (export \"rethrow\") (param exnref) (throw_ref (local.get 0))))\n";
+    "  (func (export \"rethrow\") (param exnref) (throw_ref (local.get 0)))\n"
+    /* A tail call of the host function from inside a handler replaces
+     * the frame, handler and all: what the host passes on goes to the
+     * caller, by return_call and by return_call_ref alike. */
+    "  (type $hi (func (param i32) (result i32)))\n"
+    "  (elem declare func $host)\n"
+    "  (func $tail (param i32) (result i32)\n"
+    "    (block $h (result i32)\n"
+    "      (try_table (catch $e $h) (return_call $host (local.get 0)))\n"
+    "      (unreachable))\n"
+    "    (i32.add (i32.const 1000)))\n"
+    "  (func $tail_ref (param i32) (result i32)\n"
+    "    (block $h (result i32)\n"
+    "      (try_table (catch $e $h) (return_call_ref $hi (local.get 0) (ref.func $host)))\n"
+    "      (unreachable))\n"
+    "    (i32.add (i32.const 1000)))\n"
+    "  (func (export \"tail_outer\") (param i32 i32) (result i32)\n"
+    "    (block $h (result i32)\n"
+    "      (try_table (catch $e $h)\n"
+    "        (return (if (result i32) (local.get 1) (then (call $tail_ref (local.get 0)))\n"
+    "                  (else (call $tail (local.get 0))))))\n"
+    "      (unreachable))\n"
+    "    (i32.add (i32.const 100)))\n"
+    /* A typed payload: wisp_exn_new holds it to the tag's type. */
+    "  (tag $typed (export \"typed\") (param (ref $hi)))\n"
+    "  (func (export \"wide\") (param i64) (result i64) (local.get 0)))\n";
 
 enum mode { PASS_ON, HANDLE, REPLACE };
 
@@ -156,6 +181,20 @@ static void run_tests(wisp_engine *engine, const char *tier)
     ok = wisp_func_call(env.store, wisp_instance_func(env.inst, "rethrow"), &r, 1, NULL, 0, &err);
     CHECK(NAMED("an exnref argument, thrown: the same exception"),
           !ok && err.kind == WISP_ERR_EXCEPTION && wisp_store_exception(env.store) == r.of.exnref);
+    env.mode = PASS_ON;
+    for (int32_t by_ref = 0; by_ref <= 1; by_ref++) {
+        wisp_val a2[2] = {{.type = WISP_I32, .of.i32 = 3}, {.type = WISP_I32, .of.i32 = by_ref}};
+        ok = wisp_func_call(env.store, wisp_instance_func(env.inst, "tail_outer"), a2, 2, &r, 1, &err);
+        CHECK(NAMED(by_ref ? "return_call_ref of a host function leaves the handler behind"
+                           : "return_call of a host function leaves the handler behind"),
+              ok && r.of.i32 == 103);
+    }
+    wisp_val typed[1] = {{.type = WISP_FUNCREF, .of.funcref = wisp_instance_func(env.inst, "wide")}};
+    CHECK(NAMED("wisp_exn_new: a function of another type for a typed reference is refused"),
+          !wisp_exn_new(env.store, env.inst, "typed", typed, 1, &err) && err.kind == WISP_ERR_LINK);
+    typed[0].of.funcref = NULL;
+    CHECK(NAMED("wisp_exn_new: null where the type has none is refused"),
+          !wisp_exn_new(env.store, env.inst, "typed", typed, 1, &err) && err.kind == WISP_ERR_LINK);
     wisp_val bad = {.type = WISP_F32};
     CHECK(NAMED("wisp_exn_new checks the payload's types"),
           !wisp_exn_new(env.store, env.inst, "e", &bad, 1, &err) && err.kind == WISP_ERR_LINK &&
