@@ -280,12 +280,6 @@ struct module {
     /* Filled by the validator for the compiler: per defined function, the
      * largest operand stack height (in values) seen while checking it. */
     uint32_t *max_stack;
-    /* Also by the validator (with FEAT_EXCEPTIONS): per defined function,
-     * whether its body uses an exception-handling instruction (the
-     * compiled tier has none, so the auto tier leaves those functions in
-     * the interpreter). */
-    uint8_t *uses_eh;
-
     /* Compiled code that came with the module (wisp_module_deserialize):
      * an object for the compiled tier, and the options it was compiled
      * with (RT_PRECOMPILED_* bits in src/runtime/tier.h). Owned. */

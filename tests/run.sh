@@ -128,13 +128,11 @@ fi
 # guard-region path and an explicit one of their own. The 2.0 runs above
 # cover the auto tier and what explicit checks share with i32 memories.
 spec3_dirs="proposals/wasm-3.0 proposals/wasm-3.0/legacy proposals/relaxed-simd"
-# Files marked interp-only use what the compiled tier does not have yet.
-files3=$(sed -n 's|^\(proposals/[^ ]*\.wast\)\( interp-only\)\{0,1\}$|'"$WISP_SPEC_DIR"'/\1|p' tests/spec/wasm3.list)
-files3c=$(sed -n 's|^\(proposals/[^ ]*\.wast\)$|'"$WISP_SPEC_DIR"'/\1|p' tests/spec/wasm3.list)
-files3_64=$(echo "$files3c" | grep '64[^/]*\.wast$')
+files3=$(sed -n 's|^\(proposals/[^ ]*\.wast\)$|'"$WISP_SPEC_DIR"'/\1|p' tests/spec/wasm3.list)
+files3_64=$(echo "$files3" | grep '64[^/]*\.wast$')
 spec_suite "Wasm 3.0, interpreter" "$files3" -C tier=interp
 if [ -n "$compiled" ]; then
-  spec_suite "Wasm 3.0, compiled tier" "$files3c" -C tier=compiled
+  spec_suite "Wasm 3.0, compiled tier" "$files3" -C tier=compiled
   spec_suite "Wasm 3.0 memory64, compiled tier, explicit bounds checks" "$files3_64" -C tier=compiled -O signals-based-traps=n
 else
   for what in "Wasm 3.0, compiled tier" "Wasm 3.0 memory64, compiled tier, explicit bounds checks"; do

@@ -56,7 +56,6 @@ void module_free(struct module *m)
     }
     free(m->local_names);
     free(m->max_stack);
-    free(m->uses_eh);
     free(m->bytes);
     memset(m, 0, sizeof *m);
 }

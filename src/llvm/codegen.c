@@ -136,7 +136,7 @@ static bool compile(const struct module *m, const struct rt_tier_options *o, uin
             ok = false;
         } else if (!tr_check_optimized(mod, err)) {
             ok = false;
-        } else if (tr_protect_selects(mod, fp_constraint),
+        } else if (tr_protect_selects(mod, fp_constraint), tr_lower_resumes(mod),
                    LLVMTargetMachineEmitToMemoryBuffer(machine, mod, LLVMObjectFile, &msg, &buf)) {
             err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %.300s", msg);
             LLVMDisposeMessage(msg);

@@ -31,12 +31,30 @@ struct ctl {
     LLVMValueRef *end_phis;     /* at end: one per result */
     LLVMValueRef *if_params;    /* if: the params, for a missing else */
     bool unreachable, has_else;
+    /* Exception handling. handler: the handler in force inside this block
+     * (a ctl index, NO_HANDLER for the caller's): a try_table's or legacy
+     * try's own in its body, else the one around it. outer: the one around
+     * it. A try's handler is a landing pad (made on first use), then a
+     * chain of clause tests starting at dispatch with the exception in
+     * exn; test is where the next clause's test goes (legacy try), NULL
+     * after a catch_all. */
+    uint32_t handler, outer;
+    LLVMBasicBlockRef lpad, dispatch, test;
+    LLVMValueRef exn;
+    /* A legacy try's catches: the calls that free the exception, made
+     * marks that keep it instead when some rethrow names the try. */
+    LLVMValueRef *drops;
+    uint32_t ndrops;
+    bool rethrown;
 };
+
+#define NO_HANDLER UINT32_MAX
 
 /* The runtime helpers, by their names in native.c. */
 enum helper {
     H_TRAP, H_CHECK, H_CALL_SLOTS, H_MEMORY_GROW, H_MEMORY_FILL, H_MEMORY_COPY, H_MEMORY_INIT,
-    H_DATA_DROP, H_ELEM_DROP, H_TABLE_GROW, H_TABLE_FILL, H_TABLE_COPY, H_TABLE_INIT, H_TYPE_SUB, H_COUNT
+    H_DATA_DROP, H_ELEM_DROP, H_TABLE_GROW, H_TABLE_FILL, H_TABLE_COPY, H_TABLE_INIT, H_TYPE_SUB,
+    H_THROW, H_THROW_REF, H_CAUGHT, H_EXN_DROP, H_COUNT
 };
 
 struct tr {
@@ -55,6 +73,7 @@ struct tr {
     LLVMTypeRef helper_types[H_COUNT];
     LLVMValueRef simd_helpers[OP_COUNT];
     LLVMTypeRef simd_type;
+    LLVMValueRef personality;
     unsigned tbaa_kind;
     LLVMValueRef tbaa_mem, tbaa_rt;
 
@@ -74,6 +93,7 @@ struct tr {
     uint32_t nstack, stack_cap;
     struct ctl *ctls;
     uint32_t nctls, ctls_cap;
+    uint32_t handler;            /* the innermost handler in force (a ctl index), or NO_HANDLER */
     uint32_t dead_depth;
     uint32_t offset;             /* byte offset of the current instruction */
     /* The open check point: its cost operands, patched when it closes. */
@@ -429,6 +449,7 @@ static struct ctl *push_ctl(struct tr *t, uint16_t kind, const struct instr *in)
     k->kind = kind;
     block_type(t, in, k);
     k->height = t->nstack - k->nparams;
+    k->handler = k->outer = t->handler;
     return k;
 }
 
@@ -487,6 +508,8 @@ static void do_else(struct tr *t, struct ctl *k)
     LLVMPositionBuilderAtEnd(t->b, k->else_bb);
 }
 
+static void close_handler(struct tr *t, struct ctl *k, uint32_t to);
+
 /* Returns false when the function's own end was reached. */
 static bool do_end(struct tr *t)
 {
@@ -501,6 +524,8 @@ static bool do_end(struct tr *t)
         add_incoming(t, k->end_phis, k->nresults);
         LLVMBuildBr(t->b, k->end);
     }
+    if (k->kind == OP_try_table || k->kind == OP_try_)
+        close_handler(t, k, k->outer);
     if (k->kind == OP_if_ && !k->has_else) {
         /* The missing else passes the params through as the results. */
         LLVMPositionBuilderAtEnd(t->b, k->else_bb);
@@ -561,6 +586,285 @@ static void do_br_table(struct tr *t, const struct instr *in)
     free(via);
 }
 
+/* ---- exception handling: landing pads and handlers ----
+ *
+ * Zero cost where nothing throws: a call inside a try_table's or legacy
+ * try's body is an invoke whose unwind edge goes to the handler's landing
+ * pad; everything else is an ordinary call. Each landing pad catches
+ * everything; the clauses are tests in the code after it, against the
+ * exception that wisp_rt_caught hands over (the dispatch), and an
+ * exception no clause takes goes on to the next handler out, or out of
+ * the function.
+ *
+ * A throw does not unwind by itself: the helper makes the exception, and
+ * the code branches to the dispatch of the handler in force, or leaves the
+ * function by `resume`. Where LLVM inlines the function into an invoke,
+ * that resume becomes a branch to the caller's landing pad, so a throw
+ * caught in the same function after inlining is a branch. Elsewhere the
+ * resume becomes a call of the runtime's wisp_rt_resume: that, and an
+ * exception coming back from a call through
+ * the runtime (a host function, the interpreter), unwind with the system
+ * unwinder, guided by the .eh_frame and .gcc_except_table LLVM emits, to
+ * the innermost landing pad (wisp_rt_personality,
+ * src/runtime/native_eh.c). */
+
+static LLVMValueRef load_slot(struct tr *t, LLVMValueRef slots, uint32_t *slot, valtype_t vt);
+static void store_slot(struct tr *t, LLVMValueRef slots, uint32_t *slot, valtype_t vt, LLVMValueRef v);
+
+/* An alloca in the entry block (so that LLVM promotes it), from anywhere. */
+static LLVMValueRef entry_alloca(struct tr *t, LLVMTypeRef type)
+{
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b), entry = LLVMGetEntryBasicBlock(t->fn);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(t->b, first);
+    else
+        LLVMPositionBuilderAtEnd(t->b, entry);
+    LLVMValueRef a = LLVMBuildAlloca(t->b, type, "");
+    LLVMSetAlignment(a, 16);
+    LLVMPositionBuilderAtEnd(t->b, here);
+    return a;
+}
+
+/* The landing pad of handler h, made on first use: it takes the exception
+ * and goes to the handler's clause tests. */
+static LLVMBasicBlockRef landing_pad(struct tr *t, uint32_t h)
+{
+    struct ctl *k = &t->ctls[h];
+    if (k->lpad)
+        return k->lpad;
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    if (!LLVMHasPersonalityFn(t->fn))
+        LLVMSetPersonalityFn(t->fn, t->personality);
+    k->lpad = new_bb(t, "lpad");
+    LLVMPositionBuilderAtEnd(t->b, k->lpad);
+    LLVMTypeRef fields[2] = {t->ptr, t->i32};
+    LLVMValueRef lp = LLVMBuildLandingPad(t->b, LLVMStructTypeInContext(t->ctx, fields, 2, 0), t->personality, 1, "");
+    LLVMAddClause(lp, LLVMConstNull(t->ptr));
+    LLVMValueRef e = helper(t, H_CAUGHT, &t->inst_v, 1);
+    LLVMAddIncoming(k->exn, &e, &k->lpad, 1);
+    LLVMBuildBr(t->b, k->dispatch);
+    LLVMPositionBuilderAtEnd(t->b, here);
+    return k->lpad;
+}
+
+/* A call that may throw: an invoke inside a handler's range (continuing
+ * in a new block), else a call. */
+static LLVMValueRef call_may_throw(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *args, unsigned n)
+{
+    if (t->handler == NO_HANDLER)
+        return LLVMBuildCall2(t->b, fty, fn, args, n, "");
+    LLVMBasicBlockRef pad = landing_pad(t, t->handler), cont = new_bb(t, "invoke.cont");
+    LLVMValueRef r = LLVMBuildInvoke2(t->b, fty, fn, args, n, cont, pad, "");
+    LLVMPositionBuilderAtEnd(t->b, cont);
+    return r;
+}
+
+/* Exception e (a pointer value, maybe null: that traps) is thrown here:
+ * the helper makes it the store's pending exception and records where it
+ * was thrown, for the backtrace if nothing catches it. */
+static LLVMValueRef throw_site(struct tr *t, LLVMValueRef e)
+{
+    LLVMValueRef args[] = {t->inst_v, e, c32(t, t->func), c32(t, t->offset), frame_address(t)};
+    return helper(t, H_THROW_REF, args, 5);
+}
+
+/* The pending exception e leaves the function: by `resume`, which LLVM's
+ * inliner turns into a branch to the caller's landing pad where the call
+ * was an invoke. One that is left after optimization becomes a call of the
+ * runtime's wisp_rt_resume, which unwinds (tr_lower_resumes: the code
+ * generator would delete a resume that no cleanup landing pad reaches).
+ * The block ends. */
+static void resume(struct tr *t, LLVMValueRef e)
+{
+    if (!LLVMHasPersonalityFn(t->fn))
+        LLVMSetPersonalityFn(t->fn, t->personality);
+    LLVMTypeRef fields[2] = {t->ptr, t->i32};
+    LLVMValueRef v = LLVMGetUndef(LLVMStructTypeInContext(t->ctx, fields, 2, 0));
+    v = LLVMBuildInsertValue(t->b, v, e, 0, "");
+    v = LLVMBuildInsertValue(t->b, v, c32(t, 0), 1, "");
+    LLVMBuildResume(t->b, v);
+}
+
+/* Pass exception e, which no clause of this handler took, on to handler
+ * `to`, or out of the function (NO_HANDLER). The block ends. */
+static void pass_on(struct tr *t, uint32_t to, LLVMValueRef e)
+{
+    if (to == NO_HANDLER) {
+        resume(t, throw_site(t, e));
+        return;
+    }
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(t->b);
+    LLVMAddIncoming(t->ctls[to].exn, &e, &from, 1);
+    LLVMBuildBr(t->b, t->ctls[to].dispatch);
+}
+
+/* Throw the pending exception e from here: a branch to the handler in
+ * force in this function, else out of it. No unwinding either way. */
+static void throw_exn(struct tr *t, LLVMValueRef e)
+{
+    if (t->handler != NO_HANDLER)
+        pass_on(t, t->handler, e);
+    else
+        resume(t, e);
+}
+
+/* Make the ctl at index h (just pushed) a handler for the code that
+ * follows. */
+static void open_handler(struct tr *t, uint32_t h)
+{
+    struct ctl *k = &t->ctls[h];
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    k->dispatch = k->test = new_bb(t, "catch.test");
+    LLVMPositionBuilderAtEnd(t->b, k->dispatch);
+    k->exn = LLVMBuildPhi(t->b, t->ptr, "exn");
+    LLVMPositionBuilderAtEnd(t->b, here);
+    k->handler = t->handler = h;
+}
+
+/* The test for one clause at k->test: the builder ends in the block where
+ * the clause takes the exception, with the payload (catch, catch_ref) and
+ * the exnref (the _ref kinds) pushed; k->test is the next test's block,
+ * NULL after a catch_all. Returns how many values were pushed. A clause
+ * without a reference frees the exception (its call kept in k->drops, for
+ * a legacy catch some rethrow may name); one with a reference marks it
+ * exposed. */
+static uint32_t take_clause(struct tr *t, struct ctl *k, uint8_t kind, uint32_t tag)
+{
+    LLVMPositionBuilderAtEnd(t->b, k->test);
+    uint32_t pushed = 0;
+    if (kind == CATCH || kind == CATCH_REF) {
+        LLVMValueRef have = load_at(t, t->ptr, k->exn, OFF(struct rt_exception, tag));
+        LLVMValueRef want = inst_elem(t, OFF(struct rt_instance, tags), tag);
+        LLVMBasicBlockRef take = new_bb(t, "catch"), next = new_bb(t, "catch.test");
+        LLVMBuildCondBr(t->b, LLVMBuildICmp(t->b, LLVMIntEQ, have, want, ""), take, next);
+        LLVMPositionBuilderAtEnd(t->b, take);
+        k->test = next;
+        const struct functype *ft = &t->m->types[t->m->tag_types[tag]];
+        LLVMValueRef payload = gep8(t, k->exn, c64(t, OFF(struct rt_exception, payload)));
+        uint32_t slot = 0;
+        for (uint32_t i = 0; i < ft->nparams; i++) {
+            valtype_t vt = functype_params(ft)[i];
+            push(t, load_slot(t, payload, &slot, vt), vt);
+        }
+        pushed = ft->nparams;
+    } else {
+        LLVMBasicBlockRef take = new_bb(t, "catch_all");
+        LLVMBuildBr(t->b, take);
+        LLVMPositionBuilderAtEnd(t->b, take);
+        k->test = NULL;
+    }
+    if (kind == CATCH_REF || kind == CATCH_ALL_REF) {
+        LLVMValueRef one = LLVMConstInt(t->i8, 1, 0);
+        LLVMBuildStore(t->b, one, gep8(t, k->exn, c64(t, OFF(struct rt_exception, exposed))));
+        push(t, k->exn, VT_EXNREF | VT_NONNULL);
+        pushed++;
+    } else {
+        LLVMValueRef args[2] = {t->inst_v, k->exn};
+        LLVMValueRef drop = helper(t, H_EXN_DROP, args, 2);
+        k->drops = xrealloc(k->drops, (k->ndrops + 1) * sizeof *k->drops);
+        k->drops[k->ndrops++] = drop;
+    }
+    return pushed;
+}
+
+/* The handler of ctl k is done: an exception no clause took goes on to
+ * the handler `to`; a rethrown legacy try's exception is kept instead of
+ * freed; a handler nothing reached loses its (empty) phi. The builder
+ * stays where it was. */
+static void close_handler(struct tr *t, struct ctl *k, uint32_t to)
+{
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    if (k->test) {
+        LLVMPositionBuilderAtEnd(t->b, k->test);
+        pass_on(t, to, k->exn);
+        k->test = NULL;
+    }
+    for (uint32_t i = 0; k->rethrown && i < k->ndrops; i++) {
+        LLVMPositionBuilderBefore(t->b, k->drops[i]);
+        LLVMValueRef one = LLVMConstInt(t->i8, 1, 0);
+        LLVMBuildStore(t->b, one, gep8(t, k->exn, c64(t, OFF(struct rt_exception, exposed))));
+        LLVMInstructionEraseFromParent(k->drops[i]);
+    }
+    free(k->drops);
+    k->drops = NULL;
+    k->ndrops = 0;
+    if (k->exn && LLVMCountIncoming(k->exn) == 0) {
+        LLVMReplaceAllUsesWith(k->exn, LLVMConstNull(t->ptr));
+        LLVMInstructionEraseFromParent(k->exn);
+        k->exn = NULL;
+    }
+    LLVMPositionBuilderAtEnd(t->b, here);
+    t->handler = k->outer;
+}
+
+/* try_table: a block whose body the handler covers; its clauses, tested
+ * in order, branch to their labels (outside the try_table) with the
+ * payload and the exnref. */
+static void do_try_table(struct tr *t, const struct instr *in)
+{
+    struct ctl *k = push_ctl(t, OP_try_table, in);
+    k->end = k->target = new_bb(t, "try_table.end");
+    k->end_phis = k->target_phis = make_phis(t, k->end, k->results, k->nresults);
+    open_handler(t, t->nctls - 1);
+    LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
+    const uint8_t *p = in->catches.p;
+    for (uint32_t i = 0; i < in->catches.count && k->test; i++) {
+        struct catch_clause c = catch_next(&p);
+        uint32_t n = take_clause(t, k, c.kind, c.tag);
+        branch_to(t, c.label + 1);
+        t->nstack -= n;
+    }
+    LLVMPositionBuilderAtEnd(t->b, here);
+}
+
+/* Legacy try: a block whose body the handler covers. */
+static void do_try(struct tr *t, const struct instr *in)
+{
+    struct ctl *k = push_ctl(t, OP_try_, in);
+    k->end = k->target = new_bb(t, "try.end");
+    k->end_phis = k->target_phis = make_phis(t, k->end, k->results, k->nresults);
+    open_handler(t, t->nctls - 1);
+}
+
+/* Legacy catch and catch_all: the part before ends (as at else); the
+ * handler's next test leads here, with the payload as the operands. The
+ * try's own handler no longer covers what follows. */
+static void do_legacy_catch(struct tr *t, struct ctl *k, const struct instr *in)
+{
+    if (!k->unreachable) {
+        add_incoming(t, k->end_phis, k->nresults);
+        LLVMBuildBr(t->b, k->end);
+    }
+    k->unreachable = false;
+    t->handler = k->handler = k->outer;
+    t->nstack = k->height;
+    take_clause(t, k, in->op == OP_catch_ ? CATCH : CATCH_ALL, in->a);
+}
+
+/* delegate l: the try ends; what its body throws goes on from label l,
+ * to the handler in force there (the label's own when it is a try body). */
+static void do_delegate(struct tr *t, uint32_t label)
+{
+    struct ctl *k = &t->ctls[t->nctls - 1];
+    close_handler(t, k, t->ctls[t->nctls - 2 - label].handler);
+    do_end(t);
+}
+
+static void do_throw(struct tr *t, uint32_t tag)
+{
+    const struct functype *ft = &t->m->types[t->m->tag_types[tag]];
+    uint32_t n = slots_of(functype_params(ft), ft->nparams);
+    LLVMValueRef slots = entry_alloca(t, LLVMArrayType(t->i64, n ? n : 1));
+    uint32_t slot = 0;
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        store_slot(t, slots, &slot, functype_params(ft)[i], t->stack[t->nstack - ft->nparams + i].v);
+    t->nstack -= ft->nparams;
+    LLVMValueRef args[] = {t->inst_v, c32(t, tag), slots, c32(t, t->func), c32(t, t->offset), frame_address(t)};
+    throw_exn(t, helper(t, H_THROW, args, 6));
+    mark_unreachable(t);
+}
+
 /* ---- calls ---- */
 
 /* Native wasm functions, their stubs, entries and OSR variants use LLVM's
@@ -580,9 +884,17 @@ static LLVMValueRef build_wasm_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef 
         args[i] = lead[i];
     for (uint32_t i = 0; i < ft->nparams; i++)
         args[nlead + i] = t->stack[t->nstack - ft->nparams + i].v;
-    LLVMValueRef r = LLVMBuildCall2(t->b, fty, fn, args, n, "");
+    LLVMValueRef r;
+    if (kind == LLVMTailCallKindMustTail) {
+        /* A tail call leaves this function's handlers behind. */
+        r = LLVMBuildCall2(t->b, fty, fn, args, n, "");
+        LLVMSetTailCallKind(r, kind);
+    } else {
+        r = call_may_throw(t, fty, fn, args, n);
+        if (LLVMIsACallInst(r))
+            LLVMSetTailCallKind(r, kind);
+    }
     LLVMSetInstructionCallConv(r, WASM_CC);
-    LLVMSetTailCallKind(r, kind);
     free(args);
     t->nstack -= ft->nparams;
     return r;
@@ -1351,6 +1663,22 @@ static bool translate_instr(struct tr *t, const struct instr *in)
     case OP_if_: do_if(t, in); return true;
     case OP_else_: do_else(t, k); return true;
     case OP_end: do_end(t); return true;
+    case OP_try_table: do_try_table(t, in); return true;
+    case OP_try_: do_try(t, in); return true;
+    case OP_catch_: case OP_catch_all: do_legacy_catch(t, k, in); return true;
+    case OP_delegate: do_delegate(t, in->a); return true;
+    case OP_throw_: do_throw(t, in->a); return true;
+    case OP_throw_ref:
+        throw_exn(t, throw_site(t, pop(t)));
+        mark_unreachable(t);
+        return true;
+    case OP_rethrow: {
+        struct ctl *c = &t->ctls[t->nctls - 1 - in->a];
+        c->rethrown = true;
+        throw_exn(t, throw_site(t, c->exn));
+        mark_unreachable(t);
+        return true;
+    }
     case OP_br:
         branch_to(t, in->a);
         mark_unreachable(t);
@@ -1582,7 +1910,8 @@ static LLVMValueRef new_function(struct tr *t, const char *name, LLVMTypeRef fty
     if (internal)
         LLVMSetLinkage(f, LLVMInternalLinkage);
     set_str_attr(t, f, "frame-pointer", "all");
-    set_attr(t, f, LLVMAttributeFunctionIndex, "nounwind");
+    /* Not nounwind: exceptions unwind through every wasm frame (LLVM
+     * infers nounwind where nothing called can throw). */
     return f;
 }
 
@@ -1654,6 +1983,7 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
     t->func = fidx;
     t->offset = code->body_offset;
     t->nstack = t->nctls = t->dead_depth = 0;
+    t->handler = NO_HANDLER;
     t->cost_sub = t->cost_call = NULL;
     t->cost = 0;
 
@@ -1715,7 +2045,8 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
         open_check(t, 0);
 
     VEC_GROW(t->ctls, t->nctls, t->ctls_cap);
-    t->ctls[t->nctls++] = (struct ctl){.kind = OP_COUNT, .results = functype_results(ft), .nresults = ft->nresults};
+    t->ctls[t->nctls++] = (struct ctl){.kind = OP_COUNT, .results = functype_results(ft), .nresults = ft->nresults,
+                                       .handler = NO_HANDLER, .outer = NO_HANDLER};
 
     struct reader r = body_reader(m, code);
     bool ok = true;
@@ -1742,6 +2073,7 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
             free(k->target_phis);
         free(k->end_phis);
         free(k->if_params);
+        free(k->drops);
     }
     free(t->locals);
     free(t->local_types);
@@ -1781,7 +2113,7 @@ static uint32_t unroll_depth(struct tr *t, uint32_t fidx)
             return 0;
         calls += in.op == OP_call && in.a == fidx;
         /* Always-inlined copies must not hold musttail calls. */
-        if (in.op == OP_return_call || in.op == OP_return_call_indirect)
+        if (in.op == OP_return_call || in.op == OP_return_call_indirect || in.op == OP_return_call_ref)
             return 0;
     }
     uint32_t d = 0;
@@ -1879,6 +2211,10 @@ static void declare_helpers(struct tr *t)
         [H_TABLE_COPY] = {"wisp_rt_table_copy", i, {p, i, i, i, i, i}, 6},
         [H_TABLE_INIT] = {"wisp_rt_table_init", i, {p, i, i, i, i, i}, 6},
         [H_TYPE_SUB] = {"wisp_rt_type_sub", i, {p, i, i}, 3},
+        [H_THROW] = {"wisp_rt_throw", p, {p, i, p, i, i, p}, 6},
+        [H_THROW_REF] = {"wisp_rt_throw_ref", p, {p, p, i, i, p}, 5},
+        [H_CAUGHT] = {"wisp_rt_caught", p, {p}, 1},
+        [H_EXN_DROP] = {"wisp_rt_exn_drop", v, {p, p}, 2},
     };
     for (int h = 0; h < H_COUNT; h++) {
         t->helper_types[h] = LLVMFunctionType(hs[h].ret, (LLVMTypeRef *)hs[h].params, hs[h].n, 0);
@@ -1887,6 +2223,14 @@ static void declare_helpers(struct tr *t)
     set_attr(t, t->helpers[H_TRAP], LLVMAttributeFunctionIndex, "noreturn");
     set_attr(t, t->helpers[H_TRAP], LLVMAttributeFunctionIndex, "cold");
     set_attr(t, t->helpers[H_CHECK], LLVMAttributeFunctionIndex, "cold");
+    for (int h = H_THROW; h <= H_THROW_REF; h++)
+        set_attr(t, t->helpers[h], LLVMAttributeFunctionIndex, "cold");
+    /* The rest return normally or trap (a longjmp, not an unwind); a call
+     * through the runtime may throw. */
+    for (int h = 0; h < H_COUNT; h++)
+        if (h != H_CALL_SLOTS)
+            set_attr(t, t->helpers[h], LLVMAttributeFunctionIndex, "nounwind");
+    t->personality = LLVMAddFunction(t->mod, "wisp_rt_personality", LLVMFunctionType(t->i32, NULL, 0, 1));
     LLVMTypeRef sp[4] = {p, p, p, p};
     t->simd_type = LLVMFunctionType(v, sp, 4, 0);
 }
@@ -1974,6 +2318,35 @@ void tr_protect_selects(LLVMModuleRef mod, const char *fp_constraint)
                     LLVMSetOperand(r, 0, load);
                 }
             }
+    LLVMDisposeBuilder(b);
+}
+
+void tr_lower_resumes(LLVMModuleRef mod)
+{
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+    LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &ptr, 1, 0);
+    LLVMValueRef resume_fn = NULL;
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+            LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
+            if (!term || LLVMGetInstructionOpcode(term) != LLVMResume)
+                continue;
+            if (!resume_fn) {
+                resume_fn = LLVMAddFunction(mod, "wisp_rt_resume", fty);
+                const char *attrs[] = {"noreturn", "cold"};
+                for (int i = 0; i < 2; i++)
+                    LLVMAddAttributeAtIndex(resume_fn, LLVMAttributeFunctionIndex,
+                                               LLVMCreateEnumAttribute(ctx, LLVMGetEnumAttributeKindForName(
+                                                                                attrs[i], strlen(attrs[i])), 0));
+            }
+            LLVMPositionBuilderBefore(b, term);
+            LLVMValueRef e = LLVMBuildExtractValue(b, LLVMGetOperand(term, 0), 0, "");
+            LLVMBuildCall2(b, fty, resume_fn, &e, 1, "");
+            LLVMBuildUnreachable(b);
+            LLVMInstructionEraseFromParent(term);
+        }
     LLVMDisposeBuilder(b);
 }
 

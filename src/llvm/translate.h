@@ -50,6 +50,9 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
 /* After optimization: a wasm load that a select takes reaches it through
  * an empty asm (the x86 back end would make the load conditional). */
 void tr_protect_selects(LLVMModuleRef mod, const char *fp_constraint);
+/* After optimization: each `resume` left (a throw that leaves its
+ * function) becomes a call of wisp_rt_resume, which unwinds. */
+void tr_lower_resumes(LLVMModuleRef mod);
 /* After optimization: every copy made for recursion unrolling must have
  * been inlined (the runtime knows only f<i>'s code ranges). */
 bool tr_check_optimized(LLVMModuleRef mod, struct wisp_error *err);

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
+#include "runtime/native_eh.h"
 #include "runtime/simd.h"
 #include "runtime/tier.h"
 #include "runtime/tier_plugin.h"
@@ -323,6 +324,10 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
             return;
         if (s->trap == TRAP_NONE)
             s->trap = TRAP_HOST;
+        /* An exception the host passed on or threw: to a handler in
+         * native code if one is below the entry. */
+        if (s->trap == TRAP_EXCEPTION)
+            rt_native_raise((uintptr_t)s->native_jmp);
         /* An exception passed on keeps the frames it came through. */
         if (s->trap != TRAP_EXCEPTION)
             s->ntrace = 0;
@@ -336,9 +341,87 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
         leave(s);
     }
     if (!rt_call(s, callee, slots, NULL)) {
+        /* An exception from the callee: to a handler in native code if
+         * one is below the entry. */
+        if (s->trap == TRAP_EXCEPTION)
+            rt_native_raise((uintptr_t)s->native_jmp);
         walk(s, frame);
         leave(s);
     }
+}
+
+/* ---- exceptions (the unwinding itself: native_eh.c) ---- */
+
+/* Where native code last threw (the function, its byte offset and its
+ * frame): the backtrace of an exception that leaves native code uncaught
+ * starts there. */
+static __thread struct {
+    struct rt_instance *inst;
+    uint32_t func, offset;
+    void *frame;
+} throw_site;
+
+/* A throw: e becomes the store's pending exception, thrown from func at
+ * offset. The code then branches to a handler or leaves the function
+ * (wisp_rt_resume). */
+static struct rt_exception *thrown_at(struct rt_instance *inst, struct rt_exception *e, uint32_t func,
+                                      uint32_t offset, void *frame)
+{
+    inst->store->exn = e;
+    throw_site.inst = inst;
+    throw_site.func = func;
+    throw_site.offset = offset;
+    throw_site.frame = frame;
+    return e;
+}
+
+/* throw tag: a new exception with the payload in slots. */
+static struct rt_exception *helper_throw(struct rt_instance *inst, uint32_t tag, const union slot *payload,
+                                         uint32_t func, uint32_t offset, void *frame)
+{
+    return thrown_at(inst, rt_exception_new(inst->store, inst->tags[tag], payload), func, offset, frame);
+}
+
+/* throw_ref, rethrow, and an exception no clause of a function's
+ * handlers took. */
+static struct rt_exception *helper_throw_ref(struct rt_instance *inst, struct rt_exception *e, uint32_t func,
+                                             uint32_t offset, void *frame)
+{
+    if (!e) {
+        inst->store->trap = TRAP_NULL_EXNREF;
+        trap_in(inst, func, offset, frame, (uintptr_t)__builtin_return_address(0));
+    }
+    return thrown_at(inst, e, func, offset, frame);
+}
+
+/* Exception e leaves a compiled function (where
+ * throw_site says it was thrown), to the innermost landing pad in native
+ * code of this entry, else by the trap path. */
+static void helper_resume(struct rt_exception *e)
+{
+    struct rt_store *s = native_store;
+    s->exn = e;
+    s->trap = TRAP_EXCEPTION;
+    rt_native_raise((uintptr_t)s->native_jmp);
+    trap_in(throw_site.inst, throw_site.func, throw_site.offset, throw_site.frame,
+            (uintptr_t)__builtin_return_address(0));
+}
+
+/* At a landing pad: the exception, which the store no longer holds as
+ * pending. */
+static struct rt_exception *helper_caught(struct rt_instance *inst)
+{
+    struct rt_store *s = inst->store;
+    struct rt_exception *e = s->exn;
+    s->exn = NULL;
+    s->trap = TRAP_NONE;
+    return e;
+}
+
+/* A clause without a reference took e: free it unless exposed. */
+static void helper_exn_drop(struct rt_instance *inst, struct rt_exception *e)
+{
+    rt_exception_caught(inst->store, e);
 }
 
 /* ---- memories and tables (each returns a trap reason, 0 for none) ---- */
@@ -498,6 +581,12 @@ static const struct rt_tier_symbol symbols[] = {
     {"wisp_rt_table_copy", (void *)helper_table_copy},
     {"wisp_rt_table_init", (void *)helper_table_init},
     {"wisp_rt_type_sub", (void *)helper_type_sub},
+    {"wisp_rt_throw", (void *)helper_throw},
+    {"wisp_rt_throw_ref", (void *)helper_throw_ref},
+    {"wisp_rt_caught", (void *)helper_caught},
+    {"wisp_rt_exn_drop", (void *)helper_exn_drop},
+    {"wisp_rt_resume", (void *)helper_resume},
+    {"wisp_rt_personality", (void *)rt_native_personality},
 #define SIMD_ANY(id) {"wisp_simd_" #id, (void *)simd_h_##id},
 #define SIMD_UN SIMD_ANY
 #define SIMD_BIN SIMD_ANY

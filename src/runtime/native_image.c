@@ -7,7 +7,10 @@
  * it, for calls that cannot reach it with a 32-bit displacement); then, on
  * the next page, the other allocated sections and a GOT entry per external
  * symbol. After relocation the code pages become read+execute and the rest
- * read-only: nothing is writable and executable at once.
+ * read-only: nothing is writable and executable at once. The unwind
+ * tables (.eh_frame, .gcc_except_table) are mapped and relocated like any
+ * data, and the .eh_frame registered with the unwinder, so that exceptions
+ * unwind through compiled code (native_eh.c).
  *
  * Relocations handled (the small PIC code model): R_X86_64_64, PC32,
  * PLT32, PC64, GOTPCREL, GOTPCRELX and REX_GOTPCRELX. Anything else is
@@ -27,6 +30,7 @@ struct rt_native_image {
     uint8_t *map;
     size_t map_len;
     uintptr_t text_start, text_end;
+    void *eh_frame;        /* registered with the unwinder, or NULL */
     uint32_t nsyms;
     struct image_sym { char *name; uintptr_t addr; size_t size; } *syms; /* defined, with names */
 };
@@ -82,12 +86,16 @@ static const char *sym_name(const struct loader *l, const Elf64_Sym *s)
     return memchr(n, 0, l->strtab_len - s->st_name) ? n : NULL;
 }
 
-/* Sections that are mapped: allocated ones, except unwind tables (native
- * code is never unwound by the C++ runtime). */
+/* Sections that are mapped: the allocated ones. */
 static bool mapped(const struct loader *l, uint32_t i)
 {
-    return (l->sh[i].sh_flags & SHF_ALLOC) && l->sh[i].sh_size && strcmp(sec_name(l, i), ".eh_frame") != 0;
+    return (l->sh[i].sh_flags & SHF_ALLOC) && l->sh[i].sh_size;
 }
+
+/* libgcc's registry of unwind tables for code it did not load (the
+ * unwinder then finds the frames of compiled code: native_eh.c). */
+extern void __register_frame(void *begin);
+extern void __deregister_frame(void *begin);
 
 static bool read_headers(struct loader *l)
 {
@@ -168,6 +176,7 @@ struct rt_native_image *rt_native_image_load(const uint8_t *obj, size_t len, con
     /* Lay out: code, stubs, (page) data, GOT. Offsets first, then map. */
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t off = 0;
+    uint32_t eh_frame = UINT32_MAX;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             off = align_up(off, 16);
@@ -181,6 +190,14 @@ struct rt_native_image *rt_native_image_load(const uint8_t *obj, size_t len, con
             off = align_up(off, l.sh[i].sh_addralign);
             l.sec_addr[i] = off + 1; /* +1: 0 means unmapped until the base is known */
             off += l.sh[i].sh_size;
+            if (strcmp(sec_name(&l, i), ".eh_frame") == 0) {
+                if (eh_frame != UINT32_MAX) {
+                    fail(&l, "compiled code has two .eh_frame sections");
+                    goto out;
+                }
+                eh_frame = i;
+                off += 4; /* the terminator the unwinder expects: a zero length */
+            }
             if (off > ((uintptr_t)1 << 30)) {
                 fail(&l, "compiled code is too large (%llu bytes)", (unsigned long long)(off));
                 goto out;
@@ -313,6 +330,10 @@ struct rt_native_image *rt_native_image_load(const uint8_t *obj, size_t len, con
     img->map_len = map_len;
     img->text_start = (uintptr_t)map;
     img->text_end = (uintptr_t)map + text_end;
+    if (eh_frame != UINT32_MAX) {
+        img->eh_frame = (void *)l.sec_addr[eh_frame];
+        __register_frame(img->eh_frame);
+    }
     uint32_t cap = 0;
     for (uint32_t i = 1; i < l.nsym; i++) {
         const Elf64_Sym *s = &l.symtab[i];
@@ -370,6 +391,8 @@ void rt_native_image_free(struct rt_native_image *img)
 {
     if (!img)
         return;
+    if (img->eh_frame)
+        __deregister_frame(img->eh_frame);
     munmap(img->map, img->map_len);
     for (uint32_t i = 0; i < img->nsyms; i++)
         free(img->syms[i].name);

@@ -43,11 +43,13 @@ struct rt_tier_options {
     uint32_t nosr;
 };
 
-/* A layout fingerprint: the sizes of the shared structures. */
+/* A layout fingerprint: the sizes of the shared structures (and where an
+ * exception's payload starts, which compiled handlers read). */
 #define RT_TIER_LAYOUT                                                                 \
     ((uint64_t)sizeof(struct rt_store) << 48 ^ (uint64_t)sizeof(struct rt_instance) << 36 ^ \
      (uint64_t)sizeof(struct rt_func) << 24 ^ (uint64_t)sizeof(struct rt_memory) << 12 ^   \
-     (uint64_t)sizeof(struct rt_table) ^ (uint64_t)sizeof(struct module) << 56)
+     (uint64_t)sizeof(struct rt_table) ^ (uint64_t)sizeof(struct module) << 56 ^           \
+     (uint64_t)offsetof(struct rt_exception, payload) << 30)
 
 struct rt_tier_plugin {
     uint64_t layout; /* RT_TIER_LAYOUT as the plugin was built */

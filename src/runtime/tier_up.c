@@ -102,22 +102,6 @@ struct job {
     uint32_t features;           /* what the module was validated with */
 };
 
-/* Defined function def uses exception handling, which the compiled tier
- * does not have: it stays in the interpreter, and native code calls it
- * as it calls a deferred function (through the runtime). */
-static bool interp_only(const struct module *m, uint32_t def)
-{
-    return m->uses_eh && m->uses_eh[def];
-}
-
-static bool any_interp_only(const struct module *m)
-{
-    for (uint32_t i = 0; m->uses_eh && i < m->nfuncs - m->nfunc_imports; i++)
-        if (m->uses_eh[i])
-            return true;
-    return false;
-}
-
 /* Take what st wants (st->lock not held; the instance is alive): the
  * module (less its deferred functions) if it is wanted, else the deferred
  * functions called since, else the fill, with the loop entries asked for
@@ -149,11 +133,7 @@ static void snapshot(struct rt_native_state *st, struct job *j)
                 st->deferred[st->want[k].func - m->nfunc_imports] = 1;
         j->define = xcalloc(ndef ? ndef : 1, 1);
         for (uint32_t i = 0; i < ndef; i++)
-            j->define[i] = !st->deferred[i] && !interp_only(m, i);
-    } else if (j->module && any_interp_only(m)) {
-        j->define = xcalloc(ndef ? ndef : 1, 1);
-        for (uint32_t i = 0; i < ndef; i++)
-            j->define[i] = !interp_only(m, i);
+            j->define[i] = !st->deferred[i];
     } else if (!j->module && !j->fill) {
         /* Deferred functions now wanted, or none: OSR entries only. */
         j->define = xcalloc(ndef ? ndef : 1, 1);
@@ -444,7 +424,7 @@ static bool want_loops(struct rt_native_state *st, const struct rt_func *f)
  * it is not deferred or already asked for. */
 static bool want_late(struct rt_native_state *st, uint32_t def)
 {
-    if (!st->deferred || !st->deferred[def] || st->late[def] || interp_only(st->inst->module, def))
+    if (!st->deferred || !st->deferred[def] || st->late[def])
         return false;
     st->late[def] = 1;
     st->late_wanted = true;
@@ -471,15 +451,6 @@ void (*rt_tier_hot(struct rt_store *s, struct rt_func *f, uint32_t loop))(void *
     const struct module *m = f->inst->module;
     uint32_t ndef = m->nfuncs - m->nfunc_imports, def = f->index - m->nfunc_imports;
     pthread_mutex_lock(&st->lock);
-    if (interp_only(m, def)) {
-        /* Never native itself (and counting no more), but what it calls
-         * may be. */
-        f->hot = INT32_MAX;
-        bool more = !st->module_wanted;
-        st->module_wanted = true;
-        ask(st, more);
-        return NULL;
-    }
     if (entry) {
         /* A deferred function whose loops keep moving over is being
          * called again and again (each call starts in the interpreter):

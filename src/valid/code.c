@@ -673,7 +673,6 @@ static bool check_exceptions(struct validator *v, const struct instr *in)
     uint16_t top = v->ctrls[v->nctrls - 1].opcode;
     if (!(v->m->features & FEAT_EXCEPTIONS))
         return fail(v, "%s needs the exceptions feature (Wasm 3.0)", opcode_table[in->op].name);
-    v->m->uses_eh[v->defined] = 1;
     switch (in->op) {
     case OP_try_table:
         return check_try_table(v, in);

@@ -476,8 +476,6 @@ bool module_validate(struct module *m, struct wisp_error *err)
     v.refs = xcalloc(m->nfuncs / 64 + 1, sizeof *v.refs);
     free(m->max_stack);
     m->max_stack = xcalloc((size_t)(m->nfuncs - m->nfunc_imports) + 1, sizeof *m->max_stack);
-    free(m->uses_eh);
-    m->uses_eh = m->features & FEAT_EXCEPTIONS ? xcalloc((size_t)(m->nfuncs - m->nfunc_imports) + 1, 1) : NULL;
 
     validator_init_sigs(&v);
     collect_refs(&v);

@@ -217,16 +217,22 @@ int main(void)
     wisp_engine_free(engine);
     const char *why;
     if (wisp_compiled_tier(&why)) {
-        /* The functions that throw and catch stay in the interpreter; the
-         * rest moves to native code at once. */
-        wisp_config *config = wisp_config_new();
-        wisp_config_tier(config, WISP_TIER_AUTO);
-        wisp_config_cache(config, false);
-        engine = wisp_engine_new_with_config(config);
-        run_tests(engine, "auto");
-        wisp_engine_free(engine);
+        /* Native code throughout; then everything moving to native code
+         * at its first call, so that interpreted and native frames mix. */
+        static const struct { enum wisp_tier tier; const char *name; } tiers[] = {
+            {WISP_TIER_COMPILED, "compiled"},
+            {WISP_TIER_AUTO, "auto"},
+        };
+        for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++) {
+            wisp_config *config = wisp_config_new();
+            wisp_config_tier(config, tiers[i].tier);
+            wisp_config_cache(config, false);
+            engine = wisp_engine_new_with_config(config);
+            run_tests(engine, tiers[i].name);
+            wisp_engine_free(engine);
+        }
     } else {
-        printf("SKIP the auto tier: %s\n", why);
+        printf("SKIP the compiled and auto tiers: %s\n", why);
     }
     return check_failures != 0;
 }

@@ -1,7 +1,6 @@
 ;; Exception handling (try_table, throw, throw_ref, exnref): what the spec
 ;; suite's scripts do not cover. The legacy instructions are in
 ;; exceptions_legacy.wast.
-;; not-compiled: the compiled tier has no exception handling yet (it refuses these modules; tests/cli/features.sh checks that)
 
 (module $a
   (tag $shared (export "shared") (param i32))

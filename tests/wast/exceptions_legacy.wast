@@ -1,7 +1,6 @@
 ;; The legacy exception instructions (try, catch, catch_all, delegate,
 ;; rethrow), as deployed toolchains still emit them: what the spec suite's
 ;; legacy scripts do not cover, in the plain and the folded syntax.
-;; not-compiled: the compiled tier has no exception handling yet (it refuses these modules; tests/cli/features.sh checks that)
 
 (module
   (tag $a (param i32))
