@@ -85,6 +85,8 @@ struct tr {
     LLVMValueRef self;
     uint32_t frames;
     LLVMValueRef fn, inst_v;
+    const struct functype *fn_type;
+    LLVMValueRef out;            /* where the results go, when they are in memory; else NULL */
     LLVMValueRef *locals;
     valtype_t *local_types;
     uint32_t nlocals;
@@ -149,13 +151,34 @@ static LLVMTypeRef ty(struct tr *t, valtype_t v)
     }
 }
 
-static LLVMTypeRef result_type(struct tr *t, const struct functype *ft)
+/* Results in memory: more of them than a guaranteed tail call can return
+ * in registers. LLVM returns such results through a hidden pointer into
+ * the caller's frame, which a tail call cannot pass on ("failed to
+ * perform tail call elimination on a call site marked musttail", an
+ * abort, for return_call_indirect and return_call_ref of a type with four
+ * i32 results; found by the fuzz generator). x86-64 tailcc, measured with
+ * llc-19: 3 integer or pointer results, and 5 floating-point or vector
+ * ones, return in registers; past that (and with more than 4 of the
+ * latter, to keep a margin) a function takes a pointer to room for its
+ * results as its last parameter and returns nothing, and a tail call
+ * passes its own such pointer on. */
+static bool results_in_memory(const struct functype *ft)
 {
-    if (ft->nresults == 0)
-        return t->vd;
-    if (ft->nresults == 1)
-        return ty(t, functype_results(ft)[0]);
-    LLVMTypeRef *el = xmalloc(ft->nresults * sizeof *el);
+    uint32_t ints = 0, fps = 0;
+    for (uint32_t i = 0; i < ft->nresults; i++) {
+        valtype_t v = functype_results(ft)[i];
+        if (v == VT_F32 || v == VT_F64 || v == VT_V128)
+            fps++;
+        else
+            ints++;
+    }
+    return ints > 3 || fps > 4;
+}
+
+/* The results as one struct (several results, or results in memory). */
+static LLVMTypeRef results_struct(struct tr *t, const struct functype *ft)
+{
+    LLVMTypeRef *el = xmalloc((ft->nresults + 1) * sizeof *el);
     for (uint32_t i = 0; i < ft->nresults; i++)
         el[i] = ty(t, functype_results(ft)[i]);
     LLVMTypeRef r = LLVMStructTypeInContext(t->ctx, el, ft->nresults, 0);
@@ -163,17 +186,45 @@ static LLVMTypeRef result_type(struct tr *t, const struct functype *ft)
     return r;
 }
 
-/* The native signature: (inst, params...) or, for stubs, (callee, caller, params...). */
+static LLVMTypeRef result_type(struct tr *t, const struct functype *ft)
+{
+    if (ft->nresults == 0 || results_in_memory(ft))
+        return t->vd;
+    if (ft->nresults == 1)
+        return ty(t, functype_results(ft)[0]);
+    return results_struct(t, ft);
+}
+
+/* The native signature: (inst, params...) or, for stubs, (callee, caller,
+ * params...), then with results in memory the pointer to their room. */
 static LLVMTypeRef sig_type(struct tr *t, const struct functype *ft, unsigned lead)
 {
-    LLVMTypeRef *ps = xmalloc((ft->nparams + lead) * sizeof *ps);
+    unsigned n = lead + ft->nparams;
+    LLVMTypeRef *ps = xmalloc((n + 1) * sizeof *ps);
     for (unsigned i = 0; i < lead; i++)
         ps[i] = t->ptr;
     for (uint32_t i = 0; i < ft->nparams; i++)
         ps[lead + i] = ty(t, functype_params(ft)[i]);
-    LLVMTypeRef r = LLVMFunctionType(result_type(t, ft), ps, ft->nparams + lead, 0);
+    if (results_in_memory(ft))
+        ps[n++] = t->ptr;
+    LLVMTypeRef r = LLVMFunctionType(result_type(t, ft), ps, n, 0);
     free(ps);
     return r;
+}
+
+/* Results in memory: store vals (one per result) at out. */
+static void store_results(struct tr *t, const struct functype *ft, LLVMValueRef out, const struct val *vals)
+{
+    LLVMTypeRef st = results_struct(t, ft);
+    for (uint32_t i = 0; i < ft->nresults; i++)
+        LLVMBuildStore(t->b, vals[i].v, LLVMBuildStructGEP2(t->b, st, out, i, ""));
+}
+
+/* Results in memory: load result i from out. */
+static LLVMValueRef load_result(struct tr *t, const struct functype *ft, LLVMValueRef out, uint32_t i)
+{
+    LLVMTypeRef st = results_struct(t, ft);
+    return LLVMBuildLoad2(t->b, ty(t, functype_results(ft)[i]), LLVMBuildStructGEP2(t->b, st, out, i, ""), "");
 }
 
 static LLVMValueRef c32(struct tr *t, uint64_t v) { return LLVMConstInt(t->i32, v, 0); }
@@ -392,7 +443,10 @@ static void add_incoming(struct tr *t, LLVMValueRef *phis, uint32_t n)
 
 static void build_return(struct tr *t, uint32_t n)
 {
-    if (n == 0) {
+    if (t->out) {
+        store_results(t, t->fn_type, t->out, &t->stack[t->nstack - n]);
+        LLVMBuildRetVoid(t->b);
+    } else if (n == 0) {
         LLVMBuildRetVoid(t->b);
     } else if (n == 1) {
         LLVMBuildRet(t->b, top(t, 0));
@@ -874,16 +928,20 @@ static void do_throw(struct tr *t, uint32_t tag)
  * stack space. */
 #define WASM_CC 18u
 
-/* Call a native function value (WASM_CC) with (lead..., args popped). */
+/* Call a native function value (WASM_CC) with (lead..., args popped,
+ * out when the results are in memory). */
 static LLVMValueRef build_wasm_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead,
-                                    unsigned nlead, const struct functype *ft, LLVMTailCallKind kind)
+                                    unsigned nlead, const struct functype *ft, LLVMTailCallKind kind,
+                                    LLVMValueRef out)
 {
     unsigned n = nlead + ft->nparams;
-    LLVMValueRef *args = xmalloc((n ? n : 1) * sizeof *args);
+    LLVMValueRef *args = xmalloc((n + 1) * sizeof *args);
     for (unsigned i = 0; i < nlead; i++)
         args[i] = lead[i];
     for (uint32_t i = 0; i < ft->nparams; i++)
         args[nlead + i] = t->stack[t->nstack - ft->nparams + i].v;
+    if (out)
+        args[n++] = out;
     LLVMValueRef r;
     if (kind == LLVMTailCallKindMustTail) {
         /* A tail call leaves this function's handlers behind. */
@@ -907,8 +965,12 @@ static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLV
     /* Every wasm call is a real call: turning recursion into a loop would
      * make a runaway recursion loop forever instead of exhausting the
      * stack (tail-call elimination skips notail calls). */
-    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindNoTail);
-    if (ft->nresults == 1)
+    LLVMValueRef out = results_in_memory(ft) ? entry_alloca(t, results_struct(t, ft)) : NULL;
+    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindNoTail, out);
+    if (out)
+        for (uint32_t i = 0; i < ft->nresults; i++)
+            push(t, load_result(t, ft, out, i), functype_results(ft)[i]);
+    else if (ft->nresults == 1)
         push(t, r, functype_results(ft)[0]);
     else
         for (uint32_t i = 0; i < ft->nresults; i++)
@@ -920,8 +982,10 @@ static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLV
 static void emit_tail_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLVMValueRef *lead, unsigned nlead,
                            const struct functype *ft)
 {
-    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindMustTail);
-    if (ft->nresults == 0)
+    /* The results are this function's: results in memory go to our own
+     * caller's room. */
+    LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindMustTail, t->out);
+    if (ft->nresults == 0 || t->out)
         LLVMBuildRetVoid(t->b);
     else
         LLVMBuildRet(t->b, r);
@@ -1981,6 +2045,8 @@ static bool translate_func(struct tr *t, uint32_t fidx, const uint32_t *osr_loop
     const struct code *code = &m->codes[fidx - m->nfunc_imports];
     const struct functype *ft = &m->types[m->func_types[fidx]];
     t->func = fidx;
+    t->fn_type = ft;
+    t->out = results_in_memory(ft) ? LLVMGetParam(t->fn, LLVMCountParams(t->fn) - 1) : NULL;
     t->offset = code->body_offset;
     t->nstack = t->nctls = t->dead_depth = 0;
     t->handler = NO_HANDLER;
@@ -2136,7 +2202,7 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
     LLVMValueRef f = new_function(t, name, LLVMFunctionType(t->vd, ps, 3, 0), true);
     LLVMPositionBuilderAtEnd(t->b, LLVMAppendBasicBlockInContext(t->ctx, f, ""));
     LLVMValueRef slots = LLVMGetParam(f, 2);
-    LLVMValueRef *args = xmalloc((ft->nparams + 3) * sizeof *args);
+    LLVMValueRef *args = xmalloc((ft->nparams + 4) * sizeof *args);
     args[0] = LLVMGetParam(f, 1);
     uint32_t slot = 0, nargs = 1 + ft->nparams;
     if (osr_fn) {
@@ -2147,13 +2213,17 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
         for (uint32_t i = 0; i < ft->nparams; i++)
             args[1 + i] = load_slot(t, slots, &slot, functype_params(ft)[i]);
     }
+    LLVMValueRef out = NULL;
+    if (results_in_memory(ft))
+        args[nargs++] = out = LLVMBuildAlloca(t->b, results_struct(t, ft), "");
     LLVMValueRef r = LLVMBuildCall2(t->b, fty, osr_fn ? osr_fn : LLVMGetParam(f, 0), args, nargs, "");
     LLVMSetInstructionCallConv(r, WASM_CC);
     free(args);
     slot = 0;
     for (uint32_t i = 0; i < ft->nresults; i++)
         store_slot(t, slots, &slot, functype_results(ft)[i],
-                   ft->nresults == 1 ? r : LLVMBuildExtractValue(t->b, r, i, ""));
+                   out ? load_result(t, ft, out, i)
+                   : ft->nresults == 1 ? r : LLVMBuildExtractValue(t->b, r, i, ""));
     LLVMBuildRetVoid(t->b);
     return f;
 }
@@ -2176,6 +2246,15 @@ static LLVMValueRef build_stub(struct tr *t, const struct functype *ft, const ch
     LLVMValueRef args[] = {LLVMGetParam(f, 0), LLVMGetParam(f, 1), slots, frame_address(t)};
     LLVMBuildCall2(t->b, t->helper_types[H_CALL_SLOTS], t->helpers[H_CALL_SLOTS], args, 4, "");
     slot = 0;
+    if (results_in_memory(ft)) {
+        struct val *vals = xmalloc(ft->nresults * sizeof *vals);
+        for (uint32_t i = 0; i < ft->nresults; i++)
+            vals[i].v = load_slot(t, slots, &slot, functype_results(ft)[i]);
+        store_results(t, ft, LLVMGetParam(f, 2 + ft->nparams), vals);
+        free(vals);
+        LLVMBuildRetVoid(t->b);
+        return f;
+    }
     LLVMTypeRef rt = result_type(t, ft);
     LLVMValueRef agg = ft->nresults > 1 ? LLVMGetUndef(rt) : NULL, one = NULL;
     for (uint32_t i = 0; i < ft->nresults; i++) {
@@ -2428,8 +2507,8 @@ LLVMModuleRef tr_module(LLVMContextRef ctx, const struct module *m, const struct
             continue;
         }
         const struct functype *ft = &m->types[m->func_types[opt->osr[i].func]];
-        LLVMTypeRef ps[3] = {t->ptr, t->ptr, t->i32};
-        osr_types[i] = LLVMFunctionType(result_type(t, ft), ps, 3, 0);
+        LLVMTypeRef ps[4] = {t->ptr, t->ptr, t->i32, t->ptr};
+        osr_types[i] = LLVMFunctionType(result_type(t, ft), ps, results_in_memory(ft) ? 4 : 3, 0);
         snprintf(name, sizeof name, "osr%u", i);
         osr_fns[i] = new_function(t, name, osr_types[i], true);
         LLVMSetFunctionCallConv(osr_fns[i], WASM_CC);
