@@ -49,7 +49,23 @@
  * out of bounds faults) for three inputs in four and with explicit bounds
  * checks for the fourth (chosen by a hash of the input; FUZZ_TIERS_CHECKS=1
  * or 0 forces one), since the two keep stores before a trap in different
- * ways. */
+ * ways.
+ *
+ * Wasm 3.0 in the mix: one generator input in four builds a module with
+ * exception handling (wasm_gen_exceptions) and, independently, one in four
+ * with typed function references (wasm_gen_func_refs), chosen by the hash
+ * of the input; FUZZ_TIERS_EXCEPTIONS=1 or 0 and FUZZ_TIERS_FUNC_REFS=1 or 0
+ * force them on or off. One module in eight is compared against the auto
+ * tier instead (every function moved to native code at its first call and
+ * every loop at its first iteration, WISP_TIER_UP_THRESHOLD=1 and
+ * WISP_TIER_UP_SYNC=1 unless set otherwise, so that exceptions cross
+ * interpreted and native frames). FUZZ_TIERS_TIER=compiled or auto forces
+ * the other side's tier for every module. An uncaught exception is an
+ * outcome like a trap: both sides must end with one, of the same tag
+ * (index) and payload (compared as results are, exnrefs by their tag and
+ * payload in turn). Exported functions whose params are non-null typed
+ * references get a function of the instance of that type (each side its
+ * own), nullable ones one half the time. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdint.h>
@@ -71,12 +87,15 @@ enum { INTERP, COMPILED };
 static const char *const side_name[2] = {"interp", "compiled"};
 
 /* The interpreter, the compiled tier with guard regions, and the compiled
- * tier with explicit bounds checks. */
-enum { ENGINE_CHECKS = 2 };
-static wisp_engine *engines[3];
+ * tier with explicit bounds checks; then the auto tier with guard regions
+ * and with explicit checks. */
+enum { ENGINE_CHECKS = 2, ENGINE_AUTO = 3, ENGINE_AUTO_CHECKS = 4, NENGINES = 5 };
+static wisp_engine *engines[NENGINES];
 static bool verbose;
 static bool raw_modules; /* FUZZ_TIERS_RAW=1: inputs are .wasm modules, not generator input */
 static int force_checks = -1; /* FUZZ_TIERS_CHECKS=1 or 0: always or never explicit bounds checks */
+static int force_exceptions = -1, force_func_refs = -1; /* FUZZ_TIERS_EXCEPTIONS, FUZZ_TIERS_FUNC_REFS */
+static int force_auto = -1; /* FUZZ_TIERS_TIER=auto (1) or compiled (0) */
 static unsigned long nan_notes;
 /* Statistics, printed at powers of two: modules, those that instantiated in
  * both, calls compared, modules cut short by stack exhaustion. */
@@ -96,6 +115,8 @@ struct run {
     size_t len;
     bool raw;            /* the input was a module: an invalid one is skipped */
     bool checks;         /* the compiled side uses explicit bounds checks */
+    bool autotier;       /* the compiled side is the auto tier moving at once */
+    uint64_t seed;       /* the hash of the input */
     struct side s[2];
     bool differs;
     char where[160];
@@ -111,6 +132,16 @@ static void init(void)
     raw_modules = getenv("FUZZ_TIERS_RAW") != NULL;
     if (getenv("FUZZ_TIERS_CHECKS"))
         force_checks = atoi(getenv("FUZZ_TIERS_CHECKS")) != 0;
+    if (getenv("FUZZ_TIERS_EXCEPTIONS"))
+        force_exceptions = atoi(getenv("FUZZ_TIERS_EXCEPTIONS")) != 0;
+    if (getenv("FUZZ_TIERS_FUNC_REFS"))
+        force_func_refs = atoi(getenv("FUZZ_TIERS_FUNC_REFS")) != 0;
+    if (getenv("FUZZ_TIERS_TIER"))
+        force_auto = strcmp(getenv("FUZZ_TIERS_TIER"), "auto") == 0;
+    /* The auto tier moves every function and loop at once, on this thread
+     * (read once, when the first store asks). */
+    setenv("WISP_TIER_UP_THRESHOLD", "1", 0);
+    setenv("WISP_TIER_UP_SYNC", "1", 0);
     wasm_gen_canonical_nans = true;
     if (getenv("FUZZ_TIERS_MEMORIES"))
         wasm_gen_memories = (uint32_t)atoi(getenv("FUZZ_TIERS_MEMORIES"));
@@ -129,12 +160,12 @@ static void init(void)
             }
         }
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NENGINES; i++) {
         wisp_config *c = wisp_config_new();
         wisp_config_consume_fuel(c, true);
-        wisp_config_tier(c, i == INTERP ? WISP_TIER_INTERP : WISP_TIER_COMPILED);
+        wisp_config_tier(c, i == INTERP ? WISP_TIER_INTERP : i >= ENGINE_AUTO ? WISP_TIER_AUTO : WISP_TIER_COMPILED);
         wisp_config_cache(c, false);
-        if (i == ENGINE_CHECKS)
+        if (i == ENGINE_CHECKS || i == ENGINE_AUTO_CHECKS)
             wisp_config_signals_based_traps(c, false);
         engines[i] = wisp_engine_new_with_config(c);
     }
@@ -164,7 +195,7 @@ static void diff(struct run *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "fuzz_tiers: DIFF (compiled tier with %s) at %s: ",
+    fprintf(stderr, "fuzz_tiers: DIFF (%s tier with %s) at %s: ", r->autotier ? "auto" : "compiled",
             r->checks ? "explicit bounds checks" : "guard regions", r->where);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -210,9 +241,51 @@ static int64_t func_index(const struct rt_instance *inst, const void *ref)
     return -2;
 }
 
+static void compare_value(struct run *r, valtype_t t, const union slot *a, const union slot *b, const char *what);
+
+/* Tag idx of the side's instance, -1 for a tag of another instance. */
+static int64_t tag_index(const struct rt_instance *inst, const struct rt_tag *tag)
+{
+    return tag->inst == inst ? (int64_t)tag->index : -1;
+}
+
+/* Compare two exceptions (exnrefs, or what two calls ended with): both
+ * null or neither, the same tag, the same payload. */
+static void compare_exn(struct run *r, const struct rt_exception *a, const struct rt_exception *b, const char *what,
+                        int depth)
+{
+    if (!a || !b) {
+        if (a != b)
+            diff(r, "%s (exnref): interp %s, compiled %s", what, a ? "an exception" : "null",
+                 b ? "an exception" : "null");
+        return;
+    }
+    int64_t ta = tag_index(r->s[INTERP].inst, a->tag), tb = tag_index(r->s[COMPILED].inst, b->tag);
+    if (ta != tb || ta < 0) {
+        diff(r, "%s: interp tag %lld, compiled tag %lld", what, (long long)ta, (long long)tb);
+        return;
+    }
+    if (depth > 4)
+        return;
+    const struct functype *t = a->tag->type;
+    uint32_t pos = 0;
+    for (uint32_t i = 0; i < t->nparams && !r->differs; i++) {
+        valtype_t pt = functype_params(t)[i];
+        char w[96];
+        snprintf(w, sizeof w, "%s payload %u", what, i);
+        if (valtype_is_ref(pt) && vt_top(pt) == HT_EXN)
+            compare_exn(r, a->payload[pos].ref, b->payload[pos].ref, w, depth + 1);
+        else
+            compare_value(r, pt, a->payload + pos, b->payload + pos, w);
+        pos += rt_slot_count(&pt, 1);
+    }
+}
+
 /* Compare one value of type t held in slots a (interp) and b (compiled). */
 static void compare_value(struct run *r, valtype_t t, const union slot *a, const union slot *b, const char *what)
 {
+    if (valtype_is_ref(t)) /* typed references and the other hierarchies by their top type */
+        t = vt_top(t) == HT_FUNC ? VT_FUNCREF : vt_top(t) == HT_EXN ? VT_EXNREF : vt_top(t) == HT_EXTERN ? VT_EXTERNREF : t;
     switch (t) {
     case VT_I32:
         if (a[0].i32 != b[0].i32)
@@ -258,6 +331,9 @@ static void compare_value(struct run *r, valtype_t t, const union slot *a, const
     case VT_EXTERNREF:
         if (a[0].ref != b[0].ref)
             diff(r, "%s (externref): interp %p, compiled %p", what, a[0].ref, b[0].ref);
+        break;
+    case VT_EXNREF:
+        compare_exn(r, a[0].ref, b[0].ref, what, 0);
         break;
     default:
         diff(r, "%s: unknown type 0x%x", what, t);
@@ -379,8 +455,8 @@ static enum verdict compare_outcome(struct run *r)
     describe(a, da, sizeof da);
     describe(b, db, sizeof db);
     if (verbose)
-        fprintf(stderr, "fuzz_tiers: %s: interp %s | compiled%s %s\n", r->where, da, r->checks ? " (checks)" : "",
-                db);
+        fprintf(stderr, "fuzz_tiers: %s: interp %s | %s%s %s\n", r->where, da, r->autotier ? "auto" : "compiled",
+                r->checks ? " (checks)" : "", db);
     bool exh_a = !a->ok && a->store->rt->trap == TRAP_STACK_EXHAUSTED;
     bool exh_b = !b->ok && b->store->rt->trap == TRAP_STACK_EXHAUSTED;
     if (exh_a || exh_b) {
@@ -390,6 +466,11 @@ static enum verdict compare_outcome(struct run *r)
     if (!b->ok && b->err.kind == WISP_ERR_LIMIT && (a->ok || a->err.kind != WISP_ERR_LIMIT))
         return STOP;
     bool same = a->ok == b->ok;
+    if (same && !a->ok && a->err.kind == WISP_ERR_EXCEPTION && b->err.kind == WISP_ERR_EXCEPTION) {
+        /* the message prints floats with %g: compare the exceptions */
+        compare_exn(r, a->store->rt->exn, b->store->rt->exn, "uncaught exception", 0);
+        return r->differs ? DIFFERENT : SAME;
+    }
     if (same && !a->ok) {
         same = a->err.kind == b->err.kind;
         if (same && a->err.kind == WISP_ERR_TRAP)
@@ -410,7 +491,8 @@ static enum verdict compare_outcome(struct run *r)
  * a trap; a link error may leave the instance half built). */
 static bool state_exists(const struct side *s)
 {
-    return s->inst && (s->ok || s->err.kind == WISP_ERR_TRAP || s->err.kind == WISP_ERR_EXHAUSTION);
+    return s->inst && (s->ok || s->err.kind == WISP_ERR_TRAP || s->err.kind == WISP_ERR_EXHAUSTION ||
+                       s->err.kind == WISP_ERR_EXCEPTION);
 }
 
 /* ---- arguments ---- */
@@ -471,7 +553,7 @@ static void make_arg(wisp_val *v, wisp_valtype t, bool zeros)
 
 static valtype_t from_wisp(wisp_valtype t)
 {
-    static const valtype_t map[] = {VT_I32, VT_I64, VT_F32, VT_F64, VT_V128, VT_FUNCREF, VT_EXTERNREF};
+    static const valtype_t map[] = {VT_I32, VT_I64, VT_F32, VT_F64, VT_V128, VT_FUNCREF, VT_EXTERNREF, VT_EXNREF};
     return map[t];
 }
 
@@ -486,6 +568,7 @@ static void val_slots(const wisp_val *v, union slot *s)
     case WISP_V128: memcpy(s, v->of.v128, 16); break;
     case WISP_FUNCREF: s[0].ref = v->of.funcref; break;
     case WISP_EXTERNREF: s[0].ref = v->of.externref; break;
+    case WISP_EXNREF: s[0].ref = v->of.exnref; break;
     }
 }
 
@@ -508,11 +591,31 @@ static void set_fuel(wisp_store *store)
     }
 }
 
+/* A function of inst whose type is type index ti of m (or equivalent to it), or NULL. */
+static void *func_of_type(const struct rt_instance *inst, const struct module *m, uint32_t ti, uint64_t pick)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        n += m->canon[m->func_types[i]] == m->canon[ti];
+    if (!n)
+        return NULL;
+    pick %= n;
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        if (m->canon[m->func_types[i]] == m->canon[ti] && pick-- == 0)
+            return inst->funcs[i];
+    return NULL;
+}
+
 static void run_module(struct run *r, uint64_t seed)
 {
     for (int k = 0; k < 2; k++) {
         struct side *s = &r->s[k];
-        wisp_engine *engine = engines[k == COMPILED && r->checks ? ENGINE_CHECKS : k];
+        wisp_engine *engine = engines[INTERP];
+        if (k == COMPILED) {
+            r->autotier = force_auto >= 0 ? force_auto == 1 : (seed >> 48) % 8 == 0;
+            engine = engines[r->autotier ? (r->checks ? ENGINE_AUTO_CHECKS : ENGINE_AUTO)
+                                         : (r->checks ? ENGINE_CHECKS : COMPILED)];
+        }
         s->mod = wisp_module_new(engine, r->wasm, r->len, "fuzz", &s->err);
         if (!s->mod && r->raw)
             return;
@@ -562,8 +665,17 @@ static void run_module(struct run *r, uint64_t seed)
         wisp_val *args = calloc(np + 1, sizeof *args);
         wisp_val *res[2] = {calloc(nr + 1, sizeof(wisp_val)), calloc(nr + 1, sizeof(wisp_val))};
         int len = snprintf(r->where, sizeof r->where, "call export %u (func %u) args (", e, fidx);
+        const struct functype *ft = &m->types[m->func_types[fidx]];
+        wisp_val *cargs = calloc(np + 1, sizeof *cargs); /* the compiled side's: its own functions */
         for (size_t i = 0; i < np; i++) {
             make_arg(&args[i], wisp_func_param(fn[0], i), zeros);
+            cargs[i] = args[i];
+            valtype_t pt = functype_params(ft)[i];
+            if (valtype_is_ref(pt) && vt_is_index(pt) && (!vt_nullable(pt) || rng() % 2)) {
+                uint64_t pick = rng();
+                args[i].of.funcref = func_of_type(r->s[INTERP].inst, m, vt_index(pt), pick);
+                cargs[i].of.funcref = func_of_type(r->s[COMPILED].inst, m, vt_index(pt), pick);
+            }
             union slot s[2];
             val_slots(&args[i], s);
             if (len < (int)sizeof r->where - 24)
@@ -575,7 +687,7 @@ static void run_module(struct run *r, uint64_t seed)
         for (int k = 0; k < 2; k++) {
             struct side *s = &r->s[k];
             set_fuel(s->store);
-            s->ok = wisp_func_call(s->store, fn[k], args, np, res[k], nr, &s->err);
+            s->ok = wisp_func_call(s->store, fn[k], k == COMPILED ? cargs : args, np, res[k], nr, &s->err);
         }
         v = compare_outcome(r);
         n_calls++;
@@ -592,6 +704,7 @@ static void run_module(struct run *r, uint64_t seed)
         if (v != STOP)
             compare_state(r);
         free(args);
+        free(cargs);
         free(res[0]);
         free(res[1]);
         if (v == STOP || r->differs)
@@ -647,14 +760,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         r.wasm = copy;
         r.len = size;
         r.raw = true;
-    } else {
-        r.wasm = wasm_gen(data, size, &r.len);
     }
     uint64_t seed = 0xcbf29ce484222325ull; /* FNV-1a of the input: the arguments */
     for (size_t i = 0; i < size; i++)
         seed = (seed ^ data[i]) * 0x100000001b3ull;
     if (r.raw)
         module_seed(data, size, &seed);
+    else {
+        wasm_gen_exceptions = force_exceptions >= 0 ? force_exceptions == 1 : (seed >> 32) % 4 == 0;
+        wasm_gen_func_refs = force_func_refs >= 0 ? force_func_refs == 1 : (seed >> 40) % 4 == 0;
+        r.wasm = wasm_gen(data, size, &r.len);
+    }
     r.checks = force_checks >= 0 ? force_checks == 1 : (seed & 3) == 0;
     run_module(&r, seed);
     finish(&r);

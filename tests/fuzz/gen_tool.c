@@ -10,7 +10,14 @@
  *   gen_tool -t ...             any of these with tail calls
  *                               (wasm_gen_tail_calls)
  *   gen_tool -6 ...             any of these with i64 memories
- *                               (wasm_gen_memory64) */
+ *                               (wasm_gen_memory64)
+ *   gen_tool -e ...             any of these with exception handling
+ *                               (wasm_gen_exceptions)
+ *   gen_tool -E ...             the same with the legacy instructions only
+ *                               (wasm_gen_legacy_exceptions_only, for wabt)
+ *   gen_tool -r ...             any of these with typed function references
+ *                               (wasm_gen_func_refs)
+ * The switches come in this order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +51,17 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
+    if (argc >= 2 && (strcmp(argv[1], "-e") == 0 || strcmp(argv[1], "-E") == 0)) {
+        wasm_gen_exceptions = true;
+        wasm_gen_legacy_exceptions_only = argv[1][1] == 'E';
+        argv++;
+        argc--;
+    }
+    if (argc >= 2 && strcmp(argv[1], "-r") == 0) {
+        wasm_gen_func_refs = true;
+        argv++;
+        argc--;
+    }
     if (argc >= 4 && strcmp(argv[1], "-n") == 0) {
         int n = atoi(argv[2]);
         srand(argc > 4 ? (unsigned)atoi(argv[4]) : 1u);
@@ -69,7 +87,7 @@ int main(int argc, char **argv)
         argc--;
     }
     if (argc != 3) {
-        fprintf(stderr, "usage: gen_tool [-m M] [-t] [-6] [-c] IN OUT.wasm | gen_tool [-m M] [-t] [-6] -n N DIR [SEED]\n");
+        fprintf(stderr, "usage: gen_tool [-m M] [-t] [-6] [-e|-E] [-r] [-c] IN OUT.wasm | gen_tool [-m M] [-t] [-6] [-e|-E] [-r] -n N DIR [SEED]\n");
         return 2;
     }
     FILE *f = fopen(argv[1], "rb");

@@ -37,7 +37,15 @@
  * instructions of Wasm 3.0. With wasm_gen_canonical_nans, float lane
  * results with open NaN bits are canonicalized where they are made
  * (canon_v128), and scalar floats where they enter a v128; relaxed results
- * are not, since wisp makes each one exactly (NaNs +canonical). */
+ * are not, since wisp makes each one exactly (NaNs +canonical).
+ *
+ * Wasm 3.0 options (wasm_gen.h): wasm_gen_exceptions adds tags, throw,
+ * try_table, throw_ref, exnref and the legacy try/catch/delegate/rethrow,
+ * wasm_gen_func_refs typed function references; their code is the section
+ * "Wasm 3.0: typed function references and exception handling" (gen_ref_expr
+ * makes values of reference types, gen_new_expr and gen_new_stmt the rest),
+ * entered only when an option is on, so that off every choice is the one
+ * taken before. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,18 +54,32 @@
 
 #include "wasm_gen.h"
 
-enum { I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, FUNCREF = 0x70, EXTERNREF = 0x6f };
+enum { I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, FUNCREF = 0x70, EXTERNREF = 0x6f, EXNREF = 0x69 };
 static const uint8_t numtypes[4] = {I32, I64, F32, F64};
 
+/* Typed function references (wasm_gen_func_refs) have one byte here too,
+ * below every type code: (ref null $j) is j, (ref $j) is 0x20 + j, so that
+ * arrays of types stay byte arrays compared with memcmp. put_valtype
+ * writes their encodings (0x63 or 0x64 and the index). */
+#define REF_NULL(j) ((uint8_t)(j))
+#define REF_NONNULL(j) ((uint8_t)(0x20 + (j)))
+static bool is_typed_ref(uint8_t t) { return t < 0x40; }
+static bool is_ref(uint8_t t) { return is_typed_ref(t) || t == FUNCREF || t == EXTERNREF || t == EXNREF; }
+static uint32_t ref_index(uint8_t t) { return t & 0x1f; }
+/* Whether locals of type t need no setting before they are read. */
+static bool defaultable(uint8_t t) { return !(is_typed_ref(t) && t >= 0x20); }
+
 #define MAX_TYPES 9
+#define MAX_ALL_TYPES 21 /* MAX_TYPES, and three per tag for its payloads */
+#define MAX_TAGS 4
 #define MAX_PARAMS 5
 #define MAX_RESULTS 3
 #define MAX_FUNCS 16
 #define MAX_GLOBALS 10
 #define MAX_LOCALS 64
-#define MAX_LABELS 32
+#define MAX_LABELS 64
 #define MAX_EXPR_DEPTH 10
-#define MAX_ELEMS 5
+#define MAX_ELEMS 6
 #define MAX_DATAS 4
 #define MODULE_BUDGET 6000 /* instructions per module, at most */
 
@@ -111,15 +133,23 @@ static void put_section(struct buf *out, uint8_t id, struct buf *payload)
     payload->len = 0;
 }
 
-struct ftype { uint8_t np, nr; uint8_t p[MAX_PARAMS], r[MAX_RESULTS]; };
-struct label { uint8_t n; uint8_t types[MAX_RESULTS]; bool loop; };
+struct ftype { uint8_t np, nr; uint8_t p[MAX_PARAMS], r[MAX_RESULTS + 1]; };
+/* A label: its branch types, and the kind of construct (a catch is the
+ * label of a legacy try while one of its handlers is built, which
+ * `rethrow` may name); inits is which locals were set where it began
+ * (a block's end or else forgets what was set inside). */
+enum { L_BLOCK, L_LOOP, L_TRY, L_CATCH };
+struct label { uint8_t n; uint8_t types[MAX_RESULTS + 1]; bool loop; uint8_t kind; uint64_t inits; };
 
 struct gen {
     const uint8_t *data;
     size_t size, pos;
 
     uint32_t ntypes;
-    struct ftype types[MAX_TYPES];
+    struct ftype types[MAX_ALL_TYPES];
+    uint32_t ntags;
+    uint32_t tag_type[MAX_TAGS]; /* a type [params] -> [] */
+    bool exnref_ok;              /* exnref values and the new instructions (not legacy only) */
     uint32_t nfuncs, nfunc_imports;
     uint32_t func_type[MAX_FUNCS];
     uint32_t nglobals, nglobal_imports;
@@ -139,6 +169,7 @@ struct gen {
     struct buf *code;
     uint32_t nlocals;
     uint8_t locals[MAX_LOCALS]; /* params first */
+    uint64_t inits;             /* locals of non-null types set so far (bit per local) */
     uint32_t nlabels;
     struct label labels[MAX_LABELS];
     const struct ftype *fn;
@@ -241,14 +272,44 @@ static void gen_const(struct gen *g, uint8_t t)
     }
 }
 
-/* A random local of type t, or -1. */
+/* A random local of type t that may be read (one of a non-null type only
+ * once it is set), or -1. */
 static int find_local(struct gen *g, uint8_t t)
+{
+    uint32_t idx[MAX_LOCALS], n = 0;
+    for (uint32_t i = 0; i < g->nlocals; i++)
+        if (g->locals[i] == t && (defaultable(t) || (g->inits >> i & 1)))
+            idx[n++] = i;
+    return n ? (int)idx[choose(g, n)] : -1;
+}
+/* A random local of type t to set, or -1; setting it makes it readable
+ * until the end of the current block (set_local). */
+static int find_local_to_set(struct gen *g, uint8_t t)
 {
     uint32_t idx[MAX_LOCALS], n = 0;
     for (uint32_t i = 0; i < g->nlocals; i++)
         if (g->locals[i] == t)
             idx[n++] = i;
     return n ? (int)idx[choose(g, n)] : -1;
+}
+/* local.set (0x21) or local.tee (0x22) of local l. */
+static void set_local(struct gen *g, uint8_t op, int l)
+{
+    put(g->code, op);
+    put_u(g->code, (uint32_t)l);
+    if (l < 64)
+        g->inits |= (uint64_t)1 << l;
+}
+
+/* A value type as the binary format writes it. */
+static void put_valtype(struct buf *b, uint8_t t)
+{
+    if (!is_typed_ref(t)) {
+        put(b, t);
+        return;
+    }
+    put(b, t >= 0x20 ? 0x64 : 0x63);
+    put_s(b, ref_index(t));
 }
 static int find_global(struct gen *g, uint8_t t, bool need_mut)
 {
@@ -306,6 +367,7 @@ static void canon_nan(struct gen *g, uint8_t t)
 static void gen_expr(struct gen *g, uint8_t t);
 static void gen_stmt(struct gen *g);
 static void gen_stmts(struct gen *g, uint32_t max);
+static void gen_cond_throw(struct gen *g);
 
 static void gen_values(struct gen *g, const uint8_t *types, uint32_t n)
 {
@@ -316,19 +378,17 @@ static void gen_values(struct gen *g, const uint8_t *types, uint32_t n)
 static void consume(struct gen *g, const uint8_t *types, uint32_t n)
 {
     for (uint32_t i = n; i-- > 0;) {
-        int l = chance(g, 2) ? find_local(g, types[i]) : -1;
-        if (l >= 0) {
-            put(g->code, 0x21);
-            put_u(g->code, (uint32_t)l);
-        } else {
+        int l = chance(g, 2) ? find_local_to_set(g, types[i]) : -1;
+        if (l >= 0)
+            set_local(g, 0x21, l);
+        else
             put(g->code, 0x1a);
-        }
     }
 }
 
 static bool same_types(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb)
 {
-    return na == nb && memcmp(a, b, na) == 0;
+    return na == nb && (na == 0 || memcmp(a, b, na) == 0); /* a or b may be NULL when empty */
 }
 
 /* ---- memory addresses and memargs ---- */
@@ -914,6 +974,18 @@ static void push_label(struct gen *g, const uint8_t *types, uint32_t n, bool loo
     if (n)
         memcpy(l->types, types, n);
     l->loop = loop;
+    l->kind = loop ? L_LOOP : L_BLOCK;
+    l->inits = g->inits;
+}
+/* The end of the innermost block: the locals set inside it are unset again. */
+static void pop_label(struct gen *g)
+{
+    g->inits = g->labels[--g->nlabels].inits;
+}
+/* else, or a legacy catch: the same block begins again. */
+static void restart_label(struct gen *g)
+{
+    g->inits = g->labels[g->nlabels - 1].inits;
 }
 
 /* A type whose results are res and (when no_params) whose params are
@@ -933,7 +1005,7 @@ static void put_blocktype(struct gen *g, int type, const uint8_t *res, uint32_t 
     else if (nres == 0)
         put(g->code, 0x40);
     else
-        put(g->code, res[0]);
+        put_valtype(g->code, res[0]);
 }
 
 /* block/if/loop producing res (nres <= 1 unless type >= 0). For a type
@@ -978,12 +1050,13 @@ static void gen_structured(struct gen *g, uint8_t kind, int type, const uint8_t 
     gen_values(g, res, nres);
     if (kind == 0x04 && (nres || np || chance(g, 2))) {
         put(g->code, 0x05); /* else */
+        restart_label(g);
         consume(g, bt ? bt->p : NULL, np);
         gen_stmts(g, 3);
         gen_values(g, res, nres);
     }
     put(g->code, 0x0b);
-    g->nlabels--;
+    pop_label(g);
 }
 
 /* A label to branch to (relative depth), loops mostly avoided. */
@@ -1004,12 +1077,25 @@ static const struct label *label_at(struct gen *g, uint32_t depth)
 static int find_func(struct gen *g, const uint8_t *res, uint32_t nres);
 static int find_type(struct gen *g, const uint8_t *res, uint32_t nres);
 static void gen_call_indirect_tail(struct gen *g, uint32_t type, uint8_t op);
+static void gen_call_ref(struct gen *g, uint32_t k, uint8_t op);
+static void gen_throw(struct gen *g);
+static void gen_ref_expr(struct gen *g, uint8_t t);
+static void gen_new_expr(struct gen *g, uint8_t t);
+static void gen_new_stmt(struct gen *g);
+static bool new_features(void);
 
 /* With wasm_gen_tail_calls: return_call of a function, or
  * return_call_indirect through a type, whose results are this function's;
  * false when there is none. */
 static bool gen_tail_call(struct gen *g)
 {
+    if (wasm_gen_func_refs && chance(g, 3)) { /* return_call_ref */
+        int k = find_type(g, g->fn->r, g->fn->nr);
+        if (k >= 0) {
+            gen_call_ref(g, (uint32_t)k, 0x15);
+            return true;
+        }
+    }
     bool indirect = chance(g, 2);
     int x = indirect ? find_type(g, g->fn->r, g->fn->nr) : find_func(g, g->fn->r, g->fn->nr);
     if (x < 0)
@@ -1029,6 +1115,10 @@ static bool gen_tail_call(struct gen *g)
  * unreachable. */
 static void gen_jump(struct gen *g)
 {
+    if (wasm_gen_exceptions && chance(g, 3)) {
+        gen_throw(g);
+        return;
+    }
     if (wasm_gen_tail_calls && chance(g, 3) && gen_tail_call(g))
         return;
     switch (choose(g, 6)) {
@@ -1127,6 +1217,10 @@ static void gen_small(struct gen *g, uint32_t limit)
 
 static void gen_expr(struct gen *g, uint8_t t)
 {
+    if (is_ref(t)) {
+        gen_ref_expr(g, t);
+        return;
+    }
     if (g->depth >= MAX_EXPR_DEPTH || g->budget == 0 || exhausted(g)) {
         int l = chance(g, 2) ? find_local(g, t) : -1;
         if (l >= 0) {
@@ -1140,6 +1234,11 @@ static void gen_expr(struct gen *g, uint8_t t)
     g->budget--;
     g->depth++;
     uint8_t res[1] = {t};
+    if (new_features() && chance(g, 6)) {
+        gen_new_expr(g, t);
+        g->depth--;
+        return;
+    }
     switch (choose(g, 30)) {
     case 0: case 1: case 2:
         gen_const(g, t);
@@ -1320,6 +1419,567 @@ static void gen_expr(struct gen *g, uint8_t t)
         break;
     }
     g->depth--;
+}
+
+/* ---- Wasm 3.0: typed function references and exception handling ---- */
+
+bool wasm_gen_exceptions;
+bool wasm_gen_legacy_exceptions_only;
+bool wasm_gen_func_refs;
+
+static bool new_features(void) { return wasm_gen_exceptions || wasm_gen_func_refs; }
+
+/* A value type of any kind the options allow: valtype's, and with them
+ * exnref, funcref and typed references to the types below limit. Without
+ * the options exactly valtype (the same choices). */
+static uint8_t anytype(struct gen *g, uint32_t limit)
+{
+    bool refs = wasm_gen_func_refs, exn = g->exnref_ok;
+    if (!refs && !exn)
+        return valtype(g);
+    switch (choose(g, 10)) {
+    case 6:
+        if (exn)
+            return EXNREF;
+        break;
+    case 7:
+        if (refs)
+            return FUNCREF;
+        break;
+    case 8:
+        if (refs && limit)
+            return REF_NULL(choose(g, limit));
+        break;
+    case 9:
+        if (refs && limit) {
+            uint32_t j = choose(g, limit);
+            return chance(g, 2) ? REF_NONNULL(j) : REF_NULL(j);
+        }
+        break;
+    }
+    return valtype(g);
+}
+
+/* The nullable type of the same heap type. */
+static uint8_t nullable_of(uint8_t t) { return is_typed_ref(t) ? REF_NULL(ref_index(t)) : t; }
+
+/* A function (imports included) of type j, or -1. */
+static int func_of_type(struct gen *g, uint32_t j)
+{
+    uint32_t c[MAX_FUNCS], k = 0;
+    for (uint32_t i = 0; i < g->nfuncs; i++)
+        if (g->func_type[i] == j)
+            c[k++] = i;
+    return k ? (int)c[choose(g, k)] : -1;
+}
+
+/* A reference of type t without subexpressions: ref.func of a function of
+ * the type, ref.null, or (for a non-null type no function has) ref.null
+ * made non-null, which traps. */
+static void gen_ref_const(struct gen *g, uint8_t t)
+{
+    if (!is_typed_ref(t)) {
+        if (t == FUNCREF && chance(g, 2)) {
+            put(g->code, 0xd2);
+            put_u(g->code, choose(g, g->nfuncs));
+            return;
+        }
+        put(g->code, 0xd0);
+        put(g->code, t == FUNCREF ? 0x70 : t == EXTERNREF ? 0x6f : 0x69);
+        return;
+    }
+    uint32_t j = ref_index(t);
+    int f = func_of_type(g, j);
+    if (f >= 0 && (!defaultable(t) || !chance(g, 3))) {
+        put(g->code, 0xd2); /* ref.func */
+        put_u(g->code, (uint32_t)f);
+        return;
+    }
+    put(g->code, 0xd0); /* ref.null $j */
+    put_s(g->code, j);
+    if (!defaultable(t))
+        put(g->code, 0xd4); /* ref.as_non_null */
+}
+
+/* call_ref (0x14) or return_call_ref (0x15) of type k: the arguments, then
+ * a reference to a function of the type (mostly one that cannot be null). */
+static void gen_call_ref(struct gen *g, uint32_t k, uint8_t op)
+{
+    const struct ftype *ft = &g->types[k];
+    gen_values(g, ft->p, ft->np);
+    gen_expr(g, chance(g, 5) ? REF_NULL(k) : REF_NONNULL(k));
+    put(g->code, op);
+    put_u(g->code, k);
+}
+
+/* A label (absolute index) whose branch types are exactly types[0..n), or -1. */
+static int find_label_with(struct gen *g, const uint8_t *types, uint32_t n)
+{
+    uint32_t c[MAX_LABELS], k = 0;
+    for (uint32_t i = 0; i < g->nlabels; i++)
+        if (same_types(g->labels[i].types, g->labels[i].n, types, n))
+            c[k++] = i;
+    return k ? (int)c[choose(g, k)] : -1;
+}
+
+/* Code that throws: `throw` of a tag with its payload, `rethrow` of the
+ * exception a legacy catch around holds, or `throw_ref` (mostly of an
+ * exnref local, which a catch_ref may have filled). */
+static void gen_throw(struct gen *g)
+{
+    uint32_t k = choose(g, 5);
+    if (k == 1) {
+        uint32_t c[MAX_LABELS], n = 0;
+        for (uint32_t i = 0; i < g->nlabels; i++)
+            if (g->labels[i].kind == L_CATCH)
+                c[n++] = g->nlabels - 1 - i;
+        if (n) {
+            put(g->code, 0x09); /* rethrow */
+            put_u(g->code, c[choose(g, n)]);
+            return;
+        }
+    }
+    if (k == 2 && g->exnref_ok) {
+        int l = find_local(g, EXNREF);
+        if (l >= 0 && !chance(g, 4)) {
+            put(g->code, 0x20);
+            put_u(g->code, (uint32_t)l);
+        } else {
+            gen_expr(g, EXNREF);
+        }
+        put(g->code, 0x0a); /* throw_ref */
+        return;
+    }
+    uint32_t tag = choose(g, g->ntags);
+    const struct ftype *tt = &g->types[g->tag_type[tag]];
+    gen_values(g, tt->p, tt->np);
+    put(g->code, 0x08); /* throw */
+    put_u(g->code, tag);
+}
+
+/* if (cond) throw ... end; the condition is mostly negated with eqz
+ * (choice 0), so that a constant 0, where the input has run out, throws. */
+static void gen_cond_throw(struct gen *g)
+{
+    gen_expr(g, I32);
+    if (choose(g, 3) == 0)
+        put(g->code, 0x45); /* i32.eqz */
+    put(g->code, 0x04);
+    put(g->code, 0x40);
+    push_label(g, NULL, 0, false);
+    gen_throw(g);
+    put(g->code, 0x0b);
+    pop_label(g);
+}
+
+/* The body of a try: statements, often a throw that may happen. */
+static void gen_try_body(struct gen *g, const uint8_t *res, uint32_t nres)
+{
+    gen_stmts(g, 4);
+    if (chance(g, 2))
+        gen_cond_throw(g);
+    if (chance(g, 3))
+        gen_stmts(g, 2);
+    gen_values(g, res, nres);
+}
+
+/* A try_table leaving res (nres <= 1) with 0-3 catch clauses, each to an
+ * enclosing label of its payload's types or to a block made for it:
+ *   block $out (res)
+ *     block $w1 (payload 1) ... block $wk (payload k)
+ *       try_table (res) (catch... $wi) (catch... $l) body end
+ *       br $out
+ *     end  consume payload k; res; br $out
+ *     ...
+ *   end  consume payload 1; res
+ *   end */
+static void gen_try_table(struct gen *g, const uint8_t *res, uint32_t nres)
+{
+    put(g->code, 0x02);
+    put_blocktype(g, -1, res, nres);
+    push_label(g, res, nres, false);
+    uint32_t out = g->nlabels - 1;
+    struct { uint8_t kind; uint32_t tag, label; } cl[3];
+    uint32_t ncl = choose(g, 4), nwrap = 0;
+    uint32_t wraps[3];
+    for (uint32_t i = 0; i < ncl; i++) {
+        uint8_t kind = (uint8_t)choose(g, 4), payload[MAX_RESULTS + 1];
+        uint32_t tag = 0, n = 0;
+        if (kind < 2) {
+            tag = choose(g, g->ntags);
+            const struct ftype *tt = &g->types[g->tag_type[tag]];
+            memcpy(payload, tt->p, tt->np);
+            n = tt->np;
+        }
+        if (kind & 1)
+            payload[n++] = EXNREF;
+        int label = chance(g, 3) ? find_label_with(g, payload, n) : -1;
+        if (label < 0) {
+            int type = n > 1 ? find_blocktype(g, payload, n, true) : -1;
+            if ((n > 1 && type < 0) || g->nlabels + 4 > MAX_LABELS) {
+                kind = 2; /* no block type for the payload: a catch_all instead */
+                n = 0;
+                type = -1;
+                if (g->nlabels + 4 > MAX_LABELS) {
+                    ncl = i;
+                    break;
+                }
+            }
+            put(g->code, 0x02);
+            put_blocktype(g, type, payload, n);
+            push_label(g, payload, n, false);
+            label = (int)(g->nlabels - 1);
+            wraps[nwrap++] = (uint32_t)label;
+        }
+        cl[i].kind = kind;
+        cl[i].tag = tag;
+        cl[i].label = (uint32_t)label;
+    }
+    put(g->code, 0x1f);
+    put_blocktype(g, -1, res, nres);
+    put_u(g->code, ncl);
+    for (uint32_t i = 0; i < ncl; i++) {
+        put(g->code, cl[i].kind);
+        if (cl[i].kind < 2)
+            put_u(g->code, cl[i].tag);
+        put_u(g->code, g->nlabels - 1 - cl[i].label);
+    }
+    push_label(g, res, nres, false);
+    g->labels[g->nlabels - 1].kind = L_TRY;
+    gen_try_body(g, res, nres);
+    put(g->code, 0x0b);
+    pop_label(g);
+    if (nwrap) {
+        put(g->code, 0x0c); /* br $out */
+        put_u(g->code, g->nlabels - 1 - out);
+    }
+    while (nwrap-- > 0) {
+        struct label w = g->labels[wraps[nwrap]];
+        put(g->code, 0x0b);
+        pop_label(g);
+        consume(g, w.types, w.n);
+        if (chance(g, 3))
+            gen_stmts(g, 2);
+        gen_values(g, res, nres);
+        if (nwrap) {
+            put(g->code, 0x0c);
+            put_u(g->code, g->nlabels - 1 - out);
+        }
+    }
+    put(g->code, 0x0b);
+    pop_label(g);
+}
+
+/* A legacy try leaving res (nres <= 1): its body, then `delegate` to any
+ * enclosing label, or 0-2 `catch` handlers and perhaps a `catch_all`
+ * (in which `rethrow` may name the try). */
+static void gen_legacy_try(struct gen *g, const uint8_t *res, uint32_t nres)
+{
+    put(g->code, 0x06);
+    put_blocktype(g, -1, res, nres);
+    push_label(g, res, nres, false);
+    struct label *l = &g->labels[g->nlabels - 1];
+    l->kind = L_TRY;
+    gen_try_body(g, res, nres);
+    if (chance(g, 5)) {
+        pop_label(g);
+        put(g->code, 0x18); /* delegate */
+        put_u(g->code, choose(g, g->nlabels));
+        return;
+    }
+    uint32_t ncatch = choose(g, 3);
+    bool all = chance(g, 2);
+    for (uint32_t i = 0; i < ncatch + all; i++) {
+        restart_label(g);
+        l = &g->labels[g->nlabels - 1];
+        l->kind = L_CATCH;
+        if (i < ncatch) {
+            uint32_t tag = choose(g, g->ntags);
+            const struct ftype *tt = &g->types[g->tag_type[tag]];
+            put(g->code, 0x07); /* catch */
+            put_u(g->code, tag);
+            consume(g, tt->p, tt->np);
+        } else {
+            put(g->code, 0x19); /* catch_all */
+        }
+        gen_stmts(g, 3);
+        gen_values(g, res, nres);
+    }
+    put(g->code, 0x0b);
+    pop_label(g);
+}
+
+/* An exnref that is mostly not null: what a catch_all_ref around a body
+ * that may throw catches.
+ *   block (result exnref) try_table (catch_all_ref 0) body end ref end */
+static void gen_caught_exnref(struct gen *g)
+{
+    uint8_t t = EXNREF;
+    put(g->code, 0x02);
+    put(g->code, EXNREF);
+    push_label(g, &t, 1, false);
+    put(g->code, 0x1f);
+    put(g->code, 0x40);
+    put_u(g->code, 1);
+    put(g->code, 0x03); /* catch_all_ref */
+    put_u(g->code, 0);
+    push_label(g, NULL, 0, false);
+    g->labels[g->nlabels - 1].kind = L_TRY;
+    gen_try_body(g, NULL, 0);
+    put(g->code, 0x0b);
+    pop_label(g);
+    gen_expr(g, EXNREF);
+    put(g->code, 0x0b);
+    pop_label(g);
+}
+
+/* A value of a reference type t (gen_expr's counterpart for them). */
+static void gen_ref_expr(struct gen *g, uint8_t t)
+{
+    uint8_t res[1] = {t};
+    if (g->depth >= MAX_EXPR_DEPTH || g->budget == 0 || exhausted(g)) {
+        int l = chance(g, 2) ? find_local(g, t) : -1;
+        if (l >= 0) {
+            put(g->code, 0x20);
+            put_u(g->code, (uint32_t)l);
+        } else {
+            gen_ref_const(g, t);
+        }
+        return;
+    }
+    g->budget--;
+    g->depth++;
+    switch (choose(g, 17)) {
+    case 0: case 1: case 2:
+        gen_ref_const(g, t);
+        break;
+    case 3: case 4: {
+        int l = find_local(g, t);
+        if (l < 0) {
+            gen_ref_const(g, t);
+            break;
+        }
+        put(g->code, 0x20);
+        put_u(g->code, (uint32_t)l);
+        break;
+    }
+    case 5: {
+        int l = find_local_to_set(g, t);
+        gen_expr(g, t);
+        if (l >= 0)
+            set_local(g, 0x22, l);
+        break;
+    }
+    case 6: {
+        uint8_t kind = (uint8_t[]){0x02, 0x04, 0x03}[choose(g, 3)];
+        gen_structured(g, kind, -1, res, 1);
+        break;
+    }
+    case 7: {
+        int f = find_func(g, res, 1);
+        if (f < 0)
+            gen_ref_const(g, t);
+        else
+            gen_call(g, (uint32_t)f);
+        break;
+    }
+    case 8: {
+        int k = find_type(g, res, 1);
+        if (k < 0)
+            gen_ref_const(g, t);
+        else if (wasm_gen_func_refs && chance(g, 2))
+            gen_call_ref(g, (uint32_t)k, 0x14);
+        else
+            gen_call_indirect(g, (uint32_t)k);
+        break;
+    }
+    case 9: /* select with its type */
+        gen_expr(g, t);
+        gen_expr(g, t);
+        gen_expr(g, I32);
+        put(g->code, 0x1c);
+        put_u(g->code, 1);
+        put_valtype(g->code, t);
+        break;
+    case 10: { /* br_if to a label that carries exactly t */
+        uint32_t d = pick_label(g);
+        const struct label *l = label_at(g, d);
+        if (!same_types(l->types, l->n, res, 1)) {
+            gen_ref_const(g, t);
+            break;
+        }
+        gen_expr(g, t);
+        gen_expr(g, I32);
+        put(g->code, 0x0d);
+        put_u(g->code, d);
+        break;
+    }
+    case 11:
+        gen_stmt(g);
+        gen_expr(g, t);
+        break;
+    case 12:
+        if (chance(g, 2))
+            gen_jump(g);
+        else
+            gen_ref_const(g, t);
+        break;
+    case 13:
+        if (wasm_gen_exceptions) {
+            if (g->exnref_ok && chance(g, 2))
+                gen_try_table(g, res, 1);
+            else
+                gen_legacy_try(g, res, 1);
+            break;
+        }
+        /* fall through */
+    default: /* what only references have */
+        if (t == EXNREF) {
+            gen_caught_exnref(g);
+        } else if (!wasm_gen_func_refs) {
+            gen_ref_const(g, t);
+        } else if (chance(g, 3)) {
+            /* block (result t) <nullable t> br_on_non_null 0 ... t end */
+            put(g->code, 0x02);
+            put_valtype(g->code, t);
+            push_label(g, res, 1, false);
+            gen_expr(g, nullable_of(t));
+            put(g->code, 0xd6);
+            put_u(g->code, 0);
+            gen_stmts(g, 1);
+            gen_expr(g, t);
+            put(g->code, 0x0b);
+            pop_label(g);
+        } else if (is_typed_ref(t) && !defaultable(t)) {
+            /* ref.as_non_null, or br_on_null to a label without values */
+            int l = chance(g, 2) ? find_label_with(g, NULL, 0) : -1;
+            gen_expr(g, REF_NULL(ref_index(t)));
+            if (l >= 0) {
+                put(g->code, 0xd5);
+                put_u(g->code, g->nlabels - 1 - (uint32_t)l);
+            } else {
+                put(g->code, 0xd4);
+            }
+        } else if (is_typed_ref(t)) {
+            gen_expr(g, REF_NONNULL(ref_index(t))); /* a subtype */
+        } else if (t == FUNCREF && g->ntypes) {
+            gen_expr(g, chance(g, 2) ? REF_NONNULL(choose(g, g->ntypes)) : REF_NULL(choose(g, g->ntypes)));
+        } else {
+            gen_ref_const(g, t);
+        }
+        break;
+    }
+    g->depth--;
+}
+
+/* gen_expr's share of the new features for a number or v128 t: a try
+ * (either kind) leaving it, call_ref, ref.is_null of a new kind of
+ * reference. */
+static void gen_new_expr(struct gen *g, uint8_t t)
+{
+    uint8_t res[1] = {t};
+    switch (choose(g, 6)) {
+    case 0: case 1: case 2:
+        if (wasm_gen_exceptions) {
+            if (g->exnref_ok && chance(g, 2))
+                gen_try_table(g, res, 1);
+            else
+                gen_legacy_try(g, res, 1);
+            return;
+        }
+        break;
+    case 3: case 4:
+        if (wasm_gen_func_refs) {
+            int k = find_type(g, res, 1);
+            if (k >= 0) {
+                gen_call_ref(g, (uint32_t)k, 0x14);
+                return;
+            }
+        }
+        break;
+    default:
+        if (t == I32 && (wasm_gen_func_refs || g->exnref_ok)) {
+            uint8_t rt = anytype(g, g->ntypes);
+            if (is_ref(rt)) {
+                gen_expr(g, rt);
+                put(g->code, 0xd1); /* ref.is_null */
+                return;
+            }
+        }
+        break;
+    }
+    gen_unop(g, t);
+}
+
+/* gen_stmt's share of the new features. */
+static void gen_new_stmt(struct gen *g)
+{
+    switch (choose(g, 12)) {
+    case 0: case 1:
+        if (g->exnref_ok) {
+            gen_try_table(g, NULL, 0);
+            return;
+        }
+        /* fall through */
+    case 2: case 3:
+        if (wasm_gen_exceptions) {
+            gen_legacy_try(g, NULL, 0);
+            return;
+        }
+        break;
+    case 4:
+        if (wasm_gen_exceptions) {
+            gen_cond_throw(g);
+            return;
+        }
+        break;
+    case 5: case 6:
+        if (wasm_gen_func_refs) { /* call_ref of any type, the results consumed */
+            uint32_t k = choose(g, g->ntypes);
+            gen_call_ref(g, k, 0x14);
+            consume(g, g->types[k].r, g->types[k].nr);
+            return;
+        }
+        break;
+    case 7:
+        if (wasm_gen_func_refs) { /* br_on_null to any label; consume the reference, then the values */
+            uint32_t d = pick_label(g);
+            struct label l = *label_at(g, d);
+            uint8_t rt = chance(g, 4) ? FUNCREF : g->exnref_ok && chance(g, 4) ? EXNREF : REF_NULL(choose(g, g->ntypes));
+            uint8_t nn = is_typed_ref(rt) ? REF_NONNULL(ref_index(rt)) : rt;
+            gen_values(g, l.types, l.n);
+            gen_expr(g, rt);
+            put(g->code, 0xd5);
+            put_u(g->code, d);
+            consume(g, &nn, 1);
+            consume(g, l.types, l.n);
+            return;
+        }
+        break;
+    case 8:
+        if (wasm_gen_func_refs) { /* br_on_non_null to a label whose last type is a reference */
+            uint32_t d = pick_label(g);
+            struct label l = *label_at(g, d);
+            if (!l.n || !is_ref(l.types[l.n - 1]) || l.types[l.n - 1] == EXTERNREF)
+                break;
+            uint8_t last = l.types[l.n - 1], rt = nullable_of(last);
+            if (last == FUNCREF && chance(g, 2))
+                rt = REF_NULL(choose(g, g->ntypes));
+            gen_values(g, l.types, l.n - 1u);
+            gen_expr(g, rt);
+            put(g->code, 0xd6);
+            put_u(g->code, d);
+            consume(g, l.types, l.n - 1u);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    /* a value of any type, into a local or dropped */
+    uint8_t t = anytype(g, g->ntypes);
+    gen_expr(g, t);
+    consume(g, &t, 1);
 }
 
 /* ---- stores that run off the end of memory ---- */
@@ -1552,7 +2212,7 @@ static void gen_store_loop(struct gen *g)
     put_local(g, 0x22, n);
     put(g->code, 0x0d); /* br_if 0 */
     put_u(g->code, 0);
-    g->nlabels--;
+    pop_label(g);
     put(g->code, 0x0b);
 }
 
@@ -1603,6 +2263,11 @@ static void gen_stmt(struct gen *g)
     }
     g->budget--;
     g->depth++;
+    if (new_features() && chance(g, 5)) {
+        gen_new_stmt(g);
+        g->depth--;
+        return;
+    }
     switch (choose(g, 28)) {
     case 0:
         put(g->code, 0x01);
@@ -1812,16 +2477,27 @@ static void gen_stmts(struct gen *g, uint32_t max)
 
 /* ---- the module ---- */
 
-static void gen_type(struct gen *g, struct ftype *t)
+/* Type index: its typed references (wasm_gen_func_refs) name the types
+ * before it. */
+static void gen_type(struct gen *g, struct ftype *t, uint32_t index)
 {
     t->np = (uint8_t)choose(g, MAX_PARAMS + 1);
     t->nr = (uint8_t)choose(g, MAX_RESULTS + 1);
     if (t->nr > 1 && chance(g, 2))
         t->nr = 1;
     for (uint32_t i = 0; i < t->np; i++)
-        t->p[i] = valtype(g);
+        t->p[i] = anytype(g, index);
     for (uint32_t i = 0; i < t->nr; i++)
-        t->r[i] = valtype(g);
+        t->r[i] = anytype(g, index);
+}
+
+/* Whether some function has type j (no choice taken). */
+static bool has_func_of_type(const struct gen *g, uint32_t j)
+{
+    for (uint32_t i = 0; i < g->nfuncs; i++)
+        if (g->func_type[i] == j)
+            return true;
+    return false;
 }
 
 static void const_expr(struct buf *b, struct gen *g, uint8_t t)
@@ -1851,13 +2527,29 @@ static void gen_body(struct gen *g, struct buf *out, uint32_t func, uint32_t bud
     for (uint32_t i = 0; i < ft->np; i++)
         g->locals[g->nlocals++] = ft->p[i];
     uint32_t extra = choose(g, 7);
-    for (uint32_t i = 0; i < extra; i++)
-        g->locals[g->nlocals++] = valtype(g);
+    for (uint32_t i = 0; i < extra; i++) {
+        uint8_t t = anytype(g, g->ntypes);
+        if (!defaultable(t) && !has_func_of_type(g, ref_index(t)))
+            t = nullable_of(t); /* would trap when set */
+        g->locals[g->nlocals++] = t;
+    }
+    g->inits = ((uint64_t)1 << ft->np) - 1; /* params are set */
     g->nlabels = 0;
     push_label(g, ft->r, ft->nr, false);
     g->budget = budget;
     g->depth = 0;
+    /* Locals of non-null types: most are set at the top, the others
+     * perhaps in some block before a read there. */
+    for (uint32_t i = ft->np; i < g->nlocals; i++)
+        if (!defaultable(g->locals[i]) && !chance(g, 4)) {
+            gen_expr(g, g->locals[i]);
+            set_local(g, 0x21, (int)i);
+        }
     gen_stmts(g, 8);
+    /* With exception handling, one function in three may end by throwing:
+     * to its callers' handlers, or out of the exported call. */
+    if (wasm_gen_exceptions && chance(g, 3))
+        gen_cond_throw(g);
     /* The function's results, or (with tail calls, half the time) a tail
      * call that makes them. */
     if (!(wasm_gen_tail_calls && chance(g, 2) && gen_tail_call(g)))
@@ -1876,7 +2568,7 @@ static void gen_body(struct gen *g, struct buf *out, uint32_t func, uint32_t bud
         while (j < g->nlocals && g->locals[j] == g->locals[i])
             j++;
         put_u(&entry, j - i);
-        put(&entry, g->locals[i]);
+        put_valtype(&entry, g->locals[i]);
         i = j;
     }
     put_bytes(&entry, body.p, body.len);
@@ -1897,18 +2589,43 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     struct buf out = {0}, sec = {0};
     put_bytes(&out, "\0asm\1\0\0\0", 8);
 
+    g->exnref_ok = wasm_gen_exceptions && !wasm_gen_legacy_exceptions_only;
     /* Types: type 0 is [] -> [] (for the start function). */
     g->ntypes = 1 + choose(g, MAX_TYPES);
     for (uint32_t i = 1; i < g->ntypes; i++)
-        gen_type(g, &g->types[i]);
+        gen_type(g, &g->types[i], i);
+    /* Tags (exception handling): each has a type [params] -> [], and the
+     * catch clauses' blocks the types [] -> [params] and [] -> [params
+     * exnref] where those need a type index. */
+    if (wasm_gen_exceptions) {
+        g->ntags = 1 + choose(g, MAX_TAGS);
+        for (uint32_t k = 0; k < g->ntags; k++) {
+            struct ftype tt = {0};
+            tt.np = (uint8_t)choose(g, 4);
+            for (uint32_t i = 0; i < tt.np; i++)
+                tt.p[i] = numtype(g);
+            g->tag_type[k] = g->ntypes;
+            g->types[g->ntypes++] = tt;
+            struct ftype bt = {0};
+            bt.nr = tt.np;
+            memcpy(bt.r, tt.p, tt.np);
+            if (bt.nr >= 2)
+                g->types[g->ntypes++] = bt;
+            bt.r[bt.nr++] = EXNREF;
+            if (g->exnref_ok && bt.nr >= 2)
+                g->types[g->ntypes++] = bt;
+        }
+    }
     put_u(&sec, g->ntypes);
     for (uint32_t i = 0; i < g->ntypes; i++) {
         const struct ftype *t = &g->types[i];
         put(&sec, 0x60);
         put_u(&sec, t->np);
-        put_bytes(&sec, t->p, t->np);
+        for (uint32_t k = 0; k < t->np; k++)
+            put_valtype(&sec, t->p[k]);
         put_u(&sec, t->nr);
-        put_bytes(&sec, t->r, t->nr);
+        for (uint32_t k = 0; k < t->nr; k++)
+            put_valtype(&sec, t->r[k]);
     }
     put_section(&out, 1, &sec);
 
@@ -1918,6 +2635,45 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     g->nfuncs = g->nfunc_imports + ndefined;
     for (uint32_t i = 0; i < g->nfuncs; i++)
         g->func_type[i] = choose(g, g->ntypes);
+    if (wasm_gen_func_refs) {
+        /* The harnesses' stubs for imports have the import's type with
+         * abstract references (a host function's type names no type
+         * index), so imports use types without typed references. */
+        for (uint32_t i = 0; i < g->nfunc_imports; i++) {
+            const struct ftype *ft = &g->types[g->func_type[i]];
+            for (uint32_t k = 0; k < ft->np + ft->nr; k++)
+                if (is_typed_ref(k < ft->np ? ft->p[k] : ft->r[k - ft->np]))
+                    g->func_type[i] = 0;
+        }
+        /* A type that some type refers to as (ref $j) gets a function (a
+         * defined one changes its type: one whose type other functions
+         * have, else one of a type no (ref $k) names), so that ref.func
+         * can make such references and they need not trap. */
+        bool wanted[MAX_ALL_TYPES] = {0};
+        for (uint32_t i = 0; i < g->ntypes; i++)
+            for (uint32_t k = 0; k < g->types[i].np + g->types[i].nr; k++) {
+                uint8_t t = k < g->types[i].np ? g->types[i].p[k] : g->types[i].r[k - g->types[i].np];
+                if (is_typed_ref(t) && !defaultable(t))
+                    wanted[ref_index(t)] = true;
+            }
+        for (uint32_t j = 0; j < g->ntypes; j++) {
+            if (!wanted[j] || has_func_of_type(g, j))
+                continue;
+            int spare = -1;
+            for (uint32_t d = g->nfuncs; d-- > g->nfunc_imports && spare < 0;) {
+                uint32_t same = 0;
+                for (uint32_t i = 0; i < g->nfuncs; i++)
+                    same += g->func_type[i] == g->func_type[d];
+                if (same > 1)
+                    spare = (int)d;
+            }
+            for (uint32_t d = g->nfuncs; d-- > g->nfunc_imports && spare < 0;)
+                if (!wanted[g->func_type[d]])
+                    spare = (int)d;
+            if (spare >= 0)
+                g->func_type[spare] = j;
+        }
+    }
     g->nglobal_imports = choose(g, 3);
     g->nglobals = g->nglobal_imports + choose(g, MAX_GLOBALS - 2);
     for (uint32_t i = 0; i < g->nglobals; i++) {
@@ -2019,6 +2775,16 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
         put_section(&out, 5, &sec);
     }
 
+    /* Tags. */
+    if (g->ntags) {
+        put_u(&sec, g->ntags);
+        for (uint32_t k = 0; k < g->ntags; k++) {
+            put(&sec, 0x00); /* an exception */
+            put_u(&sec, g->tag_type[k]);
+        }
+        put_section(&out, 13, &sec);
+    }
+
     /* Globals. */
     if (g->nglobals > g->nglobal_imports) {
         put_u(&sec, g->nglobals - g->nglobal_imports);
@@ -2042,7 +2808,7 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
     }
 
     /* Exports: every function, global, the memory and the tables. */
-    uint32_t nexports = g->nfuncs + g->nglobals + g->has_memory + 1 + g->has_table1;
+    uint32_t nexports = g->nfuncs + g->nglobals + g->has_memory + 1 + g->has_table1 + g->ntags;
     put_u(&sec, nexports);
     for (uint32_t i = 0; i < g->nfuncs; i++) {
         snprintf(name, sizeof name, "f%u", i);
@@ -2068,6 +2834,12 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
         put_name(&sec, "externs");
         put(&sec, 0x01);
         put_u(&sec, 1);
+    }
+    for (uint32_t k = 0; k < g->ntags; k++) {
+        snprintf(name, sizeof name, "t%u", k);
+        put_name(&sec, name);
+        put(&sec, 0x04);
+        put_u(&sec, k);
     }
     put_section(&out, 7, &sec);
 
@@ -2150,6 +2922,17 @@ uint8_t *wasm_gen(const uint8_t *data, size_t size, size_t *len)
                 put_u(&segs, choose(g, g->nfuncs));
             g->elems[n].type = FUNCREF;
             g->elems[n++].count = count;
+        }
+        /* with typed function references, one that declares every
+         * function for ref.func (exporting them declares them too) */
+        if (wasm_gen_func_refs) {
+            put(&segs, 0x03);
+            put(&segs, 0x00);
+            put_u(&segs, g->nfuncs);
+            for (uint32_t i = 0; i < g->nfuncs; i++)
+                put_u(&segs, i);
+            g->elems[n].type = FUNCREF;
+            g->elems[n++].count = g->nfuncs;
         }
         g->nelems = n;
         put_u(&sec, n);

@@ -1,4 +1,4 @@
-/* A generator of valid WebAssembly 2.0 binary modules from arbitrary bytes
+/* A generator of valid WebAssembly 2.0 (and, with the options below, 3.0) binary modules from arbitrary bytes
  * (in the spirit of binaryen's `wasm-opt -ttf`, written for wisp): the bytes
  * drive every choice, and every module it produces validates by
  * construction. Used by the fuzz_gen target and tests/fuzz/gen_tool.c. It
@@ -46,5 +46,34 @@ extern bool wasm_gen_tail_calls;
  * to 2^64 - 1, data segment offsets are i64.const. Off by default: it
  * takes more choices, so the same input builds another module. */
 extern bool wasm_gen_memory64;
+
+/* When set, modules use exception handling (Wasm 3.0): a tag section of
+ * 1-4 tags with 0-3 params of i32, i64, f32 and f64 (and block types for
+ * their payloads), `throw` wherever control may transfer away and as a
+ * conditional statement, `try_table` with `catch`, `catch_ref`,
+ * `catch_all` and `catch_all_ref` clauses branching to enclosing labels or
+ * to blocks made for them, `throw_ref`, exnref locals, params and results,
+ * and the legacy `try` with `catch`, `catch_all` or `delegate` and
+ * `rethrow`. Exceptions escape functions, are caught in callers, and
+ * escape the exported functions. Off by default: it takes more choices, so
+ * the same input builds another module. */
+extern bool wasm_gen_exceptions;
+
+/* With wasm_gen_exceptions: only tags, `throw` and the legacy `try`,
+ * `catch`, `catch_all`, `delegate` and `rethrow` (no try_table, throw_ref or
+ * exnref), which is what wabt 1.0.32 reads. */
+extern bool wasm_gen_legacy_exceptions_only;
+
+/* When set, modules use typed function references (Wasm 3.0):
+ * `(ref null $t)` and `(ref $t)` params, results, locals and block types
+ * (a function type refers to types before it), `ref.func` of declared
+ * functions (a declarative element segment lists them), `call_ref`,
+ * `return_call_ref` (with wasm_gen_tail_calls), `ref.as_non_null`,
+ * `br_on_null` and `br_on_non_null`; locals of non-null types are set
+ * before they are read, at the top of the body or inside a block (where
+ * they count until its end). Imported functions never return non-null
+ * references (the harnesses' stubs return null). Off by default: it takes
+ * more choices, so the same input builds another module. */
+extern bool wasm_gen_func_refs;
 
 #endif
