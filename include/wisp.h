@@ -255,6 +255,53 @@ typedef struct wisp_val {
     } of;
 } wisp_val;
 
+/* ---- Reference types ----
+ *
+ * wisp_valtype names a reference type by its hierarchy only: every type of
+ * functions is WISP_FUNCREF, Wasm 3.0's typed references (ref $t) and
+ * (ref null $t) included. wisp_reftype says the rest: whether null is a
+ * value of the type, and its heap type, abstract or a defined function
+ * type (a wisp_functype). wisp_func_call, host function results,
+ * wisp_exn_new and wisp_reftype_accepts all check values against exactly
+ * this description. The queries are below, after the calls. */
+
+/* A defined function type, with the index space it belongs to: one of a
+ * module's types (from wisp_module_*) or one of a store's (functions,
+ * instances' exports). Store types stand for a class of equivalent types
+ * of the store's modules; a host function's type is one too. Owned by the
+ * module or the store, and valid as long as it is. */
+typedef struct wisp_functype wisp_functype;
+
+/* A heap type. The values are fixed. Abstract heap types are the spec's;
+ * wisp has values of FUNC (and FUNCTYPE), EXTERN and EXN, and the bottom
+ * types NOFUNC, NOEXTERN and NOEXN have null as their only value. ANY to
+ * NONE are the GC proposal's hierarchy, which wisp decodes but does not run
+ * yet: no module it accepts has them. */
+typedef enum wisp_heaptype {
+    WISP_HEAP_FUNC = 0,      /* func: any function */
+    WISP_HEAP_EXTERN = 1,    /* extern: any host reference */
+    WISP_HEAP_EXN = 2,       /* exn: any exception */
+    WISP_HEAP_NOFUNC = 3,    /* nofunc: no function (nullfuncref is (ref null nofunc)) */
+    WISP_HEAP_NOEXTERN = 4,  /* noextern: nothing (nullexternref) */
+    WISP_HEAP_NOEXN = 5,     /* noexn: nothing (nullexnref) */
+    WISP_HEAP_ANY = 6,       /* GC: any */
+    WISP_HEAP_EQ = 7,        /* GC: eq */
+    WISP_HEAP_I31 = 8,       /* GC: i31 */
+    WISP_HEAP_STRUCT = 9,    /* GC: struct */
+    WISP_HEAP_ARRAY = 10,    /* GC: array */
+    WISP_HEAP_NONE = 11,     /* GC: none */
+    WISP_HEAP_FUNCTYPE = 12, /* a defined function type, $t: functions of it or of a
+                                declared subtype of it; wisp_reftype.functype says which */
+} wisp_heaptype;
+
+/* A reference type, (ref null? heap). */
+typedef struct wisp_reftype {
+    bool nullable;                 /* null is a value of the type */
+    wisp_heaptype heap;
+    const wisp_functype *functype; /* WISP_HEAP_FUNCTYPE: the type, in the index space of
+                                      the one the query was about; else NULL */
+} wisp_reftype;
+
 /* The type of a module's tag `index` (imports first; exception handling):
  * the number of its payload values in *nparams, and the first `max` of
  * their types in params. False past the last one. */
@@ -361,19 +408,80 @@ wisp_func *wisp_instance_func(const wisp_instance *instance, const char *name);
 bool wisp_instance_global(const wisp_instance *instance, const char *name, wisp_val *value);
 uint8_t *wisp_instance_memory(const wisp_instance *instance, const char *name, size_t *size);
 
-/* A function's type. */
+/* A function's type. A reference type is named by its hierarchy
+ * (WISP_FUNCREF also for (ref $t)); wisp_func_param_reftype and
+ * wisp_func_result_reftype say which references exactly. Past the end:
+ * WISP_I32. */
 size_t wisp_func_num_params(const wisp_func *func);
 size_t wisp_func_num_results(const wisp_func *func);
 wisp_valtype wisp_func_param(const wisp_func *func, size_t i);
 wisp_valtype wisp_func_result(const wisp_func *func, size_t i);
 
 /* Call a function. The argument count and types must match its type (else
- * WISP_ERR_LINK "type mismatch"). On a trap: WISP_ERR_TRAP with the reason
+ * WISP_ERR_LINK "type mismatch"), a reference argument as
+ * wisp_reftype_accepts says (null only where allowed, a function of the
+ * type a typed reference names or a subtype of it). On a trap: WISP_ERR_TRAP with the reason
  * as the message ("integer divide by zero", ...), WISP_ERR_EXHAUSTION for
  * "call stack exhausted", WISP_ERR_EXIT when the program exited; the
  * backtrace is then available from wisp_store_backtrace. */
 bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, size_t nargs,
                     wisp_val *results, size_t nresults, wisp_error *err);
+
+/* ---- Reference types: the queries ----
+ *
+ * Each *_reftype query fills *out and returns true for a reference type,
+ * and returns false (leaving *out alone) for a number or vector type or an
+ * index past the end. A WISP_HEAP_FUNCTYPE in the answer is a type of the
+ * same index space as the thing asked about: a store type for functions
+ * and instances, a module type for wisp_module_*. */
+
+/* A function's type: a store type (also for host functions, whose
+ * references are abstract, (ref null? func) and so on). */
+const wisp_functype *wisp_func_type(const wisp_func *func);
+/* The reference type of a function's parameter i, result i. */
+bool wisp_func_param_reftype(const wisp_func *func, size_t i, wisp_reftype *out);
+bool wisp_func_result_reftype(const wisp_func *func, size_t i, wisp_reftype *out);
+/* The reference type of the global that instance exports as name; false
+ * also when there is no such global. */
+bool wisp_instance_global_reftype(const wisp_instance *instance, const char *name, wisp_reftype *out);
+/* The reference type of payload value i of the tag that instance exports
+ * as tag_name (what wisp_exn_new checks); false also when there is no such
+ * tag. */
+bool wisp_instance_tag_param_reftype(const wisp_instance *instance, const char *tag_name, size_t i,
+                                     wisp_reftype *out);
+/* The same for a module's tag `index` (imports first), in the module's
+ * index space. */
+bool wisp_module_tag_param_reftype(const wisp_module *module, uint32_t index, size_t i, wisp_reftype *out);
+/* A module's type section, imports' types included: the number of types
+ * and type `index` (NULL past the last one). */
+uint32_t wisp_module_num_types(const wisp_module *module);
+const wisp_functype *wisp_module_type(const wisp_module *module, uint32_t index);
+
+/* A function type's signature. wisp_functype_param and _result store the
+ * kind of value i in *out, false past the end; the _reftype ones are the
+ * queries above (false for non-references and past the end). */
+size_t wisp_functype_num_params(const wisp_functype *type);
+size_t wisp_functype_num_results(const wisp_functype *type);
+bool wisp_functype_param(const wisp_functype *type, size_t i, wisp_valtype *out);
+bool wisp_functype_result(const wisp_functype *type, size_t i, wisp_valtype *out);
+bool wisp_functype_param_reftype(const wisp_functype *type, size_t i, wisp_reftype *out);
+bool wisp_functype_result_reftype(const wisp_functype *type, size_t i, wisp_reftype *out);
+/* The type's declared supertype (`sub $super`), or NULL. */
+const wisp_functype *wisp_functype_super(const wisp_functype *type);
+/* Whether sub matches super: the same type (equivalent, for two of a
+ * module's types) or one declared below it, so a function of type sub is a
+ * value of (ref super). Types of different index spaces (two stores, or a
+ * module and a store) are never compared: false. */
+bool wisp_functype_sub(const wisp_functype *sub, const wisp_functype *super);
+/* Whether value is a value of reference type type: its kind is the
+ * hierarchy's (WISP_FUNCREF for FUNC, NOFUNC and FUNCTYPE, WISP_EXTERNREF
+ * for EXTERN and NOEXTERN, WISP_EXNREF for EXN and NOEXN; none for the GC
+ * types), null only if nullable, and a non-null value not of a bottom
+ * type; for a FUNCTYPE the function's type matches it (wisp_functype_sub:
+ * so a type of a module, not a store, accepts null at most). The rule
+ * wisp_func_call applies to arguments, and wisp to host function results
+ * and wisp_exn_new's payload. */
+bool wisp_reftype_accepts(const wisp_reftype *type, const wisp_val *value);
 
 /* ---- Exceptions ----
  *

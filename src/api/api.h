@@ -34,7 +34,10 @@ static inline uint32_t api_features(const struct wisp_engine *engine)
 }
 
 struct wisp_module {
-    struct module m;
+    struct module m; /* first: a module's types know their wisp_module by it */
+    /* One site per type, the wisp_functype handles of its types: made on
+     * the first query, by whichever thread asks first (reftype.c). */
+    _Atomic(struct type_site *) sites;
 };
 
 /* wisp_instance and wisp_func are never defined: a wisp_instance * is a
@@ -46,6 +49,11 @@ static inline struct rt_func *api_func(const wisp_func *f) { return (struct rt_f
 
 /* The public name of a value type (instance.c). */
 wisp_valtype valtype_to_wisp(valtype_t t);
+
+/* Whether v, from the host, is a value of type t, a type of store s (its
+ * indices store ids): the kind, and for a reference what
+ * wisp_reftype_accepts says of t's wisp_reftype (reftype.c). */
+bool api_val_fits(struct rt_store *s, valtype_t t, const wisp_val *v);
 
 struct api_host; /* a host function's adapter between slots and wisp_val */
 

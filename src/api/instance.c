@@ -53,20 +53,12 @@ wisp_valtype valtype_to_wisp(valtype_t t)
     return WISP_I32;
 }
 
-/* Whether v, from the host, is a value of type t (in store terms): its
- * kind, and for a reference, null only where allowed and a function of
- * the type (or a subtype) a typed reference names. */
-static bool val_fits(const struct rt_store *s, valtype_t t, const wisp_val *v)
+/* Whether v, from the host, is a value of type t, a parameter or result of
+ * the interned function type ft: the rule wisp_reftype_accepts states
+ * (reftype.c), with ft's indices read in ft's own store. */
+static bool val_fits(const struct functype *ft, valtype_t t, const wisp_val *v)
 {
-    if (v->type != valtype_to_wisp(t))
-        return false;
-    if (v->type == WISP_FUNCREF)
-        return vt_top(t) == HT_FUNC && rt_ref_fits(s, t, api_func(v->of.funcref));
-    if (v->type == WISP_EXTERNREF)
-        return rt_ref_fits(s, t, v->of.externref);
-    if (v->type == WISP_EXNREF)
-        return rt_ref_fits(s, t, v->of.exnref);
-    return true;
+    return api_val_fits(rt_type_site(ft)->store, t, v);
 }
 
 static const char *wisp_valtype_name(wisp_valtype t)
@@ -175,7 +167,7 @@ static bool host_adapter(struct rt_caller *rc, void *env, union slot *args_resul
     bool ok = h->fn(&caller, h->env, args, results) && !caller.trapped;
     if (ok) {
         for (uint32_t i = 0; i < t->nresults; i++) {
-            if (!val_fits(rc->store, rtypes[i], &results[i])) {
+            if (!val_fits(t, rtypes[i], &results[i])) {
                 char msg[256];
                 snprintf(msg, sizeof msg, "host function %s returned %s as result %u, expected %s",
                          h->name, wisp_valtype_name(results[i].type), i, valtype_name(rtypes[i]));
@@ -360,7 +352,7 @@ bool wisp_func_call(wisp_store *store, wisp_func *func, const wisp_val *args, si
                        nresults);
     const valtype_t *params = functype_params(t);
     for (size_t i = 0; i < nargs; i++) {
-        if (!val_fits(store->rt, params[i], &args[i]))
+        if (!val_fits(t, params[i], &args[i]))
             return err_set(err, WISP_ERR_LINK, -1, "type mismatch: argument %zu of %s is %s, expected %s", i,
                            rt_func_describe(f, fname, sizeof fname), wisp_valtype_name(args[i].type),
                            valtype_name(params[i]));
@@ -421,7 +413,7 @@ wisp_exn *wisp_exn_new(wisp_store *store, const wisp_instance *instance, const c
     uint32_t pos = 0;
     bool ok = true;
     for (size_t i = 0; i < npayload && ok; i++) {
-        if (!val_fits(store->rt, functype_params(t)[i], &payload[i]))
+        if (!val_fits(t, functype_params(t)[i], &payload[i]))
             ok = err_set(err, WISP_ERR_LINK, -1, "type mismatch: payload value %zu of tag \"%s\" is %s, expected %s", i,
                          tag_name, wisp_valtype_name(payload[i].type), valtype_name(functype_params(t)[i]));
         else

@@ -253,6 +253,7 @@ void wisp_module_free(wisp_module *module)
     if (!module)
         return;
     module_free(&module->m);
+    free(atomic_load(&module->sites));
     free(module);
 }
 

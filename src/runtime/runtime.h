@@ -308,6 +308,22 @@ bool rt_store_valtype_sub(const struct rt_store *s, valtype_t a, valtype_t b);
 bool rt_ref_fits(const struct rt_store *s, valtype_t t, const void *ref);
 /* A module's value type in store terms (type indices as store ids). */
 valtype_t rt_valtype_in_store(const uint32_t *type_ids, valtype_t t);
+/* A function type and the index space it belongs to: one of a module's
+ * types (module set, index its type index) or one of a store's (store set,
+ * index its id). The store keeps one beside each type it interns, and a
+ * module's are made by the API on demand: the public wisp_functype handle
+ * (include/wisp.h) is one of these, which is how it knows where the
+ * indices inside its value types point. */
+struct type_site {
+    const struct functype *type;
+    const struct module *module;
+    struct rt_store *store;
+    uint32_t index;
+};
+/* The site of store type id, and of an interned type (rt_func.type,
+ * rt_tag.type: never a module's own struct functype). */
+const struct type_site *rt_store_type_site(struct rt_store *s, uint32_t id);
+const struct type_site *rt_type_site(const struct functype *interned);
 
 /* Objects created outside an instance (host functions, the spectest module's
  * table, memory and globals). Owned by the store. */

@@ -32,8 +32,12 @@ struct store_impl {
     uint32_t *def_slots;  /* def index + 1, 0 = empty */
     uint32_t def_slots_cap;
     /* s->types moves when it grows, but rt_func.type must not: each type also
-     * has a copy of its header here that stays put (sharing the valtypes). */
-    struct functype **stable;
+     * has a copy of its header here that stays put (sharing the valtypes),
+     * with its site, so that an interned type knows its store and id. */
+    struct interned_type {
+        struct functype type;
+        struct type_site site;
+    } **stable;
     uint32_t stable_cap;
     /* rt_define_lazily's providers. */
     struct lazy_defs {
@@ -247,8 +251,9 @@ static uint32_t intern_group(struct rt_store *s, const struct rec_view *g)
             si->stable = xrealloc(si->stable, s->types_cap * sizeof *si->stable);
             si->stable_cap = s->types_cap;
         }
-        si->stable[base + i] = xmalloc(sizeof **si->stable);
-        *si->stable[base + i] = *copy;
+        struct interned_type *it = si->stable[base + i] = xmalloc(sizeof **si->stable);
+        it->type = *copy;
+        it->site = (struct type_site){.type = &it->type, .store = s, .index = base + i};
     }
     si->type_slots[j] = base + 1;
     return base;
@@ -313,7 +318,18 @@ valtype_t rt_valtype_in_store(const uint32_t *type_ids, valtype_t t)
 const struct functype *rt_store_type(struct rt_store *s, uint32_t id);
 const struct functype *rt_store_type(struct rt_store *s, uint32_t id)
 {
-    return impl(s)->stable[id];
+    return &impl(s)->stable[id]->type;
+}
+
+const struct type_site *rt_store_type_site(struct rt_store *s, uint32_t id)
+{
+    return &impl(s)->stable[id]->site;
+}
+
+const struct type_site *rt_type_site(const struct functype *interned)
+{
+    const char *p = (const char *)interned - offsetof(struct interned_type, type);
+    return &((const struct interned_type *)(const void *)p)->site;
 }
 
 /* ---- Objects ---- */
