@@ -180,10 +180,12 @@ bool wisp_module_serialize(wisp_engine *engine, const wisp_module *module, uint8
                            wisp_error *err);
 wisp_module *wisp_module_deserialize(wisp_engine *engine, const uint8_t *bytes, size_t len,
                                      const char *source, wisp_error *err);
-/* A background compilation (the auto tier) is under way. exit() waits for
- * it to end before LLVM's own exit handlers run (they would pull the code
- * generator from under it); a program that wants to leave at once can
- * check this, flush its output and call _exit. */
+/* A background compilation (the auto tier) is under way. exit() from the
+ * main thread waits for it to end before any exit handler or static
+ * destructor runs (LLVM's would pull the code generator from under it); a
+ * program that wants to leave at once can check this, flush its output and
+ * call _exit. One that exits from another thread should free its engines
+ * first (wisp_engine_free waits for compilations). */
 bool wisp_compiling(void);
 
 /* bytes start like precompiled code. */

@@ -96,6 +96,59 @@ static void on_diagnostic(LLVMDiagnosticInfoRef info, void *first_error)
     LLVMDisposeMessage(d);
 }
 
+/* Optimize mod and generate its object code (a malloc'd copy in *obj):
+ * what every compilation runs. */
+static bool generate(LLVMModuleRef mod, const char *first_error, uint8_t **obj, size_t *len, struct wisp_error *err)
+{
+    /* Position-independent, small code model: the runtime's linker
+     * places the code anywhere and reaches helpers through stubs and a
+     * GOT. */
+    LLVMTargetMachineRef machine = LLVMCreateTargetMachine(target, triple, cpu, features, LLVMCodeGenLevelDefault,
+                                                           LLVMRelocPIC, LLVMCodeModelSmall);
+    LLVMSetTarget(mod, triple);
+    LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(machine);
+    LLVMSetModuleDataLayout(mod, layout);
+    LLVMDisposeTargetData(layout);
+    LLVMPassBuilderOptionsRef popt = LLVMCreatePassBuilderOptions();
+    /* fix-irreducible first: an OSR variant's entry switch jumps into
+     * nested loops, which makes the loops around them irreducible, and
+     * LLVM's loop passes skip those (matmul's run() entered at its inner
+     * loop: 0.088 s, against 0.061 s with the loops made reducible again
+     * and 0.050 s compiled from the start). Wasm's own control flow is
+     * always reducible, so other functions are untouched. */
+    LLVMErrorRef e = LLVMRunPasses(mod, "function(fix-irreducible),default<O2>", machine, popt);
+    LLVMDisposePassBuilderOptions(popt);
+    char *msg = NULL;
+    LLVMMemoryBufferRef buf = NULL;
+    bool ok = true;
+    if (e) {
+        msg = LLVMGetErrorMessage(e);
+        err_set(err, WISP_ERR_LINK, -1, "the compiled tier: optimization failed: %.300s", msg);
+        LLVMDisposeErrorMessage(msg);
+        ok = false;
+    } else if (!tr_check_optimized(mod, err)) {
+        ok = false;
+    } else if (tr_protect_selects(mod, fp_constraint), tr_lower_resumes(mod),
+               LLVMTargetMachineEmitToMemoryBuffer(machine, mod, LLVMObjectFile, &msg, &buf)) {
+        err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %.300s", msg);
+        LLVMDisposeMessage(msg);
+        ok = false;
+    }
+    LLVMDisposeTargetMachine(machine);
+    if (ok && first_error[0]) {
+        err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %s", first_error);
+        LLVMDisposeMemoryBuffer(buf);
+        ok = false;
+    }
+    if (ok) {
+        *len = LLVMGetBufferSize(buf);
+        *obj = xmalloc(*len ? *len : 1);
+        memcpy(*obj, LLVMGetBufferStart(buf), *len);
+        LLVMDisposeMemoryBuffer(buf);
+    }
+    return ok;
+}
+
 static bool compile(const struct module *m, const struct rt_tier_options *o, uint8_t **obj, size_t *len,
                     struct wisp_error *err)
 {
@@ -105,56 +158,7 @@ static bool compile(const struct module *m, const struct rt_tier_options *o, uin
     char first_error[256] = "";
     LLVMContextSetDiagnosticHandler(ctx, on_diagnostic, first_error);
     LLVMModuleRef mod = tr_module(ctx, m, &opt, err);
-    bool ok = mod && verify(mod, err);
-    if (ok) {
-        /* Position-independent, small code model: the runtime's linker
-         * places the code anywhere and reaches helpers through stubs and a
-         * GOT. */
-        LLVMTargetMachineRef machine = LLVMCreateTargetMachine(target, triple, cpu, features,
-                                                               LLVMCodeGenLevelDefault, LLVMRelocPIC,
-                                                               LLVMCodeModelSmall);
-        LLVMSetTarget(mod, triple);
-        LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(machine);
-        LLVMSetModuleDataLayout(mod, layout);
-        LLVMDisposeTargetData(layout);
-        LLVMPassBuilderOptionsRef popt = LLVMCreatePassBuilderOptions();
-        /* fix-irreducible first: an OSR variant's entry switch jumps into
-         * nested loops, which makes the loops around them irreducible,
-         * and LLVM's loop passes skip those (matmul's run() entered at
-         * its inner loop: 0.088 s, against 0.061 s with the loops made
-         * reducible again and 0.050 s compiled from the start). Wasm's
-         * own control flow is always reducible, so other functions are
-         * untouched. */
-        LLVMErrorRef e = LLVMRunPasses(mod, "function(fix-irreducible),default<O2>", machine, popt);
-        LLVMDisposePassBuilderOptions(popt);
-        char *msg = NULL;
-        LLVMMemoryBufferRef buf = NULL;
-        if (e) {
-            msg = LLVMGetErrorMessage(e);
-            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: optimization failed: %.300s", msg);
-            LLVMDisposeErrorMessage(msg);
-            ok = false;
-        } else if (!tr_check_optimized(mod, err)) {
-            ok = false;
-        } else if (tr_protect_selects(mod, fp_constraint), tr_lower_resumes(mod),
-                   LLVMTargetMachineEmitToMemoryBuffer(machine, mod, LLVMObjectFile, &msg, &buf)) {
-            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %.300s", msg);
-            LLVMDisposeMessage(msg);
-            ok = false;
-        }
-        LLVMDisposeTargetMachine(machine);
-        if (ok && first_error[0]) {
-            err_set(err, WISP_ERR_LINK, -1, "the compiled tier: code generation failed: %s", first_error);
-            LLVMDisposeMemoryBuffer(buf);
-            ok = false;
-        }
-        if (ok) {
-            *len = LLVMGetBufferSize(buf);
-            *obj = xmalloc(*len ? *len : 1);
-            memcpy(*obj, LLVMGetBufferStart(buf), *len);
-            LLVMDisposeMemoryBuffer(buf);
-        }
-    }
+    bool ok = mod && verify(mod, err) && generate(mod, first_error, obj, len, err);
     if (mod)
         LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);

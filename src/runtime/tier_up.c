@@ -23,9 +23,11 @@
  * N=1 moves every function at its first call and every loop at its first
  * iteration, at the same points every time. WISP_TIER_LOG=1 reports each
  * compilation on stderr. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "binary/instr.h"
 #include "module.h"
@@ -346,11 +348,44 @@ bool rt_tier_compiling(void)
     return busy;
 }
 
+/* exit() must not tear LLVM down under a compilation, which may even be
+ * the worker's dlopen of the plugin, running libLLVM's static
+ * constructors: the exiting thread ran the destructors of the statics
+ * made so far while the worker went on making others (ASan: a map of
+ * command-line options used after it was freed, 6 runs in 60 of the exec
+ * seed replay). atexit handlers run newest first, so one registered
+ * before the dlopen runs after LLVM's. What runs before every atexit
+ * handler and static destructor is the exiting thread's thread-local
+ * destructors (C++'s rule for exit, which glibc keeps for
+ * __cxa_thread_atexit_impl): so each thread that asks for a compilation
+ * registers one, which, in the main thread, waits for the worker. A
+ * thread that ends otherwise does not wait (and one that is not the
+ * main thread calling exit is not covered). */
+extern int __cxa_thread_atexit_impl(void (*dtor)(void *), void *obj, void *dso) __attribute__((weak));
+extern void *__dso_handle;
+static __thread bool exit_guarded;
+
+static void before_exit(void *unused)
+{
+    (void)unused;
+    if (getpid() == gettid())
+        rt_tier_up_at_exit();
+}
+
+static void guard_exit(void)
+{
+    if (exit_guarded || !__cxa_thread_atexit_impl)
+        return;
+    exit_guarded = true;
+    __cxa_thread_atexit_impl(before_exit, NULL, &__dso_handle);
+}
+
 /* Put st in the queue (st->lock held). */
 static void enqueue(struct rt_native_state *st)
 {
     if (st->failed)
         return;
+    guard_exit();
     pthread_mutex_lock(&queue_lock);
     if (st->queued) {
         pthread_mutex_unlock(&queue_lock);

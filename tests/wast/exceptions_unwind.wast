@@ -105,3 +105,23 @@
 (assert_return (invoke "delegate-out" (i32.const 3)) (i32.const 102))
 (assert_return (invoke "rec-hops" (i32.const 99)) (i32.const 0))
 (assert_return (invoke "rec-hops" (i32.const 5000)) (i32.const 50))
+
+;; A loop inside a try body that the auto tier enters natively in the
+;; middle (on-stack replacement), then a throw from a callee it catches.
+(module
+  (tag $e (param i32))
+  (type $v (func (param i32)))
+  (table funcref (elem $maybe))
+  (func $maybe (param i32) (if (i32.eq (local.get 0) (i32.const 5000)) (then (throw $e (local.get 0)))))
+  (func (export "osr-catch") (result i32)
+    (local $i i32) (local $s i32)
+    (block $h (result i32)
+      (try_table (catch $e $h)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (local.get $i)))
+          (call_indirect (type $v) (local.get $i) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l)))
+      (i32.const -1))
+    (i32.add (local.get $s))))
+(assert_return (invoke "osr-catch") (i32.const 12507500))
