@@ -2404,8 +2404,12 @@ void tr_lower_resumes(LLVMModuleRef mod)
 {
     LLVMContextRef ctx = LLVMGetModuleContext(mod);
     LLVMBuilderRef b = LLVMCreateBuilderInContext(ctx);
-    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
-    LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), &ptr, 1, 0);
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0), i32 = LLVMInt32TypeInContext(ctx);
+    LLVMTypeRef ps[2] = {ptr, ptr};
+    LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(ctx), ps, 2, 0);
+    const char *fa_name = "llvm.frameaddress";
+    LLVMValueRef fa = LLVMGetIntrinsicDeclaration(mod, LLVMLookupIntrinsicID(fa_name, strlen(fa_name)), &ptr, 1);
+    LLVMTypeRef fa_type = LLVMFunctionType(ptr, &i32, 1, 0);
     LLVMValueRef resume_fn = NULL;
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
         for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
@@ -2421,8 +2425,10 @@ void tr_lower_resumes(LLVMModuleRef mod)
                                                                                 attrs[i], strlen(attrs[i])), 0));
             }
             LLVMPositionBuilderBefore(b, term);
-            LLVMValueRef e = LLVMBuildExtractValue(b, LLVMGetOperand(term, 0), 0, "");
-            LLVMBuildCall2(b, fty, resume_fn, &e, 1, "");
+            LLVMValueRef zero = LLVMConstInt(i32, 0, 0);
+            LLVMValueRef args[2] = {LLVMBuildExtractValue(b, LLVMGetOperand(term, 0), 0, ""),
+                                    LLVMBuildCall2(b, fa_type, fa, &zero, 1, "")};
+            LLVMBuildCall2(b, fty, resume_fn, args, 2, "");
             LLVMBuildUnreachable(b);
             LLVMInstructionEraseFromParent(term);
         }

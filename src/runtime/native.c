@@ -311,6 +311,38 @@ static void helper_check(struct rt_instance *inst, uint32_t func, uint32_t cost,
     }
 }
 
+/* The pending exception goes from the call that returns to ret, in the
+ * compiled function whose frame is frame, to the innermost landing pad of
+ * the frames up to the innermost entry, if there is one: the frame-pointer
+ * chain of compiled code says which frames those are (each frame holds
+ * its caller's frame pointer and the return address into it), and the
+ * unwind tables which of their calls have landing pads. A frame is named
+ * to the unwinder by its stack pointer at the call (what _Unwind_GetCFA
+ * gives for it: the callee's canonical frame address, just above its
+ * return address), sp for the first. Returns when there is none: the
+ * exception then leaves as a trap. */
+static void raise_from(struct rt_store *s, uintptr_t ret, void *frame, uintptr_t sp)
+{
+    uintptr_t bound = (uintptr_t)s->native_jmp;
+    void **fp = frame;
+    while (fp && (uintptr_t)fp < bound && in_text(ret)) {
+        if (rt_native_has_landing_pad(ret)) {
+            rt_native_unwind_to(sp, bound);
+            return;
+        }
+        void **up = fp[0];
+        sp = (uintptr_t)(fp + 2);
+        ret = (uintptr_t)fp[1];
+        if (up <= fp)
+            return;
+        fp = up;
+    }
+}
+
+/* The stack pointer of a helper's caller at the call (the helper keeps a
+ * frame pointer: above it, the saved one and the return address). */
+#define CALLER_SP() ((uintptr_t)__builtin_frame_address(0) + 2 * sizeof(void *))
+
 /* A call from native code to a function without native code: a host
  * function, or a wasm function that still runs in the interpreter. frame
  * is the calling stub's frame. */
@@ -327,7 +359,7 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
         /* An exception the host passed on or threw: to a handler in
          * native code if one is below the entry. */
         if (s->trap == TRAP_EXCEPTION)
-            rt_native_raise((uintptr_t)s->native_jmp);
+            raise_from(s, (uintptr_t)__builtin_return_address(0), frame, CALLER_SP());
         /* An exception passed on keeps the frames it came through. */
         if (s->trap != TRAP_EXCEPTION)
             s->ntrace = 0;
@@ -344,7 +376,7 @@ static void helper_call_slots(struct rt_func *callee, struct rt_instance *caller
         /* An exception from the callee: to a handler in native code if
          * one is below the entry. */
         if (s->trap == TRAP_EXCEPTION)
-            rt_native_raise((uintptr_t)s->native_jmp);
+            raise_from(s, (uintptr_t)__builtin_return_address(0), frame, CALLER_SP());
         walk(s, frame);
         leave(s);
     }
@@ -394,15 +426,15 @@ static struct rt_exception *helper_throw_ref(struct rt_instance *inst, struct rt
     return thrown_at(inst, e, func, offset, frame);
 }
 
-/* Exception e leaves a compiled function (where
- * throw_site says it was thrown), to the innermost landing pad in native
- * code of this entry, else by the trap path. */
-static void helper_resume(struct rt_exception *e)
+/* Exception e leaves the compiled function whose frame is frame (throw_site
+ * says where it was thrown), to the innermost landing pad in native code
+ * of this entry, else by the trap path. */
+static void helper_resume(struct rt_exception *e, void *frame)
 {
     struct rt_store *s = native_store;
     s->exn = e;
     s->trap = TRAP_EXCEPTION;
-    rt_native_raise((uintptr_t)s->native_jmp);
+    raise_from(s, (uintptr_t)__builtin_return_address(0), frame, CALLER_SP());
     trap_in(throw_site.inst, throw_site.func, throw_site.offset, throw_site.frame,
             (uintptr_t)__builtin_return_address(0));
 }

@@ -13,12 +13,13 @@
  * (enter() in native.c): the C frames beyond it (the interpreter, host
  * functions, the embedder) are not built to be unwound, and their frames
  * may even have a C++ catch (...) that would take a foreign exception. So
- * before raising, rt_native_raise walks the frames itself
- * (_Unwind_Backtrace) up to the entry's stack address and raises only if
- * one of them has a landing pad at its call; otherwise it returns and the
- * caller leaves by the trap path (longjmp to the entry), where the tier
- * that entered native code goes on searching. The personality checks the
- * same bound in its search phase. */
+ * native.c first finds the frame to land in itself, up the frame-pointer
+ * chain of compiled code, asking rt_native_has_landing_pad of each return
+ * address, and only then unwinds, by force, to that frame
+ * (rt_native_unwind_to); without one it leaves by the trap path (longjmp
+ * to the entry), where the tier that entered native code goes on
+ * searching. The unwinder walks the frames once; the search costs a
+ * lookup per frame. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -43,10 +44,9 @@ void __asan_handle_no_return(void);
 /* The exception being raised on this thread: one at a time (a landing pad
  * runs before anything can throw again), so one object. */
 static __thread struct _Unwind_Exception thrown;
-/* The frame that has the landing pad (its CFA, found before unwinding),
- * and the innermost entry's stack address: frames whose CFA is above it
- * belong to someone else. */
-static __thread uintptr_t raise_target, raise_bound;
+/* The frame that has the landing pad, by its stack pointer at the call
+ * (_Unwind_GetCFA's value for it), found before unwinding. */
+static __thread uintptr_t raise_target;
 
 /* ---- the LSDA ---- */
 
@@ -132,6 +132,99 @@ static uintptr_t find_landing_pad(const uint8_t *lsda, uintptr_t start, uintptr_
     return 0;
 }
 
+/* ---- the FDE: where a function's LSDA is ---- */
+
+/* libgcc's lookup of the FDE that covers pc among the registered unwind
+ * tables and the loaded objects' (declared in its unwind-dw2-fde.h);
+ * bases->func is where the function starts. */
+struct dwarf_eh_bases {
+    void *tbase, *dbase, *func;
+};
+extern const void *_Unwind_Find_FDE(void *pc, struct dwarf_eh_bases *bases);
+
+/* An encoded pointer at *p, moved past, with its application (pc-relative,
+ * indirect) done. False for one LLVM does not emit. */
+static bool read_pointer(const uint8_t **p, uint8_t enc, uintptr_t *out)
+{
+    const uint8_t *at = *p;
+    uint64_t v;
+    if (!read_value(p, enc, &v))
+        return false;
+    if ((enc & 0x70) == 0x10)
+        v += (uintptr_t)at;
+    else if ((enc & 0x70) != 0)
+        return false;
+    if (enc & 0x80)
+        memcpy(&v, (const void *)(uintptr_t)v, sizeof v);
+    *out = (uintptr_t)v;
+    return true;
+}
+
+/* The LSDA of the function whose code holds pc, and in *start its first
+ * instruction; NULL for a function without one (or with unwind tables of
+ * a shape LLVM does not make). The CIE says which augmentations follow
+ * ("zPLR": their length, the personality, the LSDA's and the FDE's
+ * encodings); the FDE, after its code range, the LSDA pointer. */
+static const uint8_t *lsda_at(uintptr_t pc, uintptr_t *start)
+{
+    struct dwarf_eh_bases bases;
+    const uint8_t *fde = _Unwind_Find_FDE((void *)pc, &bases);
+    if (!fde)
+        return NULL;
+    *start = (uintptr_t)bases.func;
+    uint32_t length, cie_off;
+    memcpy(&length, fde, 4);
+    memcpy(&cie_off, fde + 4, 4);
+    if (length == 0xffffffff)
+        return NULL; /* 64-bit DWARF: not for code this size */
+    const uint8_t *p = fde + 4 - cie_off + 8; /* past the CIE's length and id */
+    uint8_t version = *p++;
+    const char *aug = (const char *)p;
+    p += strlen(aug) + 1;
+    if (aug[0] != 'z')
+        return NULL;
+    (void)uleb(&p); /* code alignment */
+    (void)sleb(&p); /* data alignment */
+    if (version == 1)
+        p++; /* the return address register */
+    else
+        (void)uleb(&p);
+    (void)uleb(&p); /* the augmentation data's length */
+    uint8_t lsda_enc = PE_OMIT, fde_enc = PE_ABSPTR;
+    for (const char *a = aug + 1; *a; a++) {
+        uint64_t skipped;
+        if (*a == 'L') {
+            lsda_enc = *p++;
+        } else if (*a == 'R') {
+            fde_enc = *p++;
+        } else if (*a == 'P') {
+            uint8_t enc = *p++;
+            if (!read_value(&p, enc, &skipped))
+                return NULL;
+        } else if (*a != 'S') {
+            return NULL;
+        }
+    }
+    if (lsda_enc == PE_OMIT)
+        return NULL;
+    const uint8_t *q = fde + 8;
+    uint64_t skipped;
+    uintptr_t lsda;
+    if (!read_value(&q, fde_enc, &skipped) || !read_value(&q, fde_enc, &skipped))
+        return NULL; /* the code's start and length */
+    (void)uleb(&q);
+    if (!read_pointer(&q, lsda_enc, &lsda))
+        return NULL;
+    return (const uint8_t *)lsda;
+}
+
+bool rt_native_has_landing_pad(uintptr_t ret)
+{
+    uintptr_t start;
+    const uint8_t *lsda = lsda_at(ret - 1, &start);
+    return lsda && find_landing_pad(lsda, start, ret) != 0;
+}
+
 /* The landing pad for the frame's current call, 0 if none. */
 static uintptr_t frame_landing_pad(struct _Unwind_Context *ctx)
 {
@@ -157,34 +250,16 @@ _Unwind_Reason_Code rt_native_personality(int version, _Unwind_Action actions, u
     uintptr_t pad = frame_landing_pad(ctx);
     if (!pad)
         return _URC_CONTINUE_UNWIND;
+    /* wisp's exceptions are unwound by force to a frame found beforehand
+     * (one walk, not a search and then an unwind), never searched for. */
     if (actions & _UA_SEARCH_PHASE)
-        return _Unwind_GetCFA(ctx) > raise_bound ? _URC_FATAL_PHASE1_ERROR : _URC_HANDLER_FOUND;
-    /* rt_native_raise unwinds by force (one walk, not a search and then
-     * an unwind) to the frame it found. */
-    if (!(actions & _UA_HANDLER_FRAME) && _Unwind_GetCFA(ctx) != raise_target)
+        return _URC_FATAL_PHASE1_ERROR;
+    if (_Unwind_GetCFA(ctx) != raise_target)
         return _URC_CONTINUE_UNWIND;
     _Unwind_SetGR(ctx, __builtin_eh_return_data_regno(0), (uintptr_t)ue);
     _Unwind_SetGR(ctx, __builtin_eh_return_data_regno(1), 1);
     _Unwind_SetIP(ctx, pad);
     return _URC_INSTALL_CONTEXT;
-}
-
-struct probe {
-    uintptr_t bound;
-    uintptr_t found; /* the CFA of the frame with the landing pad */
-};
-
-static _Unwind_Reason_Code probe_frame(struct _Unwind_Context *ctx, void *arg)
-{
-    struct probe *p = arg;
-    uintptr_t cfa = _Unwind_GetCFA(ctx);
-    if (cfa > p->bound)
-        return _URC_END_OF_STACK;
-    if (frame_landing_pad(ctx)) {
-        p->found = cfa;
-        return _URC_END_OF_STACK;
-    }
-    return _URC_NO_REASON;
 }
 
 /* The forced unwind's guard: never past the frame found. */
@@ -197,14 +272,11 @@ static _Unwind_Reason_Code stop_frame(int version, _Unwind_Action actions, uint6
     return _URC_NO_REASON;
 }
 
-void rt_native_raise(uintptr_t bound)
+void rt_native_unwind_to(uintptr_t sp, uintptr_t bound)
 {
-    struct probe p = {bound, 0};
-    _Unwind_Backtrace(probe_frame, &p);
-    if (!p.found)
+    if (sp > bound)
         return;
-    raise_bound = bound;
-    raise_target = p.found;
+    raise_target = sp;
     memset(&thrown, 0, sizeof thrown);
     thrown.exception_class = WISP_EXCEPTION_CLASS;
 #ifdef WISP_ASAN
@@ -214,4 +286,3 @@ void rt_native_raise(uintptr_t bound)
     /* Returns only if the unwind failed after all (before it changed
      * anything): the caller traps. */
 }
-
