@@ -302,6 +302,8 @@ typedef struct wisp_reftype {
     wisp_heaptype heap;
     const wisp_functype *functype; /* WISP_HEAP_FUNCTYPE: the type, in the index space of
                                       the one the query was about; else NULL */
+    const void *reserved;          /* NULL: room for GC's struct and array types, so that
+                                      the struct keeps its size when they come */
 } wisp_reftype;
 
 /* The type of a module's tag `index` (imports first; exception handling):

@@ -54,6 +54,7 @@ static bool reftype_in(const struct type_site *space, valtype_t t, wisp_reftype 
     out->nullable = vt_nullable(t);
     out->heap = heap_of_code[vt_heap(t)];
     out->functype = vt_is_index(t) ? handle(sibling(space, vt_index(t))) : NULL;
+    out->reserved = NULL;
     return true;
 }
 

@@ -6,8 +6,6 @@
 #   ;; expect-fail: TEXT                         a FAIL line must hold TEXT
 # (one expect-fail per failure, M of them, each found in a distinct FAIL
 # line's text), which is how the runner's failure reports are tested.
-#   ;; not-compiled: REASON                      not run in the compiled tier
-# (which then says SKIP and the reason; the interpreter and auto tiers run it).
 set -u
 cd "$(dirname "$0")"
 # Every file in each tier: the interpreter, and with the compiled tier
@@ -41,11 +39,6 @@ check_expected() {
 for f in *.wast; do
   for t in "${tiers[@]}"; do
     name=${t%%|*} flags=${t#*|}
-    skip=$(sed -n 's/^;; not-compiled: //p' "$f" | head -n 1)
-    if [ -n "$skip" ] && [[ "$flags" == *tier=compiled* ]]; then
-      echo "SKIP $f, $name: $skip"
-      continue
-    fi
     # shellcheck disable=SC2086
     out=$(WISP_TIER_UP_THRESHOLD=1 WISP_TIER_UP_SYNC=1 "$WISP" wast $flags "$f" 2>&1); rc=$?
     last=$(echo "$out" | tail -n 1)
