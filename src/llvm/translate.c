@@ -220,11 +220,11 @@ static void store_results(struct tr *t, const struct functype *ft, LLVMValueRef 
         LLVMBuildStore(t->b, vals[i].v, LLVMBuildStructGEP2(t->b, st, out, i, ""));
 }
 
-/* Results in memory: load result i from out. */
-static LLVMValueRef load_result(struct tr *t, const struct functype *ft, LLVMValueRef out, uint32_t i)
+/* Results in memory: load result i from out, whose type st is
+ * results_struct's. */
+static LLVMValueRef load_result(struct tr *t, LLVMTypeRef st, LLVMValueRef out, uint32_t i)
 {
-    LLVMTypeRef st = results_struct(t, ft);
-    return LLVMBuildLoad2(t->b, ty(t, functype_results(ft)[i]), LLVMBuildStructGEP2(t->b, st, out, i, ""), "");
+    return LLVMBuildLoad2(t->b, LLVMStructGetTypeAtIndex(st, i), LLVMBuildStructGEP2(t->b, st, out, i, ""), "");
 }
 
 static LLVMValueRef c32(struct tr *t, uint64_t v) { return LLVMConstInt(t->i32, v, 0); }
@@ -507,12 +507,16 @@ static struct ctl *push_ctl(struct tr *t, uint16_t kind, const struct instr *in)
     return k;
 }
 
-static void do_block(struct tr *t, const struct instr *in)
+/* A label at the end (block, try_table, legacy try). */
+static struct ctl *push_block(struct tr *t, uint16_t kind, const struct instr *in)
 {
-    struct ctl *k = push_ctl(t, OP_block, in);
+    struct ctl *k = push_ctl(t, kind, in);
     k->end = k->target = new_bb(t, "block.end");
     k->end_phis = k->target_phis = make_phis(t, k->end, k->results, k->nresults);
+    return k;
 }
+
+static void do_block(struct tr *t, const struct instr *in) { push_block(t, OP_block, in); }
 
 static void do_loop(struct tr *t, const struct instr *in)
 {
@@ -548,12 +552,19 @@ static void do_if(struct tr *t, const struct instr *in)
     LLVMPositionBuilderAtEnd(t->b, then);
 }
 
-static void do_else(struct tr *t, struct ctl *k)
+/* The part of a block that ends here (the whole block, an if's then, a
+ * try's body or catch) goes to the end with its results, if reachable. */
+static void end_part(struct tr *t, struct ctl *k)
 {
     if (!k->unreachable) {
         add_incoming(t, k->end_phis, k->nresults);
         LLVMBuildBr(t->b, k->end);
     }
+}
+
+static void do_else(struct tr *t, struct ctl *k)
+{
+    end_part(t, k);
     k->unreachable = false;
     k->has_else = true;
     t->nstack = k->height;
@@ -574,10 +585,7 @@ static bool do_end(struct tr *t)
         t->nctls--;
         return false;
     }
-    if (!k->unreachable) {
-        add_incoming(t, k->end_phis, k->nresults);
-        LLVMBuildBr(t->b, k->end);
-    }
+    end_part(t, k);
     if (k->kind == OP_try_table || k->kind == OP_try_)
         close_handler(t, k, k->outer);
     if (k->kind == OP_if_ && !k->has_else) {
@@ -680,6 +688,13 @@ static LLVMValueRef entry_alloca(struct tr *t, LLVMTypeRef type)
     return a;
 }
 
+/* What a landing pad gives and resume takes: {exception object, selector}. */
+static LLVMTypeRef exn_pair_type(struct tr *t)
+{
+    LLVMTypeRef fields[2] = {t->ptr, t->i32};
+    return LLVMStructTypeInContext(t->ctx, fields, 2, 0);
+}
+
 /* The landing pad of handler h, made on first use: it takes the exception
  * and goes to the handler's clause tests. */
 static LLVMBasicBlockRef landing_pad(struct tr *t, uint32_t h)
@@ -692,8 +707,7 @@ static LLVMBasicBlockRef landing_pad(struct tr *t, uint32_t h)
         LLVMSetPersonalityFn(t->fn, t->personality);
     k->lpad = new_bb(t, "lpad");
     LLVMPositionBuilderAtEnd(t->b, k->lpad);
-    LLVMTypeRef fields[2] = {t->ptr, t->i32};
-    LLVMValueRef lp = LLVMBuildLandingPad(t->b, LLVMStructTypeInContext(t->ctx, fields, 2, 0), t->personality, 1, "");
+    LLVMValueRef lp = LLVMBuildLandingPad(t->b, exn_pair_type(t), t->personality, 1, "");
     LLVMAddClause(lp, LLVMConstNull(t->ptr));
     LLVMValueRef e = helper(t, H_CAUGHT, &t->inst_v, 1);
     LLVMAddIncoming(k->exn, &e, &k->lpad, 1);
@@ -733,8 +747,7 @@ static void resume(struct tr *t, LLVMValueRef e)
 {
     if (!LLVMHasPersonalityFn(t->fn))
         LLVMSetPersonalityFn(t->fn, t->personality);
-    LLVMTypeRef fields[2] = {t->ptr, t->i32};
-    LLVMValueRef v = LLVMGetUndef(LLVMStructTypeInContext(t->ctx, fields, 2, 0));
+    LLVMValueRef v = LLVMGetUndef(exn_pair_type(t));
     v = LLVMBuildInsertValue(t->b, v, e, 0, "");
     v = LLVMBuildInsertValue(t->b, v, c32(t, 0), 1, "");
     LLVMBuildResume(t->b, v);
@@ -761,6 +774,12 @@ static void throw_exn(struct tr *t, LLVMValueRef e)
         pass_on(t, t->handler, e);
     else
         resume(t, e);
+}
+
+/* Mark exception e exposed: a reference to it may outlive the handler. */
+static void mark_exposed(struct tr *t, LLVMValueRef e)
+{
+    LLVMBuildStore(t->b, LLVMConstInt(t->i8, 1, 0), gep8(t, e, c64(t, OFF(struct rt_exception, exposed))));
 }
 
 /* Make the ctl at index h (just pushed) a handler for the code that
@@ -809,8 +828,7 @@ static uint32_t take_clause(struct tr *t, struct ctl *k, uint8_t kind, uint32_t 
         k->test = NULL;
     }
     if (kind == CATCH_REF || kind == CATCH_ALL_REF) {
-        LLVMValueRef one = LLVMConstInt(t->i8, 1, 0);
-        LLVMBuildStore(t->b, one, gep8(t, k->exn, c64(t, OFF(struct rt_exception, exposed))));
+        mark_exposed(t, k->exn);
         push(t, k->exn, VT_EXNREF | VT_NONNULL);
         pushed++;
     } else {
@@ -836,8 +854,7 @@ static void close_handler(struct tr *t, struct ctl *k, uint32_t to)
     }
     for (uint32_t i = 0; k->rethrown && i < k->ndrops; i++) {
         LLVMPositionBuilderBefore(t->b, k->drops[i]);
-        LLVMValueRef one = LLVMConstInt(t->i8, 1, 0);
-        LLVMBuildStore(t->b, one, gep8(t, k->exn, c64(t, OFF(struct rt_exception, exposed))));
+        mark_exposed(t, k->exn);
         LLVMInstructionEraseFromParent(k->drops[i]);
     }
     free(k->drops);
@@ -857,9 +874,7 @@ static void close_handler(struct tr *t, struct ctl *k, uint32_t to)
  * payload and the exnref. */
 static void do_try_table(struct tr *t, const struct instr *in)
 {
-    struct ctl *k = push_ctl(t, OP_try_table, in);
-    k->end = k->target = new_bb(t, "try_table.end");
-    k->end_phis = k->target_phis = make_phis(t, k->end, k->results, k->nresults);
+    struct ctl *k = push_block(t, OP_try_table, in);
     open_handler(t, t->nctls - 1);
     LLVMBasicBlockRef here = LLVMGetInsertBlock(t->b);
     const uint8_t *p = in->catches.p;
@@ -875,9 +890,7 @@ static void do_try_table(struct tr *t, const struct instr *in)
 /* Legacy try: a block whose body the handler covers. */
 static void do_try(struct tr *t, const struct instr *in)
 {
-    struct ctl *k = push_ctl(t, OP_try_, in);
-    k->end = k->target = new_bb(t, "try.end");
-    k->end_phis = k->target_phis = make_phis(t, k->end, k->results, k->nresults);
+    push_block(t, OP_try_, in);
     open_handler(t, t->nctls - 1);
 }
 
@@ -886,10 +899,7 @@ static void do_try(struct tr *t, const struct instr *in)
  * try's own handler no longer covers what follows. */
 static void do_legacy_catch(struct tr *t, struct ctl *k, const struct instr *in)
 {
-    if (!k->unreachable) {
-        add_incoming(t, k->end_phis, k->nresults);
-        LLVMBuildBr(t->b, k->end);
-    }
+    end_part(t, k);
     k->unreachable = false;
     t->handler = k->handler = k->outer;
     t->nstack = k->height;
@@ -965,11 +975,12 @@ static void emit_native_call(struct tr *t, LLVMTypeRef fty, LLVMValueRef fn, LLV
     /* Every wasm call is a real call: turning recursion into a loop would
      * make a runaway recursion loop forever instead of exhausting the
      * stack (tail-call elimination skips notail calls). */
-    LLVMValueRef out = results_in_memory(ft) ? entry_alloca(t, results_struct(t, ft)) : NULL;
+    LLVMTypeRef st = results_in_memory(ft) ? results_struct(t, ft) : NULL;
+    LLVMValueRef out = st ? entry_alloca(t, st) : NULL;
     LLVMValueRef r = build_wasm_call(t, fty, fn, lead, nlead, ft, LLVMTailCallKindNoTail, out);
     if (out)
         for (uint32_t i = 0; i < ft->nresults; i++)
-            push(t, load_result(t, ft, out, i), functype_results(ft)[i]);
+            push(t, load_result(t, st, out, i), functype_results(ft)[i]);
     else if (ft->nresults == 1)
         push(t, r, functype_results(ft)[0]);
     else
@@ -2214,15 +2225,16 @@ static LLVMValueRef build_entry(struct tr *t, const struct functype *ft, LLVMTyp
             args[1 + i] = load_slot(t, slots, &slot, functype_params(ft)[i]);
     }
     LLVMValueRef out = NULL;
-    if (results_in_memory(ft))
-        args[nargs++] = out = LLVMBuildAlloca(t->b, results_struct(t, ft), "");
+    LLVMTypeRef st = results_in_memory(ft) ? results_struct(t, ft) : NULL;
+    if (st)
+        args[nargs++] = out = LLVMBuildAlloca(t->b, st, "");
     LLVMValueRef r = LLVMBuildCall2(t->b, fty, osr_fn ? osr_fn : LLVMGetParam(f, 0), args, nargs, "");
     LLVMSetInstructionCallConv(r, WASM_CC);
     free(args);
     slot = 0;
     for (uint32_t i = 0; i < ft->nresults; i++)
         store_slot(t, slots, &slot, functype_results(ft)[i],
-                   out ? load_result(t, ft, out, i)
+                   out ? load_result(t, st, out, i)
                    : ft->nresults == 1 ? r : LLVMBuildExtractValue(t->b, r, i, ""));
     LLVMBuildRetVoid(t->b);
     return f;

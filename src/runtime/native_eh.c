@@ -57,7 +57,9 @@ enum {
     PE_SLEB128 = 0x09, PE_SDATA2 = 0x0a, PE_SDATA4 = 0x0b, PE_SDATA8 = 0x0c, PE_OMIT = 0xff,
 };
 
-static uint64_t uleb(const uint8_t **p)
+/* A LEB128 at *p, moved past; sign-extended when is_signed. (The unwind
+ * tables come from wisp's own code generator: no bounds to check.) */
+static uint64_t leb(const uint8_t **p, bool is_signed)
 {
     uint64_t v = 0;
     unsigned shift = 0;
@@ -68,33 +70,22 @@ static uint64_t uleb(const uint8_t **p)
             v |= (uint64_t)(b & 0x7f) << shift;
         shift += 7;
     } while (b & 0x80);
+    if (is_signed && shift < 64 && (b & 0x40))
+        v |= ~(uint64_t)0 << shift;
     return v;
 }
 
-static int64_t sleb(const uint8_t **p)
-{
-    int64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        b = *(*p)++;
-        if (shift < 64)
-            v |= (int64_t)((uint64_t)(b & 0x7f) << shift);
-        shift += 7;
-    } while (b & 0x80);
-    if (shift < 64 && (b & 0x40))
-        v |= -((int64_t)1 << shift);
-    return v;
-}
+static uint64_t uleb(const uint8_t **p) { return leb(p, false); }
 
-/* A value of the call-site table (offsets and lengths: no application
- * part). False for a format the code generator does not emit. */
+/* An encoded value's format part (offsets and lengths in the call-site
+ * table and the FDE; read_pointer adds the application). False for a
+ * format the code generator does not emit. */
 static bool read_value(const uint8_t **p, uint8_t enc, uint64_t *out)
 {
     const uint8_t *q = *p;
     switch (enc & 0x0f) {
     case PE_ULEB128: *out = uleb(p); return true;
-    case PE_SLEB128: *out = (uint64_t)sleb(p); return true;
+    case PE_SLEB128: *out = leb(p, true); return true;
     case PE_UDATA2: case PE_SDATA2: { uint16_t v; memcpy(&v, q, 2); *out = enc & 8 ? (uint64_t)(int16_t)v : v; *p += 2; return true; }
     case PE_UDATA4: case PE_SDATA4: { uint32_t v; memcpy(&v, q, 4); *out = enc & 8 ? (uint64_t)(int32_t)v : v; *p += 4; return true; }
     case PE_ABSPTR: case PE_UDATA8: case PE_SDATA8: memcpy(out, q, 8); *p += 8; return true;
@@ -109,7 +100,6 @@ static uintptr_t find_landing_pad(const uint8_t *lsda, uintptr_t start, uintptr_
 {
     const uint8_t *p = lsda;
     uint8_t lp_enc = *p++;
-    uintptr_t lp_base = start;
     if (lp_enc != PE_OMIT)
         return 0; /* LLVM leaves the landing pads relative to the function */
     uint8_t ttype_enc = *p++;
@@ -127,7 +117,7 @@ static uintptr_t find_landing_pad(const uint8_t *lsda, uintptr_t start, uintptr_
         if (at < cs_start)
             return 0; /* the table is sorted */
         if (at < cs_start + cs_len1)
-            return pad ? lp_base + pad : 0;
+            return pad ? start + pad : 0;
     }
     return 0;
 }
@@ -184,7 +174,7 @@ static const uint8_t *lsda_at(uintptr_t pc, uintptr_t *start)
     if (aug[0] != 'z')
         return NULL;
     (void)uleb(&p); /* code alignment */
-    (void)sleb(&p); /* data alignment */
+    (void)leb(&p, true); /* data alignment */
     if (version == 1)
         p++; /* the return address register */
     else

@@ -1215,6 +1215,23 @@ static void gen_small(struct gen *g, uint32_t limit)
 
 /* ---- expressions ---- */
 
+/* A br_if of a value of type t to a label (picked at random) that carries
+ * exactly t; false, with nothing made, when the label carries something
+ * else. */
+static bool gen_br_if_value(struct gen *g, uint8_t t)
+{
+    uint8_t res[1] = {t};
+    uint32_t d = pick_label(g);
+    const struct label *l = label_at(g, d);
+    if (!same_types(l->types, l->n, res, 1))
+        return false;
+    gen_expr(g, t);
+    gen_expr(g, I32);
+    put(g->code, 0x0d);
+    put_u(g->code, d);
+    return true;
+}
+
 static void gen_expr(struct gen *g, uint8_t t)
 {
     if (is_ref(t)) {
@@ -1394,19 +1411,10 @@ static void gen_expr(struct gen *g, uint8_t t)
         gen_call_indirect(g, (uint32_t)type);
         break;
     }
-    case 27: { /* br_if to a label that carries exactly t */
-        uint32_t d = pick_label(g);
-        const struct label *l = label_at(g, d);
-        if (!same_types(l->types, l->n, res, 1)) {
+    case 27: /* br_if to a label that carries exactly t */
+        if (!gen_br_if_value(g, t))
             gen_const(g, t);
-            break;
-        }
-        gen_expr(g, t);
-        gen_expr(g, I32);
-        put(g->code, 0x0d);
-        put_u(g->code, d);
         break;
-    }
     case 28: /* statements, then the value */
         gen_stmt(g);
         gen_expr(g, t);
@@ -1801,19 +1809,10 @@ static void gen_ref_expr(struct gen *g, uint8_t t)
         put_u(g->code, 1);
         put_valtype(g->code, t);
         break;
-    case 10: { /* br_if to a label that carries exactly t */
-        uint32_t d = pick_label(g);
-        const struct label *l = label_at(g, d);
-        if (!same_types(l->types, l->n, res, 1)) {
+    case 10: /* br_if to a label that carries exactly t */
+        if (!gen_br_if_value(g, t))
             gen_ref_const(g, t);
-            break;
-        }
-        gen_expr(g, t);
-        gen_expr(g, I32);
-        put(g->code, 0x0d);
-        put_u(g->code, d);
         break;
-    }
     case 11:
         gen_stmt(g);
         gen_expr(g, t);
